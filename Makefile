@@ -1,0 +1,65 @@
+# Two commands for a fresh machine (see README.md):
+#   make run   - set up everything (idempotent), migrate, demo data on first run, start the portal
+#   make test  - the same set-up, then the whole suite (SQLite, PostgreSQL, browser tests)
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV  := .venv
+PY    := $(CURDIR)/$(VENV)/bin/python
+TOOLS := $(CURDIR)/tools/node_modules/.bin
+PORT  ?= 3000
+SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Reflex 0.10.1 needs Node >= 22.22 and Bun >= 1.4.4: both come from the npm registry into tools/.
+export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_BUN_PATH := $(TOOLS)/bun
+export REFLEX_DIR := $(CURDIR)/tools/reflex-home
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
+export PYTHONUNBUFFERED := 1
+
+.PHONY: setup run migrate test test-sqlite test-postgres test-e2e migrations-check chromium bench clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed tools/node_modules/.installed
+
+migrate: setup
+	$(PY) -m alembic upgrade head
+	$(PY) -m portal_app.cli setup
+
+run: migrate
+	@echo
+	@echo "Starting the portal at http://localhost:$(PORT) (the first start builds the pages; it takes a minute)."
+	$(PY) -m reflex run --env prod --frontend-port $(PORT)
+
+chromium:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+migrations-check: setup
+	$(PY) -m tests.migrations_check
+
+test-sqlite: setup
+	PORTAL_TEST_DB=sqlite $(PY) -m pytest -q tests/unit tests/integration
+
+test-postgres: setup
+	PORTAL_TEST_DB=postgresql $(PY) -m pytest -q tests/unit tests/integration
+
+test-e2e: setup chromium
+	$(PY) -m pytest -q tests/e2e
+
+test: setup chromium migrations-check test-sqlite test-postgres test-e2e
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf .web .states tools/reflex-home

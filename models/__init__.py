@@ -1,0 +1,31 @@
+"""SQLModel tables only. Importing this package registers every table on SQLModel.metadata."""
+from sqlmodel import SQLModel
+
+from models.base import UTCDateTime, new_id, utcnow
+from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
+from models.parties import Client, Organization
+from models.matters import CaseType, Matter, MatterMember
+from models.checklists import (
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    DocumentRequest,
+    IntakeForm,
+    IntakeResponse,
+)
+from models.documents import Document, DocumentVersion
+from models.workflow import Deadline, Task
+from models.billing import Invoice, InvoiceLine, LedgerEntry, Payment, ProviderEvent
+from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from models.audit import AuditEvent, AuditHead
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "metadata", "UTCDateTime", "new_id", "utcnow",
+    "AuthSession", "Invitation", "LoginThrottle", "Role", "User",
+    "Client", "Organization", "CaseType", "Matter", "MatterMember",
+    "ChecklistTemplate", "ChecklistTemplateItem", "DocumentRequest", "IntakeForm", "IntakeResponse",
+    "Document", "DocumentVersion", "Deadline", "Task",
+    "Invoice", "InvoiceLine", "LedgerEntry", "Payment", "ProviderEvent",
+    "OutboxMessage", "WebhookDelivery", "WebhookEndpoint", "AuditEvent", "AuditHead",
+]

@@ -1,0 +1,98 @@
+"""Invoices, payments and the double-entry ledger. Money is integer cents plus a currency."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import json_column, new_id, utc_column, utcnow
+
+
+class Invoice(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    number: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    matter_id: uuid.UUID = Field(foreign_key="matter.id", index=True)
+    kind: str = Field(max_length=16)  # retainer | milestone | expense
+    status: str = Field(default="draft", max_length=16, index=True)
+    currency: str = Field(default="USD", max_length=3)
+    subtotal_cents: int = 0
+    tax_cents: int = 0
+    total_cents: int = 0
+    paid_cents: int = 0
+    refunded_cents: int = 0
+    terms: str = Field(default="", max_length=500)
+    due_date: Optional[date] = None
+    issued_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    approved_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
+    created_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    invoice_id: uuid.UUID = Field(foreign_key="invoice.id", index=True)
+    position: int = 0
+    kind: str = Field(max_length=24)  # legal_fee | filing_fee | disbursement
+    description: str = Field(max_length=300)
+    quantity: int = 1
+    unit_amount_cents: int = 0
+    amount_cents: int = 0
+    tax_rate_bp: int = 0  # basis points
+    requires_client_approval: bool = False
+    client_approved_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+
+
+class Payment(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    invoice_id: uuid.UUID = Field(foreign_key="invoice.id", index=True)
+    matter_id: uuid.UUID = Field(foreign_key="matter.id", index=True)
+    client_id: uuid.UUID = Field(foreign_key="client.id", index=True)
+    provider: str = Field(max_length=16)  # sandbox | stripe | manual
+    provider_ref: Optional[str] = Field(default=None, max_length=120, sa_column_kwargs={"unique": True})
+    method: str = Field(default="card", max_length=24)
+    destination: str = Field(default="operating", max_length=16)  # trust | operating
+    status: str = Field(default="pending", max_length=24, index=True)
+    amount_cents: int = 0
+    fee_cents: int = 0
+    refunded_cents: int = 0
+    currency: str = Field(default="USD", max_length=3)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    received_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One leg of a balanced journal transaction; the legs of a transaction share journal_id."""
+
+    __tablename__ = "ledger_entry"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    journal_id: uuid.UUID = Field(index=True)
+    account: str = Field(max_length=40, index=True)  # trust_bank | client_trust | operating_bank | fees_earned | ...
+    client_id: Optional[uuid.UUID] = Field(default=None, foreign_key="client.id", index=True)
+    matter_id: Optional[uuid.UUID] = Field(default=None, foreign_key="matter.id", index=True)
+    invoice_id: Optional[uuid.UUID] = Field(default=None, foreign_key="invoice.id")
+    payment_id: Optional[uuid.UUID] = Field(default=None, foreign_key="payment.id")
+    amount_cents: int  # debit positive, credit negative
+    currency: str = Field(default="USD", max_length=3)
+    memo: str = Field(default="", max_length=300)
+    created_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+
+class ProviderEvent(SQLModel, table=True):
+    """Every processed payment-provider event id, unique, written with its effect (replays do nothing)."""
+
+    __tablename__ = "provider_event"
+    __table_args__ = (sa.UniqueConstraint("provider", "event_id"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    provider: str = Field(max_length=16)
+    event_id: str = Field(max_length=120)
+    event_type: str = Field(max_length=80)
+    payload: dict = Field(default_factory=dict, sa_column=json_column())
+    received_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))

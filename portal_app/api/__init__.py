@@ -1,0 +1,5 @@
+"""Plain HTTP routes served in the same process as the pages, under /api."""
+from portal_app.api.routes import build_api
+from portal_app.api.guard import RequestGuard
+
+__all__ = ["build_api", "RequestGuard"]

@@ -1,0 +1,100 @@
+"""Command line: `python -m portal_app.cli <group> <command>`.
+
+  setup                  load content (case types); on a non-production first run, create demo data
+  demo logins            print the demo logins
+  audit verify           walk the audit chain and name the first broken event (exit 1 if broken)
+  users create-admin     create the first administrator and print their set-password link
+  mail deliver           send what waits in the outbox once
+  jobs run-due           run every due background job once (for cron-style deployments)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from portal_app.services import audit, case_types, db, demo, mail
+from portal_app.services.settings import get_settings
+
+
+def _print_logins(people) -> None:
+    print(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+    for person in people:
+        print(f"  {person.role:<11} {person.email:<24} {person.name}")
+
+
+def cmd_setup(_args) -> int:
+    added = case_types.sync_all()
+    print(f"case types: {added} added")
+    if get_settings().is_production:
+        return 0
+    created = demo.seed()
+    print("demo data created" if created else "demo data already present")
+    _print_logins(demo.logins())
+    return 0
+
+
+def cmd_demo_logins(_args) -> int:
+    _print_logins(demo.logins())
+    return 0
+
+
+def cmd_audit_verify(_args) -> int:
+    with db.read() as s:
+        result = audit.verify(s)
+    if result.ok:
+        print(f"audit chain OK: {result.checked} events verified")
+        return 0
+    print(f"audit chain BROKEN at event #{result.first_bad_seq}: {result.reason} "
+          f"({result.checked} events before it verified)")
+    return 1
+
+
+def cmd_create_admin(args) -> int:
+    from portal_app.services import bootstrap
+
+    link = bootstrap.create_admin(args.email, args.name)
+    print(f"administrator {args.email} created; set a password within 72 hours at:\n  {link}")
+    return 0
+
+
+def cmd_mail_deliver(_args) -> int:
+    print(f"{mail.deliver_pending()} messages sent")
+    return 0
+
+
+def cmd_jobs_run_due(_args) -> int:
+    from portal_app.jobs.loop import run_due_once
+
+    print(run_due_once())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m portal_app.cli", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    groups = parser.add_subparsers(dest="group", required=True)
+    groups.add_parser("setup").set_defaults(fn=cmd_setup)
+    for group, commands in {
+        "demo": {"logins": cmd_demo_logins},
+        "audit": {"verify": cmd_audit_verify},
+        "mail": {"deliver": cmd_mail_deliver},
+        "jobs": {"run-due": cmd_jobs_run_due},
+    }.items():
+        sub = groups.add_parser(group).add_subparsers(dest="command", required=True)
+        for name, fn in commands.items():
+            sub.add_parser(name).set_defaults(fn=fn)
+    users = groups.add_parser("users").add_subparsers(dest="command", required=True)
+    admin = users.add_parser("create-admin")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True)
+    admin.set_defaults(fn=cmd_create_admin)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

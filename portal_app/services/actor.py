@@ -1,0 +1,28 @@
+"""Who is acting: built from a valid session, passed first to every service function."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+STAFF_ROLES = frozenset({"admin", "attorney", "paralegal", "billing"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: uuid.UUID
+    role: str
+    email: str = ""
+    full_name: str = ""
+    locale: str = "en"
+    client_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    session_id: uuid.UUID | None = None
+    ip: str = ""
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def home_path(self) -> str:
+        return "/staff" if self.is_staff else "/client"

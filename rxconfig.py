@@ -1,0 +1,27 @@
+"""Reflex configuration. Everything the firm configures lives in PORTAL_* variables
+(see .env.example and portal_app/services/settings.py); this file only wires Reflex."""
+from urllib.parse import urlsplit
+
+import reflex as rx
+
+from portal_app.services.settings import get_settings
+
+
+def _origins() -> list[str]:
+    cfg = get_settings()
+    origins = [cfg.public_url]
+    if not cfg.is_production:
+        parts = urlsplit(cfg.public_url)
+        port = f":{parts.port}" if parts.port else ""
+        origins += [f"http://localhost{port}", f"http://127.0.0.1{port}"]
+    return sorted(set(origins))
+
+
+config = rx.Config(
+    app_name="portal_app",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    cors_allowed_origins=_origins(),
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
