@@ -46,19 +46,26 @@ class RequestGuard:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await self._reply(send, *_json(413, "too_large", f"This request is too large (limit {limit // 1024} KB)."))
-        seen, started = 0, False
+        seen, started, overflow = 0, False, False
+        too_large = _json(413, "too_large", "This request is too large.")
 
         async def limited_receive():
-            nonlocal seen
+            nonlocal seen, overflow
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    overflow = True
                     raise BodyTooLarge()
             return message
 
         async def send_with_headers(message):
             nonlocal started
+            if overflow:  # whatever the app answers to a body cut short, the browser gets a 413
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._reply(send, *too_large)
+                return
             if message["type"] == "http.response.start":
                 started = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
@@ -69,7 +76,7 @@ class RequestGuard:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if not started:
-                await self._reply(send, *_json(413, "too_large", "This request is too large."))
+                await self._reply(send, *too_large)
         except Exception:  # noqa: BLE001 - the browser gets a plain message, the log gets the trace
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:

@@ -9,8 +9,8 @@ class PortalError(Exception):
     code = "error.generic"
     http_status = 400
 
-    def __init__(self, code: str | None = None, **params: object) -> None:
-        self.code = code or self.code
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        self.code = key or self.code
         self.params = params
         super().__init__(self.code)
 

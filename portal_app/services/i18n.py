@@ -1,7 +1,8 @@
 """The one translation function. Every client-facing string goes through `t`.
 
-Catalogs are JSON files in services/locales/<locale>.json; a key missing from a locale falls
-back to English, and a key missing everywhere shows itself (a test keeps that from shipping).
+Catalogs are JSON files in services/locales/<locale>/*.json (one file per area of the product,
+merged); a key missing from a locale falls back to English, and a key missing everywhere shows
+itself (a test keeps that from shipping).
 """
 from __future__ import annotations
 
@@ -15,14 +16,18 @@ DEFAULT_LOCALE = "en"
 
 @lru_cache(maxsize=16)
 def catalog(locale: str) -> dict[str, str]:
-    path = LOCALE_DIR / f"{locale}.json"
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / locale).glob("*.json")):
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        clash = set(entries) & set(merged)
+        if clash:
+            raise ValueError(f"{path.name} repeats keys: {sorted(clash)[:5]}")
+        merged.update(entries)
+    return merged
 
 
 def available_locales() -> list[str]:
-    return sorted(p.stem for p in LOCALE_DIR.glob("*.json"))
+    return sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir())
 
 
 def t(key: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:

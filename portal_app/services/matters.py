@@ -64,11 +64,12 @@ def list_visible(actor: Actor, search: str = "", limit: int = 200) -> list[Matte
     search = " ".join((search or "").split())[:MAX_SEARCH]
     query = _summary_query().where(policy.matter_scope(actor, "matter.view"))
     if search:
-        like = f"%{search.lower()}%"
-        query = query.where(sa.or_(
-            sa.func.lower(Matter.reference).like(like), sa.func.lower(Matter.title).like(like),
-            sa.func.lower(Client.full_name).like(like), sa.func.lower(CaseType.name).like(like),
-        ))
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        query = query.where(sa.or_(*[
+            sa.func.lower(column).like(like, escape="\\")
+            for column in (Matter.reference, Matter.title, Client.full_name, CaseType.name)
+        ]))
     with db.read() as s:
         rows = s.exec(query.order_by(Matter.opened_at.desc()).limit(limit)).all()
         return [_summary(r) for r in rows]

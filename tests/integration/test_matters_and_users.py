@@ -1,0 +1,102 @@
+"""Matter lists only ever hold permitted rows; role changes are admin-only, audited and end sessions."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from models import AuditEvent
+from portal_app.services import auth, db, demo, matters, passwords, users
+from portal_app.services.errors import InvalidInput, NotAllowed
+from tests.world import build_world
+
+
+@pytest.fixture
+def world(portal_db):
+    return build_world(password_hash=passwords.hash_password("existing password 1"))
+
+
+def _refs(actor, search: str = "") -> set[str]:
+    return {m.reference for m in matters.list_visible(actor, search)}
+
+
+def test_each_role_lists_exactly_its_matters(world):
+    assert _refs(world.actor("admin")) == {"T-1", "T-2", "T-3"}
+    assert _refs(world.actor("attorney")) == {"T-1", "T-3"}
+    assert _refs(world.actor("paralegal")) == {"T-1"}
+    assert _refs(world.actor("billing")) == {"T-1"}
+    assert _refs(world.actor("client")) == {"T-1", "T-3"}
+    assert _refs(world.actor("other_client")) == {"T-2"}
+    assert _refs(world.actor("hr")) == {"T-1", "T-3"}
+
+
+def test_search_filters_within_the_permitted_rows(world):
+    assert _refs(world.actor("admin"), "other") == {"T-2"}
+    assert _refs(world.actor("attorney"), "other") == set()
+    assert _refs(world.actor("admin"), "  OWN   matter ") == {"T-1"}
+    assert _refs(world.actor("admin"), "%") == set()  # LIKE wildcards are searched as plain text
+    assert _refs(world.actor("admin"), "o_n") == set()  # as a wildcard it would match "own"
+    assert _refs(world.actor("admin"), "x" * 5000) == set()
+
+
+def test_staff_dashboard_is_for_staff_only(world):
+    assert {m.reference for m in matters.staff_dashboard(world.actor("paralegal"))} == {"T-1"}
+    for role in ("client", "hr"):
+        with pytest.raises(NotAllowed):
+            matters.staff_dashboard(world.actor(role))
+
+
+def test_matter_detail_respects_scope(world):
+    detail = matters.get(world.actor("client"), str(world.matters["own"].id))
+    assert detail.summary.reference == "T-1" and detail.team == [] and detail.may_view_invoices
+    assert not matters.get(world.actor("hr"), str(world.matters["shared_unpaid"].id)).may_view_invoices
+    staff_view = matters.get(world.actor("attorney"), str(world.matters["own"].id))
+    assert {role for _name, role in staff_view.team} == {"attorney", "paralegal", "billing"}
+    with pytest.raises(NotAllowed):
+        matters.get(world.actor("client"), str(world.matters["other"].id))
+
+
+def test_open_matter_assigns_the_opener_and_audits(world):
+    matter_id = matters.open_matter(world.actor("paralegal"), client_id=str(world.clients["client"].id),
+                                    case_type_code="N400", title="Naturalization")
+    assert matters.get(world.actor("paralegal"), matter_id).summary.case_type == "N-400 naturalization"
+    with pytest.raises(InvalidInput, match="matter.case_type_unknown"):
+        matters.open_matter(world.actor("paralegal"), client_id=str(world.clients["client"].id),
+                            case_type_code="XYZ", title="Bad")
+    with pytest.raises(NotAllowed):
+        matters.open_matter(world.actor("client"), client_id=str(world.clients["client"].id),
+                            case_type_code="N400", title="Mine")
+
+
+def test_role_change_is_admin_only_audited_and_ends_sessions(world):
+    token, _ = auth.exchange(auth.sign_in("billing@firm.example", "existing password 1").exchange_token)
+    with pytest.raises(NotAllowed):
+        users.change_role(world.actor("attorney"), str(world.users["billing"].id), "admin")
+    with pytest.raises(InvalidInput):
+        users.change_role(world.actor("admin"), str(world.users["billing"].id), "overlord")
+    with pytest.raises(InvalidInput):
+        users.change_role(world.actor("admin"), str(world.users["admin"].id), "client")
+    users.change_role(world.actor("admin"), str(world.users["billing"].id), "paralegal")
+    assert auth.resolve(token) is None
+    with db.read() as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "user.role_changed")).one()
+    assert event.details["from"] == "billing" and event.details["to"] == "paralegal"
+    assert {u.role for u in users.list_users(world.actor("admin")) if u.email == "billing@firm.example"} == {"paralegal"}
+
+
+def test_demo_seed_runs_once_and_never_in_production(portal_db, monkeypatch):
+    people = demo.seed()
+    assert {p.role for p in people} == {"admin", "attorney", "paralegal", "billing", "client", "hr_liaison"}
+    assert demo.seed() == []
+    maria = auth.resolve(auth.exchange(auth.sign_in("maria@demo.example", demo.DEMO_PASSWORD).exchange_token)[0])
+    assert [m.reference for m in matters.list_visible(maria)] == ["MTR-2026-0001"]
+    hr = auth.resolve(auth.exchange(auth.sign_in("hr@acme.example", demo.DEMO_PASSWORD).exchange_token)[0])
+    assert [m.reference for m in matters.list_visible(hr)] == ["MTR-2026-0002"]
+    paralegal = auth.resolve(auth.exchange(auth.sign_in("paralegal@demo.example", demo.DEMO_PASSWORD).exchange_token)[0])
+    assert {m.reference for m in matters.list_visible(paralegal)} == {"MTR-2026-0001", "MTR-2026-0002"}
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PORTAL_MASTER_KEYS", "k")
+    from portal_app.services.settings import reset_settings
+    reset_settings()
+    with pytest.raises(RuntimeError, match="never"):
+        demo.seed()
