@@ -22,25 +22,29 @@ class InviteState(PageState, rx.State):
     notice: str = ""
     busy: bool = False
 
+    async def _load_options(self, actor) -> None:
+        try:
+            options = await run(invitations.invite_options, actor)
+        except NotAllowed:
+            self.access = "denied"
+            return
+        self.clients = [{"id": NEW_CLIENT, "name": t("invite.new_client")}] + [
+            {"id": cid, "name": name} for cid, name in options.clients]
+        self.organizations = [{"id": oid, "name": name} for oid, name in options.organizations]
+        self.client_choice = NEW_CLIENT
+        self.access = "ok"
+
     @rx.event
     async def load(self):
         self.error, self.notice, self.busy = "", "", False
         actor = await self._signed_in_actor()
         if actor is None:
             return login_redirect(self.router.url.path)
-        try:
-            options = await run(invitations.invite_options, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
-        self.clients = [{"id": NEW_CLIENT, "name": t("invite.new_client")}] + [
-            {"id": cid, "name": name} for cid, name in options.clients]
-        self.organizations = [{"id": oid, "name": name} for oid, name in options.organizations]
-        self.access = "ok"
+        await self._load_options(actor)
         return None
 
     @rx.event
-    def set_kind(self, value: str):
+    def set_kind(self, value: str | list[str]):
         self.kind = "hr_liaison" if value == "hr_liaison" else "client"
 
     @rx.event
@@ -66,7 +70,8 @@ class InviteState(PageState, rx.State):
             self.error = exc.message(actor.locale)
             return None
         self.notice = t("invite.sent", email=sent.email)
-        return await self.load()
+        await self._load_options(actor)
+        return None
 
 
 SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}
@@ -82,8 +87,11 @@ def _content() -> rx.Component:
         rx.text(t("invite.subtitle"), color_scheme="gray"),
         notice_callout(InviteState.notice),
         error_callout(InviteState.error),
-        rx.radio_group(["client", "hr_liaison"], value=InviteState.kind, on_change=InviteState.set_kind,
-                       direction="row"),
+        rx.segmented_control.root(
+            rx.segmented_control.item(t("role.client"), value="client"),
+            rx.segmented_control.item(t("role.hr_liaison"), value="hr_liaison"),
+            value=InviteState.kind, on_change=InviteState.set_kind, id="invite-kind",
+        ),
         rx.text(rx.cond(InviteState.kind == "client", t("invite.kind_client"), t("invite.kind_hr")), size="2"),
         rx.form(
             rx.vstack(

@@ -1,0 +1,51 @@
+"""Shared set-up for benchmarks: a throw-away migrated database (SQLite file or PostgreSQL schema)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from portal_app.services import db
+from portal_app.services.settings import reset_settings
+from tests.conftest import PG_URL, pg_available, upgrade_head
+
+
+@contextlib.contextmanager
+def database(kind: str) -> Iterator[str]:
+    os.environ["PORTAL_ENV"] = "test"
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["PORTAL_DATA_DIR"] = tmp
+        if kind == "sqlite":
+            url = f"sqlite:///{tmp}/bench.db"
+            upgrade_head(url)
+            yield url
+        else:
+            schema = f"b_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+            admin = sa.create_engine(PG_URL)
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+            try:
+                url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+                upgrade_head(url)
+                yield url
+            finally:
+                db.dispose_engines()
+                with admin.begin() as conn:
+                    conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        db.dispose_engines()
+        reset_settings()
+
+
+def kinds() -> list[str]:
+    return ["sqlite"] + (["postgresql"] if pg_available() else [])
+
+
+def timed(fn, *args, **kwargs) -> float:
+    start = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - start

@@ -1,0 +1,139 @@
+"""Browser tests: the real portal (`reflex run --env prod`, one port) on a fresh SQLite database
+with the demo data, driven by Playwright in Debian's headless Chromium."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from portal_app.services.settings import reset_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+BUILD_TIMEOUT = float(os.environ.get("PORTAL_E2E_BUILD_TIMEOUT", "900"))
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    env: dict[str, str]
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _toolchain_env(env: dict[str, str]) -> dict[str, str]:
+    tools = ROOT / "tools" / "node_modules" / ".bin"
+    env["PATH"] = f"{tools}:{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    env.setdefault("REFLEX_BUN_PATH", str(tools / "bun"))
+    env.setdefault("REFLEX_DIR", str(ROOT / "tools" / "reflex-home"))
+    env.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org")
+    env["REFLEX_TELEMETRY_ENABLED"] = "false"
+    env["REFLEX_CHECK_LATEST_VERSION"] = "false"
+    return env
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the portal exited while starting:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url + "/api/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the portal did not start within {BUILD_TIMEOUT:.0f}s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    port, data = _free_port(), tmp_path_factory.mktemp("e2e-data")
+    env = _toolchain_env(dict(os.environ))
+    env.update({
+        "PORTAL_ENV": "development", "PORTAL_DATA_DIR": str(data),
+        "PORTAL_DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_PUBLIC_URL": f"http://localhost:{port}",
+        "PORTAL_JOBS_INTERVAL": "1", "REFLEX_STATES_WORKDIR": str(data / "states"),
+    })
+    for command in (["-m", "alembic", "upgrade", "head"], ["-m", "portal_app.cli", "setup"]):
+        subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = data / "portal.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port)],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        _wait_until_up(url, proc, log)
+        yield Server(url=url, env=env, log=log)
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(autouse=True)
+def same_database_as_the_server(server, monkeypatch):
+    """The test process reads the server's database (to find ids, links in the outbox)."""
+    for key in ("PORTAL_ENV", "PORTAL_DATA_DIR", "PORTAL_DATABASE_URL", "PORTAL_PUBLIC_URL"):
+        monkeypatch.setenv(key, server.env[key])
+    reset_settings()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield chromium, p.devices
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    chromium, _devices = browser
+    context = chromium.new_context(base_url=server.url)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        out = ROOT / "test-artifacts"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
