@@ -17,6 +17,10 @@ from models.workflow import Deadline, Task
 from models.billing import Invoice, InvoiceLine, LedgerEntry, Payment, ProviderEvent
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from models.audit import AuditEvent, AuditHead
+from models.automation import (
+    ApiUsage, JobRun, JobState, NotificationPreference, ReceiptStatusEvent, ReminderDigest, ReminderItem,
+    TrackedReceipt,
+)
 
 metadata = SQLModel.metadata
 
@@ -28,4 +32,6 @@ __all__ = [
     "Document", "DocumentVersion", "Deadline", "Task",
     "Invoice", "InvoiceLine", "LedgerEntry", "Payment", "ProviderEvent",
     "OutboxMessage", "WebhookDelivery", "WebhookEndpoint", "AuditEvent", "AuditHead",
+    "ApiUsage", "JobRun", "JobState", "NotificationPreference", "ReceiptStatusEvent", "ReminderDigest",
+    "ReminderItem", "TrackedReceipt",
 ]

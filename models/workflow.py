@@ -20,6 +20,10 @@ class Deadline(SQLModel, table=True):
     rule: str = Field(default="", max_length=120)
     client_visible: bool = False
     override_reason: Optional[str] = Field(default=None, max_length=500)
+    source: str = Field(default="manual", max_length=64)  # manual | uscis:<receipt> | the notice it came from
+    rule_due_date: Optional[date] = None  # the date the rule gave, kept when staff override it
+    overridden_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    overridden_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
     created_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     completed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
