@@ -1,7 +1,9 @@
 """The background jobs, one entry each. The loop (jobs/loop.py) runs those that are due.
 
 A job is a plain function taking the current time (aware UTC) and returning a small dict of
-counts. Jobs must be idempotent: running one twice for the same time changes nothing.
+counts. Jobs must be idempotent: running one twice for the same time changes nothing. `lease` is
+how long a process may hold the job before another may take it over (keep it well above the
+job's longest run).
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from portal_app.services import mail
+from portal_app.services import digests, mail, reminders, retention, uscis_polling
 
 
 @dataclass(frozen=True)
@@ -17,12 +19,21 @@ class Job:
     name: str
     run: Callable[[datetime], dict]
     every: timedelta
+    lease: timedelta = timedelta(minutes=10)
 
 
 def _deliver_mail(now: datetime) -> dict:
     return {"sent": mail.deliver_pending(now=now)}
 
 
+def _reminders(now: datetime) -> dict:
+    """Record the reminders that have come, then send the digests that are due."""
+    return {"collected": reminders.collect(now), **digests.send_due(now)}
+
+
 JOBS: list[Job] = [
+    Job("reminders", _reminders, timedelta(minutes=15)),
+    Job("uscis.poll", uscis_polling.poll_due, timedelta(minutes=5)),
+    Job("retention", retention.prune, timedelta(days=1)),
     Job("mail.deliver", _deliver_mail, timedelta(seconds=5)),
 ]

@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.refund": frozenset({"admin", "billing"}),
     "trust.transfer": frozenset({"admin", "billing"}),
     "mail.view": STAFF,
+    "mail.retry": STAFF,
+    "task.complete": STAFF,
     # firm-wide
     "staff.dashboard": STAFF,
     "matter.create": LEGAL,

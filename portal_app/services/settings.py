@@ -43,6 +43,108 @@ def _bool(name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _days(name: str, default: str) -> tuple[int, ...]:
+    raw = _env(name, default)
+    try:
+        return tuple(int(part) for part in raw.replace(" ", "").split(",") if part)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be whole numbers separated by commas, got {raw!r}") from exc
+
+
+def _hours(name: str, default: str) -> tuple[int, int]:
+    raw = _env(name, default)
+    try:
+        start, end = (int(part.split(":")[0]) for part in raw.split("-"))
+    except ValueError as exc:
+        raise SettingsError(f"{name} must look like 21:00-08:00, got {raw!r}") from exc
+    if not (0 <= start <= 23 and 0 <= end <= 23):
+        raise SettingsError(f"{name} hours must be between 00 and 23, got {raw!r}")
+    return start, end
+
+
+def _choice(name: str, default: str, allowed: set[str]) -> str:
+    value = _env(name, default).lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(sorted(allowed))}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls | tls | none
+    user: str = ""
+    password: str = ""
+    timeout_seconds: int = 30
+    max_attempts: int = 6
+
+
+@dataclass(frozen=True)
+class WorkflowSettings:
+    """Reminder cadences (days), quiet hours and the digest hour (in each person's timezone)."""
+
+    document_days: tuple[int, ...] = (3, 7, 14)
+    document_repeat_days: int = 7
+    deadline_staff_days: tuple[int, ...] = (30, 14, 7, 1)
+    deadline_client_days: tuple[int, ...] = (14, 7, 1)
+    invoice_days: tuple[int, ...] = (-3, 0, 7)  # relative to the due date
+    invoice_repeat_days: int = 14
+    quiet_hours: tuple[int, int] = (21, 8)
+    digest_hour: int = 8
+
+
+@dataclass(frozen=True)
+class UscisSettings:
+    enabled: bool = False
+    base_url: str = "https://api-int.uscis.gov/case-status"
+    token_url: str = "https://api-int.uscis.gov/oauth/accesstoken"
+    client_id: str = ""
+    client_secret: str = ""
+    daily_limit: int = 1000
+    per_second: int = 5
+    timeout_seconds: int = 15
+    client_notices: bool = True
+
+
+def _smtp() -> SmtpSettings:
+    return SmtpSettings(
+        host=_env("PORTAL_SMTP_HOST"), port=_int("PORTAL_SMTP_PORT", 587),
+        security=_choice("PORTAL_SMTP_SECURITY", "starttls", {"starttls", "tls", "none"}),
+        user=_env("PORTAL_SMTP_USER"), password=os.environ.get("PORTAL_SMTP_PASSWORD", ""),
+        timeout_seconds=_int("PORTAL_SMTP_TIMEOUT_SECONDS", 30), max_attempts=_int("PORTAL_MAIL_MAX_ATTEMPTS", 6),
+    )
+
+
+def _workflow() -> WorkflowSettings:
+    quiet, digest_hour = _hours("PORTAL_QUIET_HOURS", "21:00-08:00"), _int("PORTAL_DIGEST_HOUR", 8)
+    start, end = quiet
+    if (start > end and (digest_hour >= start or digest_hour < end)) or (start < end and start <= digest_hour < end):
+        raise SettingsError(f"PORTAL_DIGEST_HOUR {digest_hour} falls inside PORTAL_QUIET_HOURS")
+    return WorkflowSettings(
+        document_days=_days("PORTAL_REMINDER_DOCUMENT_DAYS", "3,7,14"),
+        document_repeat_days=_int("PORTAL_REMINDER_DOCUMENT_REPEAT_DAYS", 7),
+        deadline_staff_days=_days("PORTAL_REMINDER_DEADLINE_STAFF_DAYS", "30,14,7,1"),
+        deadline_client_days=_days("PORTAL_REMINDER_DEADLINE_CLIENT_DAYS", "14,7,1"),
+        invoice_days=_days("PORTAL_REMINDER_INVOICE_DAYS", "-3,0,7"),
+        invoice_repeat_days=_int("PORTAL_REMINDER_INVOICE_REPEAT_DAYS", 14),
+        quiet_hours=quiet, digest_hour=digest_hour,
+    )
+
+
+def _uscis() -> UscisSettings:
+    base = UscisSettings()
+    return UscisSettings(
+        enabled=_bool("PORTAL_USCIS_ENABLED", False),
+        base_url=_env("PORTAL_USCIS_BASE_URL", base.base_url).rstrip("/"),
+        token_url=_env("PORTAL_USCIS_TOKEN_URL", base.token_url),
+        client_id=_env("PORTAL_USCIS_CLIENT_ID"), client_secret=os.environ.get("PORTAL_USCIS_CLIENT_SECRET", ""),
+        daily_limit=_int("PORTAL_USCIS_DAILY_LIMIT", 1000), per_second=_int("PORTAL_USCIS_PER_SECOND", 5),
+        timeout_seconds=_int("PORTAL_USCIS_TIMEOUT_SECONDS", 15),
+        client_notices=_bool("PORTAL_USCIS_CLIENT_NOTICES", True),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -68,6 +170,9 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     mail_backend: str = "console"
     mail_from: str = "portal@localhost"
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
+    uscis: UscisSettings = field(default_factory=UscisSettings)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -132,8 +237,9 @@ def load_settings() -> Settings:
         lockout_minutes=_int("PORTAL_LOCKOUT_MINUTES", 15),
         max_request_bytes=_int("PORTAL_MAX_REQUEST_BYTES", 1024 * 1024),
         max_upload_bytes=_int("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
-        mail_backend=_env("PORTAL_MAIL_BACKEND", "console"),
+        mail_backend=_choice("PORTAL_MAIL_BACKEND", "console", {"console", "smtp"}),
         mail_from=_env("PORTAL_MAIL_FROM", "portal@localhost"),
+        smtp=_smtp(), workflow=_workflow(), uscis=_uscis(),
     )
 
 

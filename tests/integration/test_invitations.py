@@ -166,4 +166,6 @@ def test_failed_delivery_is_recorded_and_retried(world):
     with db.read() as s:
         message = s.exec(select(OutboxMessage)).one()
     assert message.status == "pending" and message.attempts == 1 and "smtp down" in message.last_error
-    assert mail.deliver_pending(mail.ConsoleSender(io.StringIO())) == 1
+    assert mail.deliver_pending(mail.ConsoleSender(io.StringIO())) == 0  # backs off before the next attempt
+    later = message.next_attempt_at + timedelta(seconds=1)
+    assert mail.deliver_pending(mail.ConsoleSender(io.StringIO()), now=later) == 1

@@ -17,13 +17,14 @@ from tests.world import build_world
 LEGAL_ON_MATTER = {
     "matter.view", "matter.edit", "document.view", "document.upload", "document.review", "checklist.edit",
     "intake.view", "intake.fill", "deadline.view", "deadline.edit", "task.view", "mail.view",
+    "task.complete", "mail.retry",
 }
 EXPECTED_OWN: dict[str, set[str]] = {
     "admin": set(policy.MATTER_SCOPED) - {"payment.make"},
     "attorney": LEGAL_ON_MATTER | {"matter.assign", "invoice.view", "invoice.approve"},
     "paralegal": LEGAL_ON_MATTER,
     "billing": {"matter.view", "task.view", "mail.view", "invoice.view", "invoice.edit", "payment.refund",
-                "trust.transfer"},
+                "trust.transfer", "task.complete", "mail.retry"},
     "client": {"matter.view", "document.view", "document.upload", "intake.view", "intake.fill", "deadline.view",
                "invoice.view", "payment.make"},
     "hr": {"matter.view", "document.view", "document.upload", "deadline.view", "invoice.view", "payment.make"},

@@ -40,7 +40,7 @@ def test_task_falls_back_to_the_responsible_attorney(portal_db):
         assert task.assignee_id == world.users["other_attorney"].id
 
 
-def test_loop_runs_each_job_when_due_and_survives_a_failure(monkeypatch):
+def test_loop_runs_each_job_when_due_and_survives_a_failure(portal_db):
     calls = []
 
     def broken(now):
@@ -48,10 +48,8 @@ def test_loop_runs_each_job_when_due_and_survives_a_failure(monkeypatch):
 
     jobs = [Job("counting", lambda now: calls.append(now) or {"n": 1}, timedelta(minutes=10)),
             Job("broken", broken, timedelta(minutes=10))]
-    monkeypatch.setattr(loop, "JOBS", jobs)
-    monkeypatch.setattr(loop, "_last_run", {})
     start = utcnow()
-    assert loop.run_due_once(start) == {"counting": {"n": 1}, "broken": {"error": 1}}
-    assert loop.run_due_once(start + timedelta(minutes=5)) == {}
-    assert loop.run_due_once(start + timedelta(minutes=10))["counting"] == {"n": 1}
+    assert loop.run_due_once(start, jobs=jobs) == {"counting": {"n": 1}, "broken": {"error": 1}}
+    assert loop.run_due_once(start + timedelta(minutes=5), jobs=jobs) == {"broken": {"error": 1}}  # retried sooner
+    assert loop.run_due_once(start + timedelta(minutes=10), jobs=jobs)["counting"] == {"n": 1}
     assert len(calls) == 2
