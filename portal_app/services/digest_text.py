@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import date
 
 from models import ReminderItem
+from portal_app.services.deadlines import label
 from portal_app.services.i18n import t
 from portal_app.services.localtime import format_date, format_money
 
@@ -31,7 +32,8 @@ def _deadline(item: ReminderItem, locale: str, today: date) -> str:
     due = date.fromisoformat(item.params["due"])
     left = (due - today).days
     key = "digest.deadline_today" if left <= 0 else ("digest.deadline_tomorrow" if left == 1 else "digest.deadline")
-    return t(key, locale, title=item.params["title"], date=format_date(due, locale), days=left)
+    title = label(item.params.get("kind", ""), item.params["title"], locale)
+    return t(key, locale, title=title, date=format_date(due, locale), days=left)
 
 
 def _overdue_documents(items: list[ReminderItem], locale: str) -> str:
