@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.deadline_views import upcoming_dates
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
 from portal_app.services import matters
@@ -63,7 +64,7 @@ def _content() -> rx.Component:
             empty(t("client_home.no_matters")),
         )),
         _section(t("client_home.documents_needed"), empty(t("client_home.nothing_needed"))),
-        _section(t("client_home.deadlines"), empty(t("client_home.no_deadlines"))),
+        _section(t("client_home.deadlines"), upcoming_dates()),
         _section(t("client_home.invoices"), empty(t("client_home.no_invoices"))),
         spacing="5",
         width="100%",

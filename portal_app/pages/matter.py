@@ -4,6 +4,8 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
+from portal_app.components.matter_activity import matter_mail_section, matter_receipts_section
+from portal_app.components.matter_deadlines import matter_deadlines_section
 from portal_app.components.ui import card, empty, gated
 from portal_app.services import matters
 from portal_app.services.errors import NotAllowed, NotFound
@@ -73,9 +75,11 @@ def _content() -> rx.Component:
         _facts(),
         _team(),
         rx.heading(t("matter.checklist"), size="4"), empty(t("client_home.nothing_needed")),
-        rx.heading(t("matter.deadlines"), size="4"), empty(t("client_home.no_deadlines")),
+        rx.heading(t("matter.deadlines"), size="4"), matter_deadlines_section(),
+        matter_receipts_section(),
         rx.cond(MatterState.may_view_invoices,
                 rx.vstack(rx.heading(t("matter.invoices"), size="4"), empty(t("client_home.no_invoices")))),
+        matter_mail_section(),
         spacing="4",
         width="100%",
     )

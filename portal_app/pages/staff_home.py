@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.deadline_views import staff_deadlines_panel
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, gated
 from portal_app.services import matters
@@ -56,6 +57,7 @@ def _row(m: dict) -> rx.Component:
 
 def _content() -> rx.Component:
     return rx.vstack(
+        staff_deadlines_panel(),
         rx.heading(t("staff_home.title"), size="7"),
         rx.input(placeholder=t("staff_home.search"), value=StaffHomeState.search,
                  on_change=StaffHomeState.set_search.debounce(300), width="100%", size="3", id="matter-search",

@@ -3,6 +3,7 @@ different case types, and an employer's HR contact with one shared matter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -62,8 +63,9 @@ def seed() -> list[DemoLogin]:
         s.add(acme)
         s.flush()
         _user(s, *HR_CONTACT, "hr_liaison", password_hash, organization_id=acme.id)
-        for number, spec in enumerate(CLIENTS, start=1):
-            _client_with_matter(s, number, spec, staff, acme, password_hash)
+        matters = [_client_with_matter(s, number, spec, staff, acme, password_hash)
+                   for number, spec in enumerate(CLIENTS, start=1)]
+        _deadlines(s, matters)
         audit.record(s, "demo.seeded", details={"users": len(logins())})
     return logins()
 
@@ -95,3 +97,19 @@ def _client_with_matter(s, number, spec, staff, acme, password_hash) -> None:
     s.add(MatterMember(matter_id=matter.id, user_id=staff["billing"].id, role_on_matter="billing"))
     if with_paralegal:
         s.add(MatterMember(matter_id=matter.id, user_id=staff["paralegal"].id, role_on_matter="paralegal"))
+    s.flush()
+    return matter
+
+
+def _deadlines(s: Session, matters: list[Matter]) -> None:
+    """A biometrics appointment for María (she sees it), an RFE answer on Wei's H-1B, and an overdue
+    filing on Amara's N-400, dated from today so a fresh start always shows them."""
+    from portal_app.services import deadlines
+
+    i130, h1b, n400 = matters
+    today = date.today()
+    deadlines.create_in_session(s, i130, kind="biometrics", due_date=today + timedelta(days=12))
+    deadlines.create_in_session(s, h1b, kind="rfe_response", notice_date=today - timedelta(days=20),
+                                source="uscis:WAC2690012345")
+    deadlines.create_in_session(s, n400, kind="filing", title="File the N-400 with the signed evidence packet",
+                                due_date=today - timedelta(days=2))
