@@ -1,0 +1,91 @@
+"""Workflow in a real browser: dates on the client home and the staff dashboard (soonest first,
+overdue in red), adding and moving a deadline, the task list, mail settings and the jobs page."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import matter_id, sign_in
+
+
+def test_client_sees_her_appointment_on_her_home(page):
+    sign_in(page, "maria@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    dates = page.locator("#upcoming-dates .upcoming-date")
+    expect(dates).to_have_count(1)
+    expect(dates.first).to_contain_text("Cita de datos biométricos")  # María reads Spanish
+    expect(dates.first).to_contain_text("dentro de 12 días")
+    expect(page.locator("body")).not_to_contain_text("RFE")
+
+
+def test_staff_dashboard_lists_deadlines_soonest_first_overdue_in_red(page):
+    sign_in(page, "attorney@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    rows = page.locator("#staff-deadlines .deadline-row")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("File the N-400")
+    expect(rows.nth(0)).to_have_class(re.compile("overdue"))
+    expect(rows.nth(1)).to_contain_text("Biometrics appointment")
+    expect(rows.nth(2)).to_contain_text("Response to Request for Evidence")
+    color = rows.nth(0).locator("td").first.locator("span, p").first.evaluate("e => getComputedStyle(e).color")
+    assert color not in ("rgb(0, 0, 0)", "")  # the overdue date is coloured, not plain text
+    page.click("#open-tasks-link")
+    page.wait_for_url(re.compile(r"/tasks/?$"))
+    tasks = page.locator(".task-row")
+    expect(tasks).to_have_count(3)
+    expect(tasks.first).to_have_class(re.compile("overdue"))
+    tasks.first.get_by_role("button", name="Done").click()
+    expect(page.locator("#form-notice")).to_contain_text("Task marked done")
+    expect(tasks).to_have_count(2)
+
+
+def test_paralegal_adds_an_rfe_deadline_by_rule_and_moves_it_with_a_reason(page):
+    sign_in(page, "paralegal@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto(f"/matters/{matter_id('MTR-2026-0001')}")
+    section = page.locator("#matter-deadlines")
+    expect(section.locator(".deadline")).to_have_count(1)
+    section.locator("#deadline-kind").select_option("noid_response")
+    section.locator("input[name=notice_date]").fill("2026-02-01")
+    section.locator("#add-deadline").click()
+    expect(section.locator("#form-notice")).to_contain_text("Deadline added")
+    noid = section.locator(".deadline", has_text="Notice of Intent to Deny")
+    expect(noid).to_contain_text("March 6, 2026")
+    expect(noid).to_contain_text("notice date + 30 days + 3 mailing days")
+    section.locator("select[name=deadline_id]").select_option(label="March 6, 2026 · Response to Notice of Intent to Deny")
+    section.locator("input[name=new_date]").fill("2026-03-04")
+    section.locator("input[name=reason]").fill("Notice received late; file two days early")
+    section.get_by_role("button", name="Change date").click()
+    expect(noid).to_contain_text("March 4, 2026")
+    expect(noid).to_contain_text("Changed by staff")
+    expect(page.locator("#matter-mail .mail-row").first).to_be_visible()
+
+
+def test_client_turns_reminders_off(page):
+    sign_in(page, "amara@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    page.goto("/account/mail")
+    page.get_by_role("checkbox", name="Send me reminders about documents and invoices").click()
+    page.select_option("#locale", "es")
+    page.click("#save-mail-settings")
+    expect(page.locator("#form-notice")).to_contain_text("Your mail settings are saved.")
+    page.reload()
+    expect(page.get_by_role("checkbox", name="Send me reminders about documents and invoices")).not_to_be_checked()
+    expect(page.locator("#locale")).to_have_value("es")
+
+
+def test_admin_sees_the_background_jobs_and_others_do_not(page):
+    sign_in(page, "admin@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto("/admin/jobs")
+    jobs = page.locator(".job-row")
+    expect(jobs.filter(has_text="reminders")).to_contain_text("ok", timeout=30_000)
+    expect(jobs.filter(has_text="mail.deliver")).to_be_visible()
+    expect(page.locator("#mail-queue")).to_contain_text("Mail that failed: 0")
+    page.click("#sign-out")
+    page.wait_for_url(re.compile(r"/login"))
+    sign_in(page, "paralegal@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto("/admin/jobs")
+    expect(page.locator("#not-allowed")).to_be_visible()
