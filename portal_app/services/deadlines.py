@@ -7,7 +7,6 @@ during their quiet hours. Every change is audited.
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -173,7 +172,3 @@ def upcoming(actor: Actor, *, within_days: int = 90, limit: int = 50, now: datet
 def kinds() -> list[tuple[str, str]]:
     return [(code, kind.label) for code, kind in KINDS.items()]
 
-
-def matter_of(deadline_id: uuid.UUID) -> uuid.UUID | None:
-    with db.read() as s:
-        return s.exec(select(Deadline.matter_id).where(Deadline.id == deadline_id)).first()

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import (
-    Deadline, DocumentRequest, Invoice, NotificationPreference, OutboxMessage, ReminderDigest, ReminderItem, User,
+    Deadline, DocumentRequest, Invoice, NotificationPreference, ReminderDigest, ReminderItem, User,
 )
 from portal_app.services import db, digest_text, localtime, mail
 from portal_app.services.settings import get_settings
@@ -109,7 +109,7 @@ def _settle(now: datetime, user_id: uuid.UUID, person: tuple, rows: list[Row], o
 
 def send_due(now: datetime) -> dict[str, int]:
     """Send every digest that is due now; returns counts of digests and items handled."""
-    with db.write() as s:
+    with db.read() as s:
         items, people = _pending(s)
         sent = _sent_today(s, now)
     totals = {"digests": 0, "items": 0}
@@ -137,7 +137,3 @@ def _update_items(s: Session, updates: list[dict]) -> None:
                       .values({k: sa.bindparam(k) for k in key}),
                       [{"item_id": u["id"], **{k: u[k] for k in key}} for u in batch])
 
-
-def outbox_for_digest(s: Session, digest_id: uuid.UUID) -> OutboxMessage | None:
-    digest = s.get(ReminderDigest, digest_id)
-    return s.get(OutboxMessage, digest.outbox_message_id) if digest and digest.outbox_message_id else None

@@ -108,6 +108,8 @@ class UscisSettings:
 
 
 def _smtp() -> SmtpSettings:
+    if _env("PORTAL_MAIL_BACKEND", "console").lower() == "smtp" and not _env("PORTAL_SMTP_HOST"):
+        raise SettingsError("PORTAL_MAIL_BACKEND=smtp needs PORTAL_SMTP_HOST")
     return SmtpSettings(
         host=_env("PORTAL_SMTP_HOST"), port=_int("PORTAL_SMTP_PORT", 587),
         security=_choice("PORTAL_SMTP_SECURITY", "starttls", {"starttls", "tls", "none"}),
