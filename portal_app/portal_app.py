@@ -7,7 +7,8 @@ from reflex.event import EventSpec
 
 from portal_app.api import RequestGuard, build_api
 from portal_app.jobs.loop import background_loop
-from portal_app.pages import client_home, entry, invite, login, matter, reset, sessions, set_password, staff_home
+from portal_app.pages import (admin_users, client_home, entry, invite, login, matter, new_matter, reset, sessions,
+                              set_password, staff_home)
 from portal_app.pages import jobs_admin, mail_settings, tasks
 from portal_app.services.i18n import t
 from portal_app.services.settings import get_settings
@@ -36,6 +37,6 @@ app = rx.App(
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.register_lifespan_task(background_loop)
-for page in (entry, login, set_password, reset, client_home, staff_home, matter, invite, sessions,
-             tasks, jobs_admin, mail_settings):
+for page in (entry, login, set_password, reset, client_home, staff_home, matter, new_matter, invite, sessions,
+             admin_users, tasks, jobs_admin, mail_settings):
     page.register(app)

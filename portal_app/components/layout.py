@@ -31,8 +31,10 @@ def navigation() -> rx.Component:
         SessionState.user_role != "",
         rx.hstack(
             rx.cond(SessionState.is_staff, nav_link(t("nav.matters"), "/staff"), nav_link(t("nav.home"), "/client")),
+            rx.cond(SessionState.is_staff, nav_link(t("nav.new_matter"), "/staff/matters/new")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.invite"), "/staff/invite")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.tasks"), "/tasks")),
+            rx.cond(SessionState.user_role == "admin", nav_link(t("nav.people"), "/admin/users")),
             rx.cond(SessionState.user_role == "admin", nav_link(t("nav.jobs"), "/admin/jobs")),
             nav_link(t("nav.mail_settings"), "/account/mail"),
             nav_link(t("nav.sessions"), "/account/sessions"),
