@@ -9,7 +9,7 @@ always go. All of it is read with one query and written in bulk (never one query
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,15 +23,19 @@ from portal_app.services import db, digest_text, localtime, mail
 from portal_app.services.settings import get_settings
 
 BATCH = 500
+ITEM_COLUMNS = (ReminderItem.id, ReminderItem.recipient_id, ReminderItem.matter_id, ReminderItem.kind,
+                ReminderItem.subject_type, ReminderItem.occurs_on, ReminderItem.essential, ReminderItem.params)
+N_ITEM = len(ITEM_COLUMNS)
+Item = namedtuple("Item", [c.key for c in ITEM_COLUMNS])  # a pending reminder, read without the ORM
 
 
 @dataclass
 class Row:
-    item: ReminderItem
+    item: "Item"
     still_open: bool
 
 
-def _still_open(item: ReminderItem, doc_status, doc_removed, inv_status, inv_total, inv_paid,
+def _still_open(item, doc_status, doc_removed, inv_status, inv_total, inv_paid,
                 dl_done, dl_due) -> bool:
     if item.subject_type == "document_request":
         return doc_status in ("requested", "rejected") and doc_removed is None
@@ -44,7 +48,7 @@ def _still_open(item: ReminderItem, doc_status, doc_removed, inv_status, inv_tot
 
 def _pending(s: Session) -> tuple[dict[uuid.UUID, list[Row]], dict[uuid.UUID, tuple]]:
     query = (
-        select(ReminderItem, User.email, User.full_name, User.locale, User.timezone, User.is_active,
+        select(*ITEM_COLUMNS, User.email, User.full_name, User.locale, User.timezone, User.is_active,
                NotificationPreference.reminders_off, DocumentRequest.status, DocumentRequest.removed_at,
                Invoice.status, Invoice.total_cents, Invoice.paid_cents, Deadline.completed_at, Deadline.due_date)
         .join(User, User.id == ReminderItem.recipient_id)
@@ -60,7 +64,8 @@ def _pending(s: Session) -> tuple[dict[uuid.UUID, list[Row]], dict[uuid.UUID, tu
     )
     items: dict[uuid.UUID, list[Row]] = defaultdict(list)
     people: dict[uuid.UUID, tuple] = {}
-    for item, email, name, locale, tz, active, off, *subject in s.exec(query).all():
+    for row in s.exec(query).all():
+        item, (email, name, locale, tz, active, off), subject = Item(*row[:N_ITEM]), row[N_ITEM:N_ITEM + 6], row[N_ITEM + 6:]
         items[item.recipient_id].append(Row(item, _still_open(item, *subject)))
         people[item.recipient_id] = (email, name, locale or "en", tz, active, bool(off))
     return items, people

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -81,40 +81,46 @@ def _directory(s: Session) -> Directory:
     return Directory(zones, team, hr)
 
 
-def _matter_params(matter: Matter) -> dict:
-    return {"reference": matter.reference, "matter_title": matter.title}
+MATTER_COLUMNS = (Matter.id.label("matter_id"), Matter.reference, Matter.title.label("matter_title"),
+                  Matter.organization_id, Matter.shared_with_organization, Matter.organization_pays)
+
+
+def _matter_params(row) -> dict:
+    return {"reference": row.reference, "matter_title": row.matter_title}
 
 
 def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
     wf = get_settings().workflow
     cutoff = now - timedelta(days=min(wf.document_days, default=3) - 1)
     rows = s.exec(
-        select(DocumentRequest, Matter, Client.user_id)
+        select(DocumentRequest.id, DocumentRequest.title, DocumentRequest.status, DocumentRequest.provided_by,
+               DocumentRequest.requested_at, DocumentRequest.updated_at, *MATTER_COLUMNS, Client.user_id)
         .join(Matter, Matter.id == DocumentRequest.matter_id).join(Client, Client.id == Matter.client_id)
         .where(LIVE_MATTER, DocumentRequest.removed_at.is_(None), sa.or_(
             sa.and_(DocumentRequest.status == "requested", DocumentRequest.requested_at <= cutoff),
             sa.and_(DocumentRequest.status == "rejected", DocumentRequest.updated_at <= cutoff)))
     ).all()
     out = []
-    for request, matter, client_user in rows:
+    for request in rows:
         base = request.updated_at if request.status == "rejected" else request.requested_at
-        recipients = [client_user]
-        if request.provided_by == "employer" and matter.shared_with_organization and matter.organization_id:
-            recipients = d.hr.get(matter.organization_id, [])
-        params = {**_matter_params(matter), "title": request.title, "rejected": request.status == "rejected"}
+        recipients = [request.user_id]
+        if request.provided_by == "employer" and request.shared_with_organization and request.organization_id:
+            recipients = d.hr.get(request.organization_id, [])
+        params = {**_matter_params(request), "title": request.title, "rejected": request.status == "rejected"}
+        matter_id = request.matter_id
         for person in recipients:
             if person not in d.zones:
                 continue
             since = localtime.today(base, d.zones[person])
             offset = document_occurrence(since, d.today(person, now), wf.document_days, wf.document_repeat_days)
             if offset is not None:
-                out.append(Candidate(person, matter.id, "document_missing", "document_request", request.id,
+                out.append(Candidate(person, matter_id, "document_missing", "document_request", request.id,
                                      f"d{offset}@{since:%y%m%d}", since + timedelta(days=offset), False,
                                      {**params, "since": since.isoformat()}))
-        staff = d.first(matter.id, "paralegal", "responsible", "attorney")
+        staff = d.first(matter_id, "paralegal", "responsible", "attorney")
         last = max(wf.document_days, default=14)
         if staff is not None and (d.today(staff, now) - base.date()).days >= last:
-            out.append(Candidate(staff, matter.id, "document_overdue_staff", "document_request", request.id,
+            out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request.id,
                                  f"s@{base:%y%m%d}", base.date() + timedelta(days=last), False,
                                  {**params, "since": base.date().isoformat()}))
     return out
@@ -124,32 +130,35 @@ def _invoices(s: Session, now: datetime, d: Directory) -> list[Candidate]:
     wf = get_settings().workflow
     horizon = now.date() + timedelta(days=max(0, -min(wf.invoice_days, default=0)) + 1)
     rows = s.exec(
-        select(Invoice, Matter, Client.user_id)
+        select(Invoice.id, Invoice.number, Invoice.currency, Invoice.total_cents, Invoice.paid_cents, Invoice.due_date,
+               *MATTER_COLUMNS, Client.user_id)
         .join(Matter, Matter.id == Invoice.matter_id).join(Client, Client.id == Matter.client_id)
         .where(LIVE_MATTER, Invoice.status.not_in(SETTLED_INVOICE), Invoice.due_date.is_not(None),
                Invoice.due_date <= horizon, Invoice.total_cents > Invoice.paid_cents)
     ).all()
     out = []
     first_overdue = min((o for o in wf.invoice_days if o > 0), default=7)
-    for invoice, matter, client_user in rows:
-        payers = d.hr.get(matter.organization_id, []) if matter.organization_pays and matter.organization_id else [client_user]
-        params = {**_matter_params(matter), "number": invoice.number, "currency": invoice.currency,
+    for invoice in rows:
+        matter_id = invoice.matter_id
+        payers = (d.hr.get(invoice.organization_id, []) if invoice.organization_pays and invoice.organization_id
+                  else [invoice.user_id])
+        params = {**_matter_params(invoice), "number": invoice.number, "currency": invoice.currency,
                   "amount_cents": invoice.total_cents - invoice.paid_cents, "due": invoice.due_date.isoformat()}
         for person in (p for p in payers if p in d.zones):
             offset = invoice_occurrence(invoice.due_date, d.today(person, now), wf.invoice_days, wf.invoice_repeat_days)
             if offset is not None:
-                out.append(Candidate(person, matter.id, "invoice_due" if offset <= 0 else "invoice_overdue", "invoice",
+                out.append(Candidate(person, matter_id, "invoice_due" if offset <= 0 else "invoice_overdue", "invoice",
                                      invoice.id, f"i{offset}@{invoice.due_date:%y%m%d}",
                                      invoice.due_date + timedelta(days=offset), False, params))
-        billing = d.first(matter.id, "billing")
+        billing = d.first(matter_id, "billing")
         if billing is not None and (d.today(billing, now) - invoice.due_date).days >= first_overdue:
-            out.append(Candidate(billing, matter.id, "invoice_overdue_staff", "invoice", invoice.id,
+            out.append(Candidate(billing, matter_id, "invoice_overdue_staff", "invoice", invoice.id,
                                  f"b@{invoice.due_date:%y%m%d}", invoice.due_date + timedelta(days=first_overdue),
                                  False, params))
     return out
 
 
-def _deadline_recipients(deadline: Deadline, matter_id: uuid.UUID, client_user, d: Directory) -> list[tuple]:
+def _deadline_recipients(deadline, matter_id: uuid.UUID, client_user, d: Directory) -> list[tuple]:
     wf, team = get_settings().workflow, d.team.get(matter_id, {})
     staff = dict.fromkeys([*team.get("responsible", []), *team.get("attorney", []), *team.get("paralegal", [])])
     people = [(person, wf.deadline_staff_days, "s") for person in staff]
@@ -162,19 +171,21 @@ def _deadlines(s: Session, now: datetime, d: Directory) -> list[Candidate]:
     wf = get_settings().workflow
     longest = max([*wf.deadline_staff_days, *wf.deadline_client_days], default=30)
     rows = s.exec(
-        select(Deadline, Matter, Client.user_id)
+        select(Deadline.id, Deadline.title, Deadline.kind, Deadline.due_date, Deadline.client_visible,
+               *MATTER_COLUMNS, Client.user_id)
         .join(Matter, Matter.id == Deadline.matter_id).join(Client, Client.id == Matter.client_id)
         .where(LIVE_MATTER, Deadline.completed_at.is_(None), Deadline.due_date >= now.date() - timedelta(days=1),
                Deadline.due_date <= now.date() + timedelta(days=longest + 1))
     ).all()
     out = []
-    for deadline, matter, client_user in rows:
-        params = {**_matter_params(matter), "title": deadline.title, "kind": deadline.kind,
+    for deadline in rows:
+        matter_id, client_user = deadline.matter_id, deadline.user_id
+        params = {**_matter_params(deadline), "title": deadline.title, "kind": deadline.kind,
                   "due": deadline.due_date.isoformat()}
-        for person, marks, tag in _deadline_recipients(deadline, matter.id, client_user, d):
+        for person, marks, tag in _deadline_recipients(deadline, matter_id, client_user, d):
             mark = deadline_occurrence(deadline.due_date, d.today(person, now), marks)
             if mark is not None:
-                out.append(Candidate(person, matter.id, "deadline", "deadline", deadline.id,
+                out.append(Candidate(person, matter_id, "deadline", "deadline", deadline.id,
                                      f"{tag}{mark}@{deadline.due_date:%y%m%d}", deadline.due_date - timedelta(days=mark),
                                      True, params))
     return out
@@ -188,15 +199,17 @@ def _lookback_days() -> int:
 
 
 def collect(now: datetime) -> int:
-    """Record every reminder occurrence that has come and is not recorded yet; returns how many."""
-    with db.write() as s:
+    """Record every reminder occurrence that has come and is not recorded yet; returns how many.
+    Everything is read first; the write transaction is short (SQLite has one writer at a time)."""
+    with db.read() as s:
         directory = _directory(s)
         candidates = [*_documents(s, now, directory), *_invoices(s, now, directory), *_deadlines(s, now, directory)]
         since = now.date() - timedelta(days=_lookback_days())
         known = set(s.exec(select(ReminderItem.recipient_id, ReminderItem.subject_type, ReminderItem.subject_id,
                                   ReminderItem.occurrence).where(ReminderItem.occurs_on >= since)).all())
-        fresh = {c.key: c for c in candidates if c.key not in known}
-        rows = [{**asdict(c), "id": new_id(), "status": "pending", "created_at": now} for c in fresh.values()]
+    fresh = {c.key: c for c in candidates if c.key not in known}
+    rows = [{**vars(c), "id": new_id(), "status": "pending", "created_at": now} for c in fresh.values()]
+    with db.write() as s:
         bulk.insert_ignoring_duplicates(s, ReminderItem.__table__, rows,
                                         ["recipient_id", "subject_type", "subject_id", "occurrence"])
-        return len(rows)
+    return len(rows)
