@@ -26,13 +26,13 @@ def _deliver_mail(now: datetime) -> dict:
     return {"sent": mail.deliver_pending(now=now)}
 
 
-def _reminders(now: datetime) -> dict:
-    """Record the reminders that have come, then send the digests that are due."""
-    return {"collected": reminders.collect(now), **digests.send_due(now)}
+def _collect_reminders(now: datetime) -> dict:
+    return {"collected": reminders.collect(now)}
 
 
 JOBS: list[Job] = [
-    Job("reminders", _reminders, timedelta(minutes=15)),
+    Job("reminders.collect", _collect_reminders, timedelta(hours=1)),  # reminders are due by date: hourly is enough
+    Job("reminders.digest", digests.send_due, timedelta(minutes=15)),
     Job("uscis.poll", uscis_polling.poll_due, timedelta(minutes=5)),
     Job("retention", retention.prune, timedelta(days=1)),
     Job("mail.deliver", _deliver_mail, timedelta(seconds=5)),

@@ -52,6 +52,10 @@ class Directory:
     zones: dict[uuid.UUID, str]
     team: dict[uuid.UUID, dict[str, list[uuid.UUID]]]
     hr: dict[uuid.UUID, list[uuid.UUID]]
+    known: set = field(default_factory=set)  # (recipient, subject type, subject id, occurrence) already recorded
+
+    def is_new(self, person: uuid.UUID, subject_type: str, subject_id: uuid.UUID, occurrence: str) -> bool:
+        return (person, subject_type, subject_id, occurrence) not in self.known
 
     def today(self, user_id: uuid.UUID, now: datetime) -> date:
         return localtime.today(now, self.zones.get(user_id))
@@ -89,6 +93,10 @@ def _matter_params(row) -> dict:
     return {"reference": row.reference, "matter_title": row.matter_title}
 
 
+def _document_params(row, since: date) -> dict:
+    return {**_matter_params(row), "title": row.title, "rejected": row.status == "rejected", "since": since.isoformat()}
+
+
 def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
     wf = get_settings().workflow
     cutoff = now - timedelta(days=min(wf.document_days, default=3) - 1)
@@ -106,23 +114,23 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
         recipients = [request.user_id]
         if request.provided_by == "employer" and request.shared_with_organization and request.organization_id:
             recipients = d.hr.get(request.organization_id, [])
-        params = {**_matter_params(request), "title": request.title, "rejected": request.status == "rejected"}
         matter_id = request.matter_id
         for person in recipients:
             if person not in d.zones:
                 continue
             since = localtime.today(base, d.zones[person])
             offset = document_occurrence(since, d.today(person, now), wf.document_days, wf.document_repeat_days)
-            if offset is not None:
+            occurrence = f"d{offset}@{since:%y%m%d}" if offset is not None else ""
+            if offset is not None and d.is_new(person, "document_request", request.id, occurrence):
                 out.append(Candidate(person, matter_id, "document_missing", "document_request", request.id,
-                                     f"d{offset}@{since:%y%m%d}", since + timedelta(days=offset), False,
-                                     {**params, "since": since.isoformat()}))
+                                     occurrence, since + timedelta(days=offset), False, _document_params(request, since)))
         staff = d.first(matter_id, "paralegal", "responsible", "attorney")
         last = max(wf.document_days, default=14)
-        if staff is not None and (d.today(staff, now) - base.date()).days >= last:
+        if (staff is not None and (d.today(staff, now) - base.date()).days >= last
+                and d.is_new(staff, "document_request", request.id, f"s@{base:%y%m%d}")):
             out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request.id,
                                  f"s@{base:%y%m%d}", base.date() + timedelta(days=last), False,
-                                 {**params, "since": base.date().isoformat()}))
+                                 _document_params(request, base.date())))
     return out
 
 
@@ -203,11 +211,12 @@ def collect(now: datetime) -> int:
     Everything is read first; the write transaction is short (SQLite has one writer at a time)."""
     with db.read() as s:
         directory = _directory(s)
-        candidates = [*_documents(s, now, directory), *_invoices(s, now, directory), *_deadlines(s, now, directory)]
         since = now.date() - timedelta(days=_lookback_days())
-        known = set(s.exec(select(ReminderItem.recipient_id, ReminderItem.subject_type, ReminderItem.subject_id,
-                                  ReminderItem.occurrence).where(ReminderItem.occurs_on >= since)).all())
-    fresh = {c.key: c for c in candidates if c.key not in known}
+        directory.known = set(s.exec(select(ReminderItem.recipient_id, ReminderItem.subject_type,
+                                            ReminderItem.subject_id, ReminderItem.occurrence)
+                                     .where(ReminderItem.occurs_on >= since)).all())
+        candidates = [*_documents(s, now, directory), *_invoices(s, now, directory), *_deadlines(s, now, directory)]
+    fresh = {c.key: c for c in candidates if c.key not in directory.known}
     rows = [{**vars(c), "id": new_id(), "status": "pending", "created_at": now} for c in fresh.values()]
     with db.write() as s:
         bulk.insert_ignoring_duplicates(s, ReminderItem.__table__, rows,

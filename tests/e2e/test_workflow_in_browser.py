@@ -80,7 +80,7 @@ def test_admin_sees_the_background_jobs_and_others_do_not(page):
     page.wait_for_url(re.compile(r"/staff/?$"))
     page.goto("/admin/jobs")
     jobs = page.locator(".job-row")
-    expect(jobs.filter(has_text="reminders")).to_contain_text("ok", timeout=30_000)
+    expect(jobs.filter(has_text="reminders.collect")).to_contain_text("ok", timeout=30_000)
     expect(jobs.filter(has_text="mail.deliver")).to_be_visible()
     expect(page.locator("#mail-queue")).to_contain_text("Mail that failed: 0")
     page.click("#sign-out")
