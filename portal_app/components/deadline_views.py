@@ -84,20 +84,20 @@ class StaffDeadlinesState(PageState, rx.State):
 
 
 def _deadline_row(d: dict) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(d["date"], color=rx.cond(d["tone"] == "red", "var(--red-11)", "inherit"),
-                              weight=rx.cond(d["tone"] == "red", "bold", "regular"))),
-        rx.table.cell(d["title"]),
-        rx.table.cell(rx.link(d["reference"], href="/matters/" + d["matter_id"])),
-        rx.table.cell(rx.badge(d["when"], color_scheme=d["tone"])),
+    """One line per deadline (a list, not a table: the matters table stays the page's one table)."""
+    return rx.hstack(
+        rx.text(d["date"], color=rx.cond(d["tone"] == "red", "var(--red-11)", "inherit"),
+                weight=rx.cond(d["tone"] == "red", "bold", "regular"), min_width="150px", class_name="deadline-date"),
+        rx.text(d["title"], flex="1", min_width="180px"),
+        rx.link(d["reference"], href="/matters/" + d["matter_id"]),
+        rx.badge(d["when"], color_scheme=d["tone"]),
+        wrap="wrap", align="center", width="100%", padding_y="6px", border_bottom="1px solid var(--gray-4)",
         class_name=rx.cond(d["tone"] == "red", "deadline-row overdue", "deadline-row"),
     )
 
 
 def staff_deadlines_panel() -> rx.Component:
     """On the staff dashboard, above the matters: my deadlines, open tasks and failed mail."""
-    header = [t(k) for k in ("staff_deadlines.col_date", "staff_deadlines.col_deadline", "staff_deadlines.col_matter",
-                             "staff_deadlines.col_left")]
     return rx.vstack(
         rx.hstack(
             rx.heading(t("staff_deadlines.title"), size="5"), rx.spacer(),
@@ -109,10 +109,8 @@ def staff_deadlines_panel() -> rx.Component:
                            id="failed-mail")),
         rx.cond(
             StaffDeadlinesState.dates.length() > 0,
-            rx.box(rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                rx.table.body(rx.foreach(StaffDeadlinesState.dates, _deadline_row)), width="100%", size="1"),
-                overflow_x="auto", width="100%"),
+            rx.vstack(rx.foreach(StaffDeadlinesState.dates, _deadline_row), width="100%", spacing="0",
+                      role="list"),
             empty(t("staff_deadlines.none")),
         ),
         on_mount=StaffDeadlinesState.load, width="100%", spacing="2", id="staff-deadlines",
