@@ -53,12 +53,16 @@ class Directory:
     team: dict[uuid.UUID, dict[str, list[uuid.UUID]]]
     hr: dict[uuid.UUID, list[uuid.UUID]]
     known: set = field(default_factory=set)  # (recipient, subject type, subject id, occurrence) already recorded
+    _today: dict = field(default_factory=dict)
 
     def is_new(self, person: uuid.UUID, subject_type: str, subject_id: uuid.UUID, occurrence: str) -> bool:
         return (person, subject_type, subject_id, occurrence) not in self.known
 
     def today(self, user_id: uuid.UUID, now: datetime) -> date:
-        return localtime.today(now, self.zones.get(user_id))
+        key = (user_id, now)
+        if key not in self._today:
+            self._today[key] = localtime.today(now, self.zones.get(user_id))
+        return self._today[key]
 
     def first(self, matter_id: uuid.UUID, *roles: str) -> uuid.UUID | None:
         for role in roles:
