@@ -68,6 +68,12 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     mail_backend: str = "console"
     mail_from: str = "portal@localhost"
+    storage_backend: str = "local"  # local | s3
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_region: str = ""
+    s3_endpoint_url: str = ""
+    file_chunk_bytes: int = 1024 * 1024
     extra: dict = field(default_factory=dict)
 
     @property
@@ -134,7 +140,20 @@ def load_settings() -> Settings:
         max_upload_bytes=_int("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
         mail_backend=_env("PORTAL_MAIL_BACKEND", "console"),
         mail_from=_env("PORTAL_MAIL_FROM", "portal@localhost"),
+        **_storage_settings(),
     )
+
+
+def _storage_settings() -> dict:
+    backend = _env("PORTAL_STORAGE", "local").lower()
+    if backend not in {"local", "s3"}:
+        raise SettingsError(f"PORTAL_STORAGE must be local or s3, got {backend!r}")
+    bucket = _env("PORTAL_S3_BUCKET")
+    if backend == "s3" and not bucket:
+        raise SettingsError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
+    return {"storage_backend": backend, "s3_bucket": bucket, "s3_prefix": _env("PORTAL_S3_PREFIX").strip("/"),
+            "s3_region": _env("PORTAL_S3_REGION"), "s3_endpoint_url": _env("PORTAL_S3_ENDPOINT_URL"),
+            "file_chunk_bytes": _int("PORTAL_FILE_CHUNK_BYTES", 1024 * 1024)}
 
 
 @lru_cache(maxsize=1)
