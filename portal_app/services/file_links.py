@@ -47,7 +47,7 @@ def may_see(s: Session, actor: Actor, document: Document) -> bool:
     provides on a checklist (never the employee's personal documents)."""
     if not policy.can_on_matter(s, actor, view_action(document.kind), document.matter_id):
         return False
-    if actor.role == "hr_liaison" and document.kind == "evidence":
+    if actor.role == "hr_liaison" and document.kind in ("evidence", "rendition"):
         request = s.get(DocumentRequest, document.request_id) if document.request_id else None
         return request is not None and request.provided_by == "employer"
     return True

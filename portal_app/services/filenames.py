@@ -36,11 +36,10 @@ def ascii_words(text: str) -> str:
 
 
 def conventional_name(convention: str, *, person: str, content_type: str, number: int = 1) -> str:
-    """The stored name: the item's convention with the person's name, e.g. Passport_Bio_Page_Jane_Doe.pdf.
-    A second file on the same item gets _2, a third _3, and so on."""
-    base = ascii_words((convention or "Document").replace("{name}", " " + (person or "") + " ")) or "Document"
-    if "{name}" not in (convention or "") and person:
-        base = f"{base}_{ascii_words(person)}".strip("_")
+    """The stored name: the item's convention with {name} filled in, e.g. Passport_Bio_Page_Jane_Doe.pdf,
+    whatever the client's file was called. The second file on an item gets _2, the third _3..."""
+    filled = (convention or "Document").replace("{name}", f" {person or ''} ")
+    base = ascii_words(filled) or "Document"
     suffix = f"_{number}" if number > 1 else ""
     ext = EXTENSIONS.get(content_type, "bin")
     return f"{base[:MAX_NAME - len(suffix) - 6]}{suffix}.{ext}"
