@@ -46,7 +46,7 @@ class Upload:
         self._writer = self.storage.writer(self.key)
         self._sealer = Sealer(self._writer, keyring(), file_id=file_id,
                               chunk_size=chunk_size or get_settings().file_chunk_bytes)
-        self._done = False
+        self._done, self._discarded = False, False
 
     @property
     def size(self) -> int:
@@ -62,7 +62,10 @@ class Upload:
         return StoredObject(self.key, sealed)
 
     def discard(self) -> None:
-        """Forget a write in progress, or remove an object already finished."""
+        """Forget a write in progress, or remove an object already finished (once; again is a no-op)."""
+        if self._discarded:
+            return
+        self._discarded = True
         if self._done:
             self.storage.delete(self.key)
         else:
