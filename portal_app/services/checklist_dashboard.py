@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from models import CaseType, Matter, User
+from models import CaseType, Matter, User, utcnow
 from portal_app.services import db, policy
 from portal_app.services.actor import Actor
-from portal_app.services.checklist_views import _item, _versions, _visible_requests, progress_of
+from portal_app.services.checklist_views import item_view, versions_by_request, visible_requests, progress_of
 from portal_app.services.matters import _summary_query
-from models import utcnow
 
 STATUS_FILTERS = ("needs_review", "missing", "overdue", "complete")
 
@@ -54,11 +53,11 @@ def rows(actor: Actor, *, case_type: str = "", attorney: str = "", status: str =
         found = s.exec(_summary_query().add_columns(CaseType.code)
                        .where(policy.matter_scope(actor, "document.view"), Matter.status != "closed")).all()
         matter_ids = [r[0].id for r in found]
-        requests = [r for r in _visible_requests(s, actor, matter_ids) if r.removed_at is None]
-        versions, today = _versions(s, [r.id for r in requests]), utcnow().date()
+        requests = [r for r in visible_requests(s, actor, matter_ids) if r.removed_at is None]
+        versions, today = versions_by_request(s, [r.id for r in requests]), utcnow().date()
         by_matter: dict[uuid.UUID, list] = {}
         for request in requests:
-            by_matter.setdefault(request.matter_id, []).append(_item(request, versions.get(request.id, []), today, ""))
+            by_matter.setdefault(request.matter_id, []).append(item_view(request, versions.get(request.id, []), today, ""))
     result = []
     for matter, case_type_name, client_name, attorney_name, _org, code in found:
         p = progress_of(by_matter.get(matter.id, []))

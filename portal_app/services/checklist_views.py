@@ -95,14 +95,14 @@ def accept_map(tokens: list[str]) -> dict[str, list[str]]:
     return merged
 
 
-def _visible_requests(s: Session, actor: Actor, matter_ids: list[uuid.UUID]) -> list[DocumentRequest]:
+def visible_requests(s: Session, actor: Actor, matter_ids: list[uuid.UUID]) -> list[DocumentRequest]:
     query = select(DocumentRequest).where(DocumentRequest.matter_id.in_(matter_ids))
     if actor.role == "hr_liaison":
         query = query.where(DocumentRequest.provided_by == "employer")
     return list(s.exec(query.order_by(DocumentRequest.requested_at, DocumentRequest.title)).all())
 
 
-def _versions(s: Session, request_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[VersionView]]:
+def versions_by_request(s: Session, request_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[VersionView]]:
     rows = s.exec(select(DocumentVersion, Document).join(Document, Document.id == DocumentVersion.document_id)
                   .where(Document.request_id.in_(request_ids), Document.kind.in_(["evidence", "rendition"]))
                   .order_by(DocumentVersion.version_no)).all()
@@ -118,7 +118,7 @@ def _versions(s: Session, request_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[
     return result
 
 
-def _item(request: DocumentRequest, versions: list[VersionView], today: date, person: str) -> ItemView:
+def item_view(request: DocumentRequest, versions: list[VersionView], today: date, person: str) -> ItemView:
     overdue = request.status in MISSING and request.due_date is not None and request.due_date < today
     example_name = filenames.conventional_name(request.naming_convention or request.title, person=person,
                                                content_type="application/pdf")
@@ -143,10 +143,10 @@ def matter_checklist(actor: Actor, matter_id: str) -> ChecklistView:
     with db.read() as s:
         matter = policy.require_matter(s, actor, "document.view", matter_id)
         summary = s.exec(_summary_query().where(Matter.id == matter.id)).one()
-        requests = _visible_requests(s, actor, [matter.id])
-        versions = _versions(s, [r.id for r in requests])
+        requests = visible_requests(s, actor, [matter.id])
+        versions = versions_by_request(s, [r.id for r in requests])
         today, person = utcnow().date(), summary[2]
-        items = [_item(r, versions.get(r.id, []), today, person) for r in requests if r.removed_at is None]
+        items = [item_view(r, versions.get(r.id, []), today, person) for r in requests if r.removed_at is None]
         removed = [r.title for r in requests if r.removed_at is not None and r.note == "checklist.removed_by_answers"]
         return ChecklistView(str(matter.id), matter.reference, matter.title, person, items, removed,
                              progress_of(items), policy.can_on_matter(s, actor, "document.review", matter.id),
@@ -167,10 +167,10 @@ def needed_for_me(actor: Actor, limit: int = 50) -> tuple[list[NeededItem], Prog
     """Everything still missing across the matters I can upload to (client home), and the totals."""
     with db.read() as s:
         matters = {m.id: m for m in s.exec(select(Matter).where(policy.matter_scope(actor, "document.upload"))).all()}
-        requests = [r for r in _visible_requests(s, actor, list(matters)) if r.removed_at is None]
-        versions = _versions(s, [r.id for r in requests])
+        requests = [r for r in visible_requests(s, actor, list(matters)) if r.removed_at is None]
+        versions = versions_by_request(s, [r.id for r in requests])
         today = utcnow().date()
-        items = [_item(r, versions.get(r.id, []), today, "") for r in requests]
+        items = [item_view(r, versions.get(r.id, []), today, "") for r in requests]
         needed = [NeededItem(str(r.matter_id), matters[r.matter_id].reference, str(r.id), r.title, r.status,
                              r.rejection_reason or "") for r in requests if r.status in MISSING]
         needed.sort(key=lambda n: (n.status != "rejected", n.reference))

@@ -61,7 +61,7 @@ def _form(s: Session, matter: Matter) -> IntakeForm:
     return form
 
 
-def _response(s: Session, matter: Matter, form: IntakeForm) -> IntakeResponse | None:
+def _response(s: Session, matter: Matter) -> IntakeResponse | None:
     return s.exec(select(IntakeResponse).where(IntakeResponse.matter_id == matter.id)).first()
 
 
@@ -69,7 +69,7 @@ def get(actor: Actor, matter_id: str) -> IntakeView:
     with db.read() as s:
         matter = policy.require_matter(s, actor, "intake.view", matter_id)
         form = _form(s, matter)
-        response = _response(s, matter, form)
+        response = _response(s, matter)
         status = response.status if response else "not_started"
         may_fill = status != "submitted" and policy.can_on_matter(s, actor, "intake.fill", matter.id)
         return IntakeView(str(matter.id), form.title, list(form.questions), dict(response.answers if response else {}),
@@ -129,7 +129,7 @@ def save_draft(actor: Actor, matter_id: str, answers: dict[str, Any]) -> datetim
         matter = policy.require_matter(s, actor, "intake.fill", matter_id)
         form = _form(s, matter)
         cleaned = _clean(list(form.questions), answers or {})
-        response = _response(s, matter, form)
+        response = _response(s, matter)
         if response is None:
             response = IntakeResponse(matter_id=matter.id, form_id=form.id, answers={})
             s.add(response)
@@ -162,7 +162,7 @@ def submit(actor: Actor, matter_id: str, answers: dict[str, Any] | None = None) 
     with db.write() as s:
         matter = policy.require_matter(s, actor, "intake.fill", matter_id)
         form = _form(s, matter)
-        response = _response(s, matter, form)
+        response = _response(s, matter)
         if response is not None and response.status == "submitted":
             raise Conflict("intake.already_submitted")
         stored = dict(response.answers) if response else {}

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from models import Client, Document, DocumentRequest, DocumentVersion, Matter, Organization, utcnow
-from portal_app.services import audit, filenames, filestore, policy, tasks, validation
-from portal_app.services import db
+from portal_app.services import audit, db, filenames, filestore, policy, tasks, validation
 from portal_app.services.actor import Actor
 from portal_app.services.errors import InvalidInput, NotAllowed
 
@@ -192,9 +191,6 @@ def upload_bytes(actor: Actor, request_id: str, original_name: str, data: bytes,
                  piece: int = 1024 * 1024) -> UploadedFile:
     """Upload a whole file held in memory (staff scans, tests); same checks as a streamed upload."""
     incoming = IncomingFile(actor, target_for(actor, request_id), original_name)
-    try:
-        for start in range(0, len(data), piece):
-            incoming.feed(data[start:start + piece])
-    except InvalidInput:
-        raise
+    for start in range(0, len(data), piece):
+        incoming.feed(data[start:start + piece])  # a refusal discards what was written, then raises
     return incoming.finish()
