@@ -17,11 +17,14 @@ from portal_app.pages.upload_receiver import UPLOAD_ID, UploadRows, receive_file
 from portal_app.services import checklist_views
 from portal_app.services.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.i18n import t
+from portal_app.services.settings import get_settings
 from portal_app.state import PageState, login_redirect, run
 
 _FILES = "filesById['" + UPLOAD_ID + "']"
 SELECTED_SIZES = Var(_js_expr=f"({_FILES} ? {_FILES}.map((f) => f.size) : [])",
                      _var_data=rx.selected_files(UPLOAD_ID)._get_all_var_data()).to(list[int])
+SELECTED_TOTAL = Var(_js_expr=f"({_FILES} ? {_FILES}.reduce((sum, f) => sum + f.size, 0) : 0)",
+                     _var_data=rx.selected_files(UPLOAD_ID)._get_all_var_data()).to(int)
 SELECTED_COUNT = Var(_js_expr=f"String({_FILES} ? {_FILES}.length : 0)",
                      _var_data=rx.selected_files(UPLOAD_ID)._get_all_var_data()).to(str)
 
@@ -130,7 +133,7 @@ def _file_row(row) -> rx.Component:
 
 
 def _upload_zone() -> rx.Component:
-    s = DocumentsState
+    s, limit = DocumentsState, get_settings().max_upload_bytes
     return rx.vstack(
         rx.upload.root(
             rx.vstack(
@@ -144,15 +147,20 @@ def _upload_zone() -> rx.Component:
             on_drop_rejected=s.files_refused, width="100%",
         ),
         rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="2", class_name="selected-file")),
+        rx.cond(SELECTED_TOTAL > limit, rx.text(t("documents.too_much_at_once", max=f"{limit // (1024 * 1024)} MB"),
+                                                size="2", color_scheme="red", id="too-much")),
         rx.button(
             t("documents.send"), type="button", size="3", width="100%", id="send-files",
-            disabled=s.uploading,
+            disabled=s.uploading | (SELECTED_TOTAL > limit),
             on_click=s.upload(
                 rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=s.on_progress.throttle(250),
                                       extra_headers={"X-Portal-Request": s.selected_id,
                                                      "X-Portal-Files": SELECTED_COUNT}),
                 s.selected_id, rx.selected_files(UPLOAD_ID), SELECTED_SIZES),
         ),
+        rx.cond((s.sent_percent > 0) & (s.sent_percent < 100),
+                rx.vstack(rx.text(t("documents.sending"), " ", s.sent_percent, "%", size="1", color_scheme="gray"),
+                          common.bar(s.sent_percent), width="100%", spacing="1")),
         rx.foreach(s.file_rows, _file_row),
         width="100%", spacing="3",
     )
@@ -206,7 +214,8 @@ def _item_card(item) -> rx.Component:
 def _content() -> rx.Component:
     s = DocumentsState
     return rx.vstack(
-        rx.link(rx.hstack(rx.icon("arrow_left", size=16), rx.text(s.matter["reference"])), href="/client", size="2"),
+        rx.link(rx.hstack(rx.icon("arrow_left", size=16), rx.text(s.matter["reference"])),
+                href="/matters/" + s.matter["id"], size="2"),
         rx.heading(t("documents.title"), size="6"),
         rx.text(s.matter["title"], color_scheme="gray"),
         common.progress_bar(s.percent, t("documents.progress")),
