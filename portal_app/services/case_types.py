@@ -26,6 +26,8 @@ def _sync_content(s: Session) -> None:
 
     checklists.sync_templates(s)
     intake.sync_forms(s)
+    s.flush()
+    checklists.backfill(s)
 
 
 def sync_all() -> int:

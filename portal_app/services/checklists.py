@@ -115,6 +115,16 @@ def instantiate(s: Session, actor: Actor | None, matter: Matter, answers: dict[s
     return created
 
 
+def backfill(s: Session) -> int:
+    """Open the checklist of every open matter that has none (matters opened before checklists
+    existed, on an upgrade). Returns how many matters got one."""
+    have = select(DocumentRequest.matter_id).distinct()
+    matters = s.exec(select(Matter).where(Matter.status != "closed", Matter.id.not_in(have))).all()
+    for matter in matters:
+        instantiate(s, None, matter)
+    return len(matters)
+
+
 @dataclass
 class ChecklistChange:
     added: list[str] = field(default_factory=list)

@@ -155,7 +155,12 @@ def _record(actor: Actor, incoming: IncomingFile, stored, content_type: str, ren
             document = Document(matter_id=matter.id, request_id=request.id, kind="evidence", display_name=request.title)
             s.add(document)
             s.flush()
-        number = 1 + len(s.exec(select(DocumentVersion.id).where(DocumentVersion.document_id == document.id)).all())
+        earlier = s.exec(select(DocumentVersion.sha256, DocumentVersion.stored_name)
+                         .where(DocumentVersion.document_id == document.id)).all()
+        same = next((name for sha, name in earlier if sha == stored.sealed.sha256), None)
+        if same is not None:
+            raise InvalidInput("upload.duplicate", name=incoming.name, stored=same)
+        number = 1 + len(earlier)
         stored_name = filenames.conventional_name(request.naming_convention or request.title,
                                                   person=_person(s, matter, request.provided_by),
                                                   content_type=content_type, number=number)

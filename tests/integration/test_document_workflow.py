@@ -111,8 +111,8 @@ def test_reject_mails_the_client_reopens_and_accept_completes(world):
     matter_id = open_h1b(world)
     client, paralegal = world.actor("client"), world.actor("paralegal")
     passport = str(request_by_key(matter_id, "passport_bio").id)
-    first = uploads.upload_bytes(client, passport, "pass.jpg", sample_files.jpeg())
-    second = uploads.upload_bytes(client, passport, "pass2.jpg", sample_files.jpeg())
+    first = uploads.upload_bytes(client, passport, "pass.jpg", sample_files.jpeg((300, 200)))
+    second = uploads.upload_bytes(client, passport, "pass2.jpg", sample_files.jpeg((310, 200)))
     with db.read() as s:
         open_tasks = s.exec(select(Task).where(Task.status == "open", Task.kind == "review_upload")).all()
     assert len(open_tasks) == 2 and {t.assignee_id for t in open_tasks} == {world.users["paralegal"].id}
@@ -131,7 +131,7 @@ def test_reject_mails_the_client_reopens_and_accept_completes(world):
     assert statuses[uuid.UUID(first.version_id)] == "done" and statuses[uuid.UUID(second.version_id)] == "open"
     with pytest.raises(Conflict):
         review.accept(paralegal, first.version_id)
-    third = uploads.upload_bytes(client, passport, "pass3.jpg", sample_files.jpeg())
+    third = uploads.upload_bytes(client, passport, "pass3.jpg", sample_files.jpeg((320, 200)))
     assert review.accept(paralegal, second.version_id) == "uploaded"  # the third still waits
     assert review.accept(paralegal, third.version_id, expiry_date=date(2031, 1, 31)) == "accepted"
     done = next(i for i in checklist_views.matter_checklist(client, matter_id).items if i.id == passport)
@@ -235,3 +235,15 @@ def test_staff_add_and_remove_items_on_one_matter(world):
         review.add_item(world.actor("client"), matter_id, {"title": "x", "accepted_types": ["pdf"]})
     with pytest.raises(InvalidInput):
         review.add_item(world.actor("paralegal"), matter_id, {"title": "", "accepted_types": ["pdf"]})
+
+
+def test_matters_opened_before_checklists_get_theirs_on_setup(world):
+    from portal_app.services import case_types
+
+    assert checklist_views.matter_checklist(world.actor("attorney"), str(world.matters["own"].id)).items == []
+    case_types.sync_all()
+    case_types.sync_all()  # idempotent
+    view = checklist_views.matter_checklist(world.actor("attorney"), str(world.matters["own"].id))
+    assert 8 <= len(view.items) <= 25
+    with db.read() as s:
+        assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "checklist.instantiated")).all()) == 3

@@ -77,7 +77,12 @@ def test_good_files_are_stored_encrypted_under_the_naming_convention(world, kind
     assert b"".join(filestore.stream(version)) == data
     stored = storage.get_storage().read_range(version.storage_key, 0, 1 << 20)
     assert data[:16] not in stored
-    second = uploads.upload_bytes(client, request_id, "again.bin", data)
+    before = _state()
+    with pytest.raises(InvalidInput, match="upload.duplicate") as refused:
+        uploads.upload_bytes(client, request_id, "again.bin", data)
+    assert "Any_Scan_Client" in refused.value.message() and _state() == before
+    other = {"pdf": sample_files.pdf(4), "jpeg": sample_files.jpeg((330, 240)), "png": sample_files.png((330, 240))}
+    second = uploads.upload_bytes(client, request_id, "again.bin", other[kind])
     assert second.stored_name == f"Any_Scan_Client_2.{ext}"
 
 
