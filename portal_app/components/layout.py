@@ -31,8 +31,10 @@ def navigation() -> rx.Component:
         SessionState.user_role != "",
         rx.hstack(
             rx.cond(SessionState.is_staff, nav_link(t("nav.matters"), "/staff"), nav_link(t("nav.home"), "/client")),
+            rx.cond(SessionState.is_staff, nav_link(t("nav.new_matter"), "/staff/matters/new")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.documents"), "/staff/checklists")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.invite"), "/staff/invite")),
+            rx.cond(SessionState.user_role == "admin", nav_link(t("nav.people"), "/admin/users")),
             nav_link(t("nav.sessions"), "/account/sessions"),
             rx.button(t("nav.sign_out"), on_click=SessionState.sign_out, size="1", variant="outline",
                       color="white", style={"box-shadow": "inset 0 0 0 1px white"},

@@ -8,8 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models import CaseType, Client, Matter, MatterMember, Organization, User
+from models import CaseType, Client, Matter, MatterMember, Organization, User, utcnow
 from portal_app.services import audit, checklists, db, policy
+from portal_app.services.matter_choices import NewClient, choose_client, choose_organization
 from portal_app.services.actor import Actor
 from portal_app.services.errors import InvalidInput
 
@@ -99,10 +100,12 @@ def next_reference(s: Session, year: int) -> str:
     return f"{prefix}{count + 1:04d}"
 
 
-def open_matter(actor: Actor, *, client_id: str, case_type_code: str, title: str,
-                responsible_attorney_id: str | None = None, organization_id: str | None = None,
-                shared_with_organization: bool = False, organization_pays: bool = False) -> str:
-    """Open a matter for a client; the opener is assigned to it. Returns the new matter's id."""
+def open_matter(actor: Actor, *, case_type_code: str, title: str, client_id: str | None = None,
+                new_client: NewClient | None = None, responsible_attorney_id: str | None = None,
+                organization_id: str | None = None, shared_with_organization: bool = False,
+                organization_pays: bool = False) -> str:
+    """Open a matter for a client the actor may see (or a new client); the opener is assigned to
+    it. Returns the new matter's id."""
     policy.require(actor, "matter.create")
     title = " ".join((title or "").split())
     if not title or len(title) > 200:
@@ -111,15 +114,15 @@ def open_matter(actor: Actor, *, client_id: str, case_type_code: str, title: str
         case_type = s.exec(select(CaseType).where(CaseType.code == case_type_code, CaseType.is_active)).first()
         if case_type is None:
             raise InvalidInput("matter.case_type_unknown", code=case_type_code)
-        client = s.get(Client, policy.parse_uuid(client_id))
-        if client is None:
-            raise InvalidInput("matter.client_unknown")
+        client = choose_client(s, actor, client_id, new_client)
+        organization = choose_organization(s, actor, organization_id)
         attorney = _staff(s, responsible_attorney_id, "attorney") if responsible_attorney_id else None
         matter = Matter(
-            reference=next_reference(s, datetime.now().year), title=title, case_type_id=case_type.id,
+            reference=next_reference(s, utcnow().year), title=title, case_type_id=case_type.id,
             client_id=client.id, responsible_attorney_id=attorney.id if attorney else None,
-            organization_id=policy.parse_uuid(organization_id) if organization_id else None,
-            shared_with_organization=shared_with_organization, organization_pays=organization_pays,
+            organization_id=organization.id if organization else None, petitioner_name=organization.name
+            if organization else client.full_name, shared_with_organization=bool(organization and shared_with_organization),
+            organization_pays=bool(organization and organization_pays),
         )
         s.add(matter)
         s.flush()

@@ -46,3 +46,20 @@ def change_role(actor: Actor, user_id: str, new_role: str) -> None:
         revoked = revoke_all(s, user.id, "role_changed")
         audit.record(s, "user.role_changed", actor=actor, object_type="user", object_id=user.id,
                      details={"from": old_role, "to": new_role, "sessions_revoked": revoked})
+
+
+def set_active(actor: Actor, user_id: str, active: bool) -> None:
+    """Deactivate (signing the person out everywhere) or reactivate an account."""
+    policy.require(actor, "user.manage")
+    with db.write() as s:
+        user = s.get(User, policy.parse_uuid(user_id))
+        if user is None:
+            raise NotFound()
+        if user.id == actor.user_id:
+            raise InvalidInput("user.cannot_deactivate_self")
+        if user.is_active == active:
+            return
+        user.is_active = active
+        revoked = 0 if active else revoke_all(s, user.id, "deactivated")
+        audit.record(s, "user.reactivated" if active else "user.deactivated", actor=actor, object_type="user",
+                     object_id=user.id, details={"sessions_revoked": revoked})

@@ -126,3 +126,30 @@ def test_login_fits_a_phone_screen(browser, server):
     expect(phone.locator("#sign-in")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+def test_attorney_opens_a_matter_for_a_new_client(page):
+    sign_in(page, "attorney@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto("/staff/matters/new")
+    page.fill("#client_name", "Tomás Ruiz")
+    page.fill("#client_email", "tomas@example.org")
+    page.select_option("#case_type", "DACA")
+    page.fill("#title", "DACA renewal 2026")
+    page.click("#open-matter")
+    expect(page.locator("#matter-title")).to_have_text("DACA renewal 2026")
+    expect(page.locator("body")).to_contain_text("Tomás Ruiz")
+
+
+def test_admin_sees_people_and_a_paralegal_does_not(page):
+    sign_in(page, "admin@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto("/admin/users")
+    expect(page.locator(".user-row", has_text="hr@acme.example")).to_have_count(1)
+    expect(page.locator(".user-row", has_text="billing@demo.example")).to_have_count(1)
+    page.click("#sign-out")
+    page.wait_for_url(re.compile(r"/login"))
+    sign_in(page, "paralegal@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto("/admin/users")
+    expect(page.locator(NOT_ALLOWED)).to_be_visible()

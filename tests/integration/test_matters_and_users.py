@@ -100,3 +100,36 @@ def test_demo_seed_runs_once_and_never_in_production(portal_db, monkeypatch):
     reset_settings()
     with pytest.raises(RuntimeError, match="never"):
         demo.seed()
+
+
+def test_open_matter_for_a_new_client_or_only_a_visible_one(world):
+    from portal_app.services.matter_choices import NewClient, matter_choices
+
+    paralegal = world.actor("paralegal")
+    choices = matter_choices(paralegal)
+    assert [name for _id, name in choices.clients] == ["Client"] and ("H1B", "H-1B specialty occupation") in choices.case_types
+    new_id = matters.open_matter(paralegal, case_type_code="I485", title="Adjustment",
+                                 new_client=NewClient("Rosa Díaz", "rosa@example.com", "es"))
+    assert matters.get(paralegal, new_id).summary.client_name == "Rosa Díaz"
+    with pytest.raises(InvalidInput, match="matter.client_unknown"):
+        matters.open_matter(paralegal, case_type_code="I485", title="Sneaky",
+                            client_id=str(world.clients["other_client"].id))
+    with pytest.raises(InvalidInput, match="matter.client_required"):
+        matters.open_matter(paralegal, case_type_code="I485", title="Nobody")
+    with pytest.raises(InvalidInput, match="invite.email_invalid"):
+        matters.open_matter(paralegal, case_type_code="I485", title="Bad", new_client=NewClient("Rosa", "nope"))
+    with pytest.raises(InvalidInput, match="matter.organization_unknown"):
+        matters.open_matter(world.actor("other_attorney"), case_type_code="H1B", title="X",
+                            client_id=str(world.clients["other_client"].id), organization_id=str(world.org.id))
+
+
+def test_deactivation_is_admin_only_and_signs_out(world):
+    token, _ = auth.exchange(auth.sign_in("client@firm.example", "existing password 1").exchange_token)
+    with pytest.raises(NotAllowed):
+        users.set_active(world.actor("attorney"), str(world.users["client"].id), False)
+    with pytest.raises(InvalidInput):
+        users.set_active(world.actor("admin"), str(world.users["admin"].id), False)
+    users.set_active(world.actor("admin"), str(world.users["client"].id), False)
+    assert auth.resolve(token) is None
+    users.set_active(world.actor("admin"), str(world.users["client"].id), True)
+    assert auth.sign_in("client@firm.example", "existing password 1")
