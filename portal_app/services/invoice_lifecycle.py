@@ -1,4 +1,4 @@
-"""An invoice's life: draft -> (awaiting_approval ->) sent -> partially_paid -> paid, or void;
+"""An invoice's life: draft -> (pending_approval ->) sent -> partially_paid -> paid, or void;
 refunds are recorded on payments. Invoices over the firm's threshold wait for an attorney's
 approval before they go out. Sending posts the receivable (the operating book) for what the client
 owes; a retainer is a request for an advance deposit into trust and posts nothing until paid.
@@ -55,7 +55,7 @@ def send(actor: Actor, invoice_id: str) -> str:
 
 
 def _request_approval(s: Session, actor: Actor, invoice: Invoice, threshold: int) -> str:
-    invoice.status, invoice.approval_requested_at = "awaiting_approval", utcnow()
+    invoice.status, invoice.approval_requested_at = "pending_approval", utcnow()
     tasks.open_task(s, matter_id=invoice.matter_id, kind="approve_invoice", role_on_matter="attorney",
                     title=f"Approve invoice {invoice.number} ({money.format_money(invoice.total_cents, invoice.currency)})",
                     subject_type="invoice", subject_id=invoice.id)
@@ -68,7 +68,7 @@ def approve(actor: Actor, invoice_id: str) -> None:
     """An attorney approves an invoice over the threshold; it goes out at once."""
     with db.write() as s:
         invoice = load_for(s, actor, "invoice.approve", invoice_id)
-        if invoice.status != "awaiting_approval":
+        if invoice.status != "pending_approval":
             raise Conflict("billing.not_awaiting_approval", number=invoice.number)
         invoice.approved_by_id, invoice.approved_at = actor.user_id, utcnow()
         tasks.close_tasks_for(s, subject_type="invoice", subject_id=invoice.id, kind="approve_invoice")
@@ -81,7 +81,7 @@ def return_to_draft(actor: Actor, invoice_id: str, reason: str) -> None:
     """An attorney sends an invoice awaiting approval back to billing with a reason."""
     with db.write() as s:
         invoice = load_for(s, actor, "invoice.approve", invoice_id)
-        if invoice.status != "awaiting_approval":
+        if invoice.status != "pending_approval":
             raise Conflict("billing.not_awaiting_approval", number=invoice.number)
         invoice.status, invoice.approval_requested_at = "draft", None
         tasks.close_tasks_for(s, subject_type="invoice", subject_id=invoice.id, kind="approve_invoice")

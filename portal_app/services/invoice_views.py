@@ -12,7 +12,7 @@ from portal_app.services import db, ledger, money, policy
 from portal_app.services.actor import Actor
 from portal_app.services.errors import NotAllowed
 
-CLIENT_HIDDEN = ("draft", "awaiting_approval")
+CLIENT_HIDDEN = ("draft", "pending_approval")
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def _prepare(actor: Actor, invoice_id: str, requested: str | None) -> tuple[Invo
         if invoice is None:
             raise NotAllowed()
         matter = policy.require_matter(s, actor, "payment.make", invoice.matter_id)
-        if invoice.status in ("draft", "awaiting_approval"):
+        if invoice.status in ("draft", "pending_approval"):
             raise NotAllowed()  # not sent: the client does not know of it
         if invoice.status not in PAYABLE:
             raise Conflict("billing.invoice_not_payable", number=invoice.number)

@@ -76,7 +76,7 @@ def test_retainer_by_card_is_refused_when_the_firm_keeps_cards_out_of_trust(worl
 def test_invoice_over_threshold_waits_for_an_attorney(world):
     billing_config.update(world.actor("admin"), approval_threshold_cents=100_000)
     invoice_id = make_invoice(world, "milestone", 250_000)
-    assert _invoice(invoice_id).status == "awaiting_approval"
+    assert _invoice(invoice_id).status == "pending_approval"
     with db.read() as s:
         task = s.exec(select(Task).where(Task.kind == "approve_invoice")).one()
         assert task.assignee_id == world.users["attorney"].id and task.status == "open"
