@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from portal_app.services import mail
+from portal_app.services import billing_jobs, mail
 
 
 @dataclass(frozen=True)
@@ -25,4 +25,5 @@ def _deliver_mail(now: datetime) -> dict:
 
 JOBS: list[Job] = [
     Job("mail.deliver", _deliver_mail, timedelta(seconds=5)),
+    *billing_jobs.JOBS,
 ]
