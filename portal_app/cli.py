@@ -6,6 +6,8 @@
   users create-admin     create the first administrator and print their set-password link
   mail deliver           send what waits in the outbox once
   jobs run-due           run every due background job once (for cron-style deployments)
+  keys rotate            re-wrap every file's data key under the newest master key (content untouched)
+  keys status            how many files' keys open with the newest master key alone
 """
 from __future__ import annotations
 
@@ -69,6 +71,22 @@ def cmd_jobs_run_due(_args) -> int:
     return 0
 
 
+def cmd_keys_rotate(_args) -> int:
+    from portal_app.services import filestore
+
+    print(f"{filestore.rotate_keys()} data keys re-wrapped under the newest master key")
+    return cmd_keys_status(_args)
+
+
+def cmd_keys_status(_args) -> int:
+    from portal_app.services import filestore
+
+    newest, total = filestore.wrapped_by_newest_key()
+    print(f"{newest} of {total} files open with the newest master key alone"
+          + ("" if newest == total else "; run `keys rotate` before removing an old key"))
+    return 0 if newest == total else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portal_app.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "audit": {"verify": cmd_audit_verify},
         "mail": {"deliver": cmd_mail_deliver},
         "jobs": {"run-due": cmd_jobs_run_due},
+        "keys": {"rotate": cmd_keys_rotate, "status": cmd_keys_status},
     }.items():
         sub = groups.add_parser(group).add_subparsers(dest="command", required=True)
         for name, fn in commands.items():

@@ -5,9 +5,10 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
-from portal_app.api import RequestGuard, build_api
+from portal_app.api import RequestGuard, UploadItemLimit, build_api
 from portal_app.jobs.loop import background_loop
 from portal_app.pages import client_home, entry, invite, login, matter, reset, sessions, set_password, staff_home
+from portal_app.pages import checklist_dashboard, checklist_review, documents, intake_form, template_editor
 from portal_app.services.i18n import t
 from portal_app.services.settings import get_settings
 
@@ -30,10 +31,11 @@ def _style() -> dict:
 
 app = rx.App(
     style=_style(),
-    api_transformer=[build_api(), RequestGuard],
+    api_transformer=[build_api(), UploadItemLimit, RequestGuard],
     backend_exception_handler=backend_error,
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.register_lifespan_task(background_loop)
-for page in (entry, login, set_password, reset, client_home, staff_home, matter, invite, sessions):
+for page in (entry, login, set_password, reset, client_home, staff_home, matter, invite, sessions,
+             documents, intake_form, checklist_review, checklist_dashboard, template_editor):
     page.register(app)

@@ -31,6 +31,7 @@ def navigation() -> rx.Component:
         SessionState.user_role != "",
         rx.hstack(
             rx.cond(SessionState.is_staff, nav_link(t("nav.matters"), "/staff"), nav_link(t("nav.home"), "/client")),
+            rx.cond(SessionState.is_staff, nav_link(t("nav.documents"), "/staff/checklists")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.invite"), "/staff/invite")),
             nav_link(t("nav.sessions"), "/account/sessions"),
             rx.button(t("nav.sign_out"), on_click=SessionState.sign_out, size="1", variant="outline",

@@ -5,6 +5,7 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
+from portal_app.pages.documents_widgets import documents_needed_section
 from portal_app.services import matters
 from portal_app.services.errors import NotAllowed
 from portal_app.services.i18n import t
@@ -62,7 +63,7 @@ def _content() -> rx.Component:
             rx.vstack(rx.foreach(ClientHomeState.matters, _matter_card), width="100%", id="my-matters"),
             empty(t("client_home.no_matters")),
         )),
-        _section(t("client_home.documents_needed"), empty(t("client_home.nothing_needed"))),
+        _section(t("client_home.documents_needed"), documents_needed_section()),
         _section(t("client_home.deadlines"), empty(t("client_home.no_deadlines"))),
         _section(t("client_home.invoices"), empty(t("client_home.no_invoices"))),
         spacing="5",

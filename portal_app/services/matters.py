@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import CaseType, Client, Matter, MatterMember, Organization, User
-from portal_app.services import audit, db, policy
+from portal_app.services import audit, checklists, db, policy
 from portal_app.services.actor import Actor
 from portal_app.services.errors import InvalidInput
 
@@ -126,6 +126,7 @@ def open_matter(actor: Actor, *, client_id: str, case_type_code: str, title: str
         s.add(MatterMember(matter_id=matter.id, user_id=actor.user_id, role_on_matter=actor.role))
         audit.record(s, "matter.opened", actor=actor, object_type="matter", object_id=matter.id, matter_id=matter.id,
                      details={"case_type": case_type.code})
+        checklists.instantiate(s, actor, matter)
         return str(matter.id)
 
 

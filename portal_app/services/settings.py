@@ -68,6 +68,13 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     mail_backend: str = "console"
     mail_from: str = "portal@localhost"
+    storage_backend: str = "local"  # local | s3
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_region: str = ""
+    s3_endpoint_url: str = ""
+    file_chunk_bytes: int = 1024 * 1024
+    expiry_window_days: int = 180
     payments: "PaymentSettings" = field(default_factory=lambda: PaymentSettings())
     extra: dict = field(default_factory=dict)
 
@@ -136,7 +143,21 @@ def load_settings() -> Settings:
         mail_backend=_env("PORTAL_MAIL_BACKEND", "console"),
         mail_from=_env("PORTAL_MAIL_FROM", "portal@localhost"),
         payments=_payment_settings(env),
+        **_storage_settings(),
     )
+
+
+def _storage_settings() -> dict:
+    backend = _env("PORTAL_STORAGE", "local").lower()
+    if backend not in {"local", "s3"}:
+        raise SettingsError(f"PORTAL_STORAGE must be local or s3, got {backend!r}")
+    bucket = _env("PORTAL_S3_BUCKET")
+    if backend == "s3" and not bucket:
+        raise SettingsError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
+    return {"storage_backend": backend, "s3_bucket": bucket, "s3_prefix": _env("PORTAL_S3_PREFIX").strip("/"),
+            "s3_region": _env("PORTAL_S3_REGION"), "s3_endpoint_url": _env("PORTAL_S3_ENDPOINT_URL"),
+            "file_chunk_bytes": _int("PORTAL_FILE_CHUNK_BYTES", 1024 * 1024),
+            "expiry_window_days": _int("PORTAL_EXPIRY_WINDOW_DAYS", 180)}
 
 
 @dataclass(frozen=True)
