@@ -123,3 +123,23 @@ def test_void_reverses_the_receivable_and_refuses_paid_invoices(world):
     pay_with_card(world, paid)
     with pytest.raises(Conflict):
         invoice_lifecycle.void(world.actor("billing"), paid, "oops")
+
+
+def test_invoice_and_receipt_pdfs_are_stored_encrypted_with_the_matter(world):
+    from models import Document, DocumentVersion, utcnow
+    from portal_app.services import billing_documents
+    from portal_app.services.filestore import stream
+
+    invoice_id = make_invoice(world, "milestone", 42_000)
+    pay_with_card(world, invoice_id)
+    assert billing_documents.make_due(utcnow()) == {"invoices": 1, "receipts": 1}
+    assert billing_documents.make_due(utcnow()) == {"invoices": 0, "receipts": 0}  # idempotent
+    with db.read() as s:
+        invoice = s.get(Invoice, __import__("uuid").UUID(invoice_id))
+        version = s.get(DocumentVersion, invoice.pdf_version_id)
+        document = s.get(Document, version.document_id)
+        assert document.matter_id == world.matters["own"].id and document.kind == "invoice_pdf"
+        assert version.content_type == "application/pdf" and version.wrapped_key
+        kinds = sorted(s.exec(select(Document.kind)).all())
+    assert kinds == ["invoice_pdf", "receipt_pdf"]
+    assert b"".join(stream(version)).startswith(b"%PDF-")
