@@ -9,6 +9,8 @@ from portal_app.api import RequestGuard, UploadItemLimit, build_api
 from portal_app.jobs.loop import background_loop
 from portal_app.pages import client_home, entry, invite, login, matter, reset, sessions, set_password, staff_home
 from portal_app.pages import checklist_dashboard, checklist_review, documents, intake_form, template_editor
+from portal_app.pages import billing_settings_page, billing_staff, invoice_new, invoice_staff, pay, receipt
+from portal_app.pages import trust_page, webhooks_page
 from portal_app.services.i18n import t
 from portal_app.services.settings import get_settings
 
@@ -37,5 +39,6 @@ app = rx.App(
 )
 app.register_lifespan_task(background_loop)
 for page in (entry, login, set_password, reset, client_home, staff_home, matter, invite, sessions,
-             documents, intake_form, checklist_review, checklist_dashboard, template_editor):
+             documents, intake_form, checklist_review, checklist_dashboard, template_editor,
+             pay, receipt, billing_staff, invoice_new, invoice_staff, trust_page, billing_settings_page, webhooks_page):
     page.register(app)

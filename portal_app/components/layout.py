@@ -33,6 +33,7 @@ def navigation() -> rx.Component:
             rx.cond(SessionState.is_staff, nav_link(t("nav.matters"), "/staff"), nav_link(t("nav.home"), "/client")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.documents"), "/staff/checklists")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.invite"), "/staff/invite")),
+            rx.cond(SessionState.is_staff, nav_link(t("nav.billing"), "/billing")),
             nav_link(t("nav.sessions"), "/account/sessions"),
             rx.button(t("nav.sign_out"), on_click=SessionState.sign_out, size="1", variant="outline",
                       color="white", style={"box-shadow": "inset 0 0 0 1px white"},

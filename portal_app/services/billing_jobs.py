@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Callable, NamedTuple
 
-from portal_app.services import billing_documents, sandbox_processor, webhook_sender
+from portal_app.services import billing_documents, invoice_templates, sandbox_processor, webhook_sender
 
 
 class BillingJob(NamedTuple):
@@ -27,8 +27,13 @@ def make_pdfs(now: datetime) -> dict:
     return billing_documents.make_due(now)
 
 
+def periodic_invoices(now: datetime) -> dict:
+    return invoice_templates.run_due(now)
+
+
 JOBS = [
     BillingJob("webhooks.deliver", deliver_webhooks, timedelta(seconds=5)),
     BillingJob("sandbox.settle", settle_sandbox, timedelta(seconds=5)),
     BillingJob("billing.documents", make_pdfs, timedelta(seconds=5)),
+    BillingJob("billing.periodic", periodic_invoices, timedelta(hours=1)),
 ]

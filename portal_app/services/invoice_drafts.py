@@ -103,14 +103,14 @@ def create(actor: Actor, matter_id: str, data: DraftInput) -> str:
     """A new draft invoice on a matter; returns its id."""
     with db.write() as s:
         matter = policy.require_matter(s, actor, "invoice.edit", matter_id)
-        invoice = _new_invoice(s, actor, matter, data)
+        invoice = new_invoice(s, actor, matter, data)
         audit.record(s, "invoice.created", actor=actor, object_type="invoice", object_id=invoice.id,
                      matter_id=matter.id, details={"number": invoice.number, "kind": invoice.kind,
                                                    "total_cents": invoice.total_cents})
         return str(invoice.id)
 
 
-def _new_invoice(s: Session, actor: Actor | None, matter: Matter, data: DraftInput) -> Invoice:
+def new_invoice(s: Session, actor: Actor | None, matter: Matter, data: DraftInput) -> Invoice:
     lines, title = validate(s, data)
     firm = billing_config.current(s)
     invoice = Invoice(number=billing_config.next_invoice_number(s, utcnow().year), matter_id=matter.id,
