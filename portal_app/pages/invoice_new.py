@@ -139,7 +139,7 @@ def _add_line() -> rx.Component:
     s = InvoiceNewState
     return card(rx.form(rx.vstack(
         rx.el.select(*[rx.el.option(t(f"billing.line_kind.{k}"), value=k) for k in LINE_KINDS],
-                     value=s.line_kind, on_change=s.set_line_kind, style=SELECT_STYLE, id="line-kind"),
+                     value=s.line_kind, on_change=s.set_line_kind, style=SELECT_STYLE, name="line_kind"),
         rx.cond(s.line_kind == "filing_fee",
                 rx.el.select(rx.foreach(s.fees, lambda f: rx.el.option(f["label"], value=f["code"])), name="fee_code",
                              style=SELECT_STYLE, id="line-fee"),

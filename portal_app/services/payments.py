@@ -176,7 +176,7 @@ def pay_in_sandbox(actor: Actor, payment_id: str, client_secret: str, **card: st
     payment = _own_payment(actor, payment_id, "payment.make")
     intent = sandbox_processor.confirm_card(payment.provider_ref or "", client_secret,
                                             number=card.get("number", ""), expiry=card.get("expiry", ""),
-                                            cvc=card.get("cvc", ""), save=card.get("save") == "yes",
+                                            cvc=card.get("cvc", ""), save=bool(card.get("save")),
                                             saved_method_id=card.get("saved_method_id", ""))
     return _after_sandbox(actor, payment_id, intent)
 
