@@ -109,8 +109,12 @@ def post_refund(s: Session, payment: Payment, cumulative: int, actor: Actor | No
     key = f"payment:{payment.id}:refund:{payment.refunded_cents + delta}"
     from_trust = 0
     if payment.destination == ledger.TRUST:
-        from_trust = max(0, min(delta, ledger.trust_balance(s, payment.client_id),
-                                ledger.account_balance(s, "trust_bank")))
+        from_trust = max(0, min(delta, ledger.trust_balance(s, payment.client_id)))
+        short = from_trust - ledger.account_balance(s, "trust_bank")
+        if short > 0:  # the trust account paid the refund: operating first pays it the card fees it owes
+            settle_fees(s, min(short, -ledger.account_balance(s, "due_to_trust")), key + ":fees",
+                        "Card fees owed to trust, paid before a refund of trust money", actor)
+        from_trust = min(from_trust, ledger.account_balance(s, "trust_bank"))
         ledger.post(s, posting_key=key + ":trust", book=ledger.TRUST, kind="refund", refs=_refs(payment, actor),
                     legs=[ledger.Leg("client_trust", from_trust, payment.client_id), ledger.Leg("trust_bank", -from_trust)],
                     memo="Refund of unearned funds", currency=payment.currency)
@@ -128,6 +132,17 @@ def post_refund(s: Session, payment: Payment, cumulative: int, actor: Actor | No
                  matter_id=payment.matter_id, details={"amount_cents": delta, "from_trust_cents": from_trust,
                                                        "refunded_total_cents": payment.refunded_cents})
     return delta
+
+
+def settle_fees(s: Session, amount: int, key: str, memo: str, actor: Actor | None = None) -> None:
+    """Operating pays the trust account card fees it owes (one journal in each book)."""
+    if amount <= 0:
+        return
+    refs = ledger.Refs(created_by_id=actor.user_id if actor else None)
+    ledger.post(s, posting_key=key + ":operating", book=ledger.OPERATING, kind="fee_settlement", refs=refs, memo=memo,
+                legs=[ledger.Leg("due_to_trust", amount), ledger.Leg("operating_bank", -amount)])
+    ledger.post(s, posting_key=key + ":trust", book=ledger.TRUST, kind="fee_settlement", refs=refs, memo=memo,
+                legs=[ledger.Leg("trust_bank", amount), ledger.Leg("trust_due_from_operating", -amount)])
 
 
 def record_dispute(s: Session, payment: Payment, dispute: dict) -> None:

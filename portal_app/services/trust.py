@@ -33,6 +33,8 @@ def transfer_earned(actor: Actor, invoice_id: str, amount: str) -> str:
         available = ledger.trust_balance(s, matter.client_id)
         if cents > available:
             raise InvalidInput("billing.trust_insufficient", available=money.format_money(available, invoice.currency))
+        if cents > ledger.account_balance(s, "trust_bank"):
+            raise InvalidInput("billing.trust_fees_unsettled", owed=money.format_money(fees_owed_to_trust(s)))
         payment = Payment(invoice_id=invoice.id, matter_id=matter.id, client_id=matter.client_id, provider="trust",
                           method="trust_transfer", destination="operating", account="operating", amount_cents=cents,
                           currency=invoice.currency, status="created", reference=f"Trust transfer {invoice.number}")
@@ -81,13 +83,7 @@ def settle_fees_owed(actor: Actor, reference: str) -> int:
         if owed <= 0:
             raise Conflict("billing.nothing_owed_to_trust")
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-        refs = ledger.Refs(created_by_id=actor.user_id)
-        ledger.post(s, posting_key=f"fee_settlement:{stamp}:operating", book=ledger.OPERATING, kind="fee_settlement",
-                    legs=[ledger.Leg("due_to_trust", owed), ledger.Leg("operating_bank", -owed)], refs=refs,
-                    memo=f"Card fees paid to trust: {reference}")
-        ledger.post(s, posting_key=f"fee_settlement:{stamp}:trust", book=ledger.TRUST, kind="fee_settlement",
-                    legs=[ledger.Leg("trust_bank", owed), ledger.Leg("trust_due_from_operating", -owed)], refs=refs,
-                    memo=f"Card fees received from operating: {reference}")
+        payment_posting.settle_fees(s, owed, f"fee_settlement:{stamp}", f"Card fees paid to trust: {reference}", actor)
         audit.record(s, "trust.fees_settled", actor=actor, object_type="ledger", object_id="due_to_trust",
                      details={"amount_cents": owed, "reference": reference})
         return owed
