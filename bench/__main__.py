@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["bench.audit_chain"]
+BENCHMARKS = ["bench.audit_chain", "bench.webhooks"]
 
 
 def main(names: list[str]) -> int:
