@@ -4,6 +4,7 @@ Doing it in the loop keeps webhook handling quick; the receipt page shows at onc
 seconds later."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -94,9 +95,7 @@ def make_due(now: datetime) -> dict:
     return made
 
 
-def _store(s: Session, matter_id, kind: str, name: str, data: bytes):
-    import uuid
-
+def _store(s: Session, matter_id, kind: str, name: str, data: bytes) -> uuid.UUID:
     version_id = store_generated(s, actor=None, matter_id=matter_id, kind=kind, display_name=f"{_safe_name(name)}.pdf",
                                  data=data, content_type="application/pdf")
     return uuid.UUID(version_id)

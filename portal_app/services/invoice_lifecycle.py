@@ -128,8 +128,7 @@ def void(actor: Actor, invoice_id: str, reason: str) -> None:
         raise Conflict("billing.void_reason_required")
     with db.write() as s:
         invoice = load_for(s, actor, "invoice.edit", invoice_id)
-        if invoice.status in ("void", "paid", "refunded") or invoice.paid_cents - invoice.refunded_cents > 0 \
-                or invoice.paid_cents > 0:
+        if invoice.status in ("void", "paid", "refunded") or invoice.paid_cents > 0:
             raise Conflict("billing.cannot_void", number=invoice.number)
         client_id = s.get(Matter, invoice.matter_id).client_id
         if invoice.sent_at is not None and invoice.kind != "retainer":

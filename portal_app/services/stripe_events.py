@@ -8,6 +8,7 @@ success) the intent is fetched again from the processor. Unknown types are store
 Only a verified event marks an invoice paid; the browser's return never does."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -87,9 +88,7 @@ def _payment_for(s: Session, intent_id: str, metadata: dict) -> Payment | None:
     return payment
 
 
-def _uuid(value: str):
-    import uuid
-
+def _uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:

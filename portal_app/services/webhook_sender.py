@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -99,7 +100,7 @@ def _next_delay(message_id: str, attempt_no: int, retry_after: float | None) -> 
 def _record(item: Outgoing, now: datetime, result: tuple, duration_ms: int) -> str:
     status_code, error, snippet, retry_after = result
     with db.write() as s:
-        delivery = s.get(WebhookDelivery, _uuid(item.delivery_id))
+        delivery = s.get(WebhookDelivery, uuid.UUID(item.delivery_id))
         endpoint = s.get(WebhookEndpoint, delivery.endpoint_id)
         marks = list(delivery.attempts or [])
         s.add(WebhookAttempt(delivery_id=delivery.id, attempt_no=item.attempt_no, attempted_at=now,
@@ -146,8 +147,3 @@ def send_due(now: datetime, client: httpx.Client | None = None, limit: int = 25)
             client.close()
     return counts
 
-
-def _uuid(value: str):
-    import uuid
-
-    return uuid.UUID(value)
