@@ -7,7 +7,7 @@ from datetime import date
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated
+from portal_app.components.ui import card, error_callout, gated, notice_callout
 from portal_app.pages.billing_staff import SELECT_STYLE
 from portal_app.services import billing_config, invoice_drafts, invoice_templates, money
 from portal_app.services.errors import NotAllowed, PortalError
@@ -27,7 +27,9 @@ class InvoiceNewState(PageState, rx.State):
     templates: list[dict[str, str]] = []
     fees: list[dict[str, str]] = []
     line_kind: str = "legal_fee"
+    template_id: str = ""
     error: str = ""
+    notice: str = ""
 
     def _matter_id(self) -> str:
         return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
@@ -59,7 +61,22 @@ class InvoiceNewState(PageState, rx.State):
             self.error = exc.message(actor.locale)
             return
         self.kind, self.title, self.due = draft.kind, draft.title, draft.due_date.isoformat() if draft.due_date else ""
-        self.lines = [_line_dict(line) for line in draft.lines]
+        self.lines, self.template_id = [_line_dict(line) for line in draft.lines], str(template_id)
+
+    @rx.event
+    async def bill_monthly(self):
+        """Periodic billing: a draft from this template every month from next month on."""
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None or not self.template_id:
+            return
+        try:
+            await run(invoice_templates.schedule, actor, self._matter_id(), self.template_id, 1,
+                      invoice_templates.add_months(date.today(), 1))
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return
+        self.notice = t("billing.monthly_scheduled")
 
     @rx.event
     def set_kind(self, value: str):
@@ -164,10 +181,13 @@ def _content() -> rx.Component:
                   rx.input(value=s.title, on_change=s.set_title, placeholder=t("billing.title"), id="invoice-title",
                            flex="1"),
                   rx.input(type="date", value=s.due, on_change=s.set_due, id="invoice-due"), width="100%", wrap="wrap"),
-        error_callout(s.error),
+        error_callout(s.error), notice_callout(s.notice),
         rx.table.root(rx.table.body(rx.foreach(s.lines, _line_row)), width="100%"),
         _add_line(),
-        rx.button(t("billing.save_draft"), type="button", on_click=s.save, size="3", id="save-draft"),
+        rx.hstack(rx.button(t("billing.save_draft"), type="button", on_click=s.save, size="3", id="save-draft"),
+                  rx.cond(s.template_id != "", rx.button(t("billing.bill_monthly"), type="button", variant="outline",
+                                                         on_click=s.bill_monthly, size="3", id="bill-monthly")),
+                  wrap="wrap"),
         spacing="4", width="100%")
 
 

@@ -142,7 +142,8 @@ class PayState(PageState, rx.State):
                 state = await run(payments.check, actor, payment_id)
             except PortalError:
                 return
-            if state.posted or state.status in ("failed",) or state.processor_status == "processing":
+            settled = state.processor_status in ("processing", "requires_payment_method", "canceled")
+            if state.posted or state.status == "failed" or settled:
                 async with self:
                     await self._show(actor, state)
                 return

@@ -143,3 +143,45 @@ def test_invoice_and_receipt_pdfs_are_stored_encrypted_with_the_matter(world):
         kinds = sorted(s.exec(select(Document.kind)).all())
     assert kinds == ["invoice_pdf", "receipt_pdf"]
     assert b"".join(stream(version)).startswith(b"%PDF-")
+
+
+def test_a_returning_client_pays_with_the_saved_card(world):
+    pay_with_card(world, make_invoice(world, "milestone", 10_000), save=True)
+    second = payments.start(world.actor("client"), make_invoice(world, "milestone", 20_000))
+    assert [c["label"].startswith("Visa •••• 4242") for c in second.saved_cards] == [True]
+    state = payments.pay_in_sandbox(world.actor("client"), second.payment_id, second.client_secret,
+                                    saved_method_id=second.saved_cards[0]["id"])
+    assert state.posted
+    other = payments.start(world.actor("other_client"), make_invoice(world, "milestone", 5_000, matter="other",
+                                                                      actor="admin"))
+    assert other.saved_cards == []  # saved cards belong to their customer only
+
+
+def test_three_d_secure_then_success_or_failure(world):
+    first = make_invoice(world, "milestone", 30_000)
+    checkout, state = pay_with_card(world, first, number="4000 0025 0000 3155")
+    assert state.processor_status == "requires_action" and not state.posted
+    state = payments.authenticate_in_sandbox(world.actor("client"), checkout.payment_id, checkout.client_secret, False)
+    assert state.status == "failed" and "authenticate" in state.message
+    checkout, state = pay_with_card(world, first, number="4000 0025 0000 3155")
+    state = payments.authenticate_in_sandbox(world.actor("client"), checkout.payment_id, checkout.client_secret, True)
+    assert state.posted and _invoice(first).status == "paid"
+
+
+def test_bank_debit_stays_processing_until_the_bank_settles(world):
+    from datetime import timedelta
+
+    from models import utcnow
+    from portal_app.jobs.registry import JOBS
+
+    invoice_id = make_invoice(world, "milestone", 70_000)
+    checkout = payments.start(world.actor("client"), invoice_id)
+    state = payments.bank_in_sandbox(world.actor("client"), checkout.payment_id, checkout.client_secret,
+                                     "110000000", "000123456789")
+    assert state.status == "processing" and not state.posted
+    with pytest.raises(Conflict):  # no second payment while one is at the bank
+        payments.start(world.actor("client"), invoice_id, "100.00")
+    settle = next(job for job in JOBS if job.name == "sandbox.settle")
+    assert settle.run(utcnow()) == {"settled": 0}
+    assert settle.run(utcnow() + timedelta(minutes=10)) == {"settled": 1}
+    assert _invoice(invoice_id).status == "paid"
