@@ -38,7 +38,8 @@ def payment_dicts(v: InvoiceView) -> list[dict[str, str]]:
              "destination": t(f"billing.account.{p.destination}"), "status": t(f"billing.payment_status.{p.status}"),
              "amount": p.amount, "refunded": p.refunded, "fee": p.fee, "reference": p.reference,
              "refundable": "yes" if p.refundable_cents > 0 else "", "posted": "yes" if p.status in (
-                 "succeeded", "partially_refunded", "refunded", "disputed") else ""} for p in v.payments]
+                 "succeeded", "partially_refunded", "refunded", "disputed") else "",
+             "pending": "yes" if p.status == "processing" else ""} for p in v.payments]
 
 
 def money_row(label: str, value, strong: bool = False, id_: str = "") -> rx.Component:

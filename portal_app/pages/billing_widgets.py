@@ -36,7 +36,7 @@ class InvoicesState(PageState, rx.State):
             trust = (await run(invoice_views.balances_for_client, actor)).trust_cents
         self.invoices = [invoice_dict(v) for v in views]
         self.lines = [line for v in views for line in line_dicts(v)]
-        self.payments = [p for v in views for p in payment_dicts(v) if p["posted"]]
+        self.payments = [p for v in views for p in payment_dicts(v) if p["posted"] or p["pending"]]
         self.trust, self.has_trust = money.format_money(trust), trust > 0
 
     @rx.event
@@ -84,8 +84,9 @@ def _line(line, inv) -> rx.Component:
 
 def _payment(p, inv) -> rx.Component:
     return rx.cond(p["invoice_id"] == inv["id"], rx.hstack(
-        rx.link(p["date"] + " · " + p["method"], href="/receipts/" + p["id"], size="1"), rx.spacer(),
-        rx.text(p["amount"], size="1"), width="100%", class_name="invoice-payment"))
+        rx.cond(p["posted"] != "", rx.link(p["date"] + " · " + p["method"], href="/receipts/" + p["id"], size="1"),
+                rx.text(p["date"] + " · " + p["method"] + " · " + p["status"], size="1", color_scheme="amber")),
+        rx.spacer(), rx.text(p["amount"], size="1"), width="100%", class_name="invoice-payment"))
 
 
 def invoice_card(inv) -> rx.Component:
