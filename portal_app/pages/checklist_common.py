@@ -17,12 +17,12 @@ def size_label(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def item_row(item: ItemView, locale: str) -> dict[str, str]:
+def item_row(item: ItemView, locale: str, staff: bool = False) -> dict[str, str]:
     return {
         "id": item.id, "title": item.title, "why": item.why, "example": item.example,
         "accepted": item.accepted_label, "max_size": size_label(item.max_size_bytes),
         "max_bytes": str(item.max_size_bytes), "naming": item.naming_example,
-        "provided_by": t(f"checklist.provided_by.{item.provided_by}", locale),
+        "provided_by": t(f"checklist.{'provider' if staff else 'provided_by'}.{item.provided_by}", locale),
         "status": item.status, "status_label": t(f"checklist.status.{item.status}", locale),
         "color": STATUS_COLORS.get(item.status, "gray"), "reason": item.rejection_reason,
         "note": t(item.note_key, locale) if item.note_key.startswith("checklist.") else item.note_key,
@@ -44,10 +44,18 @@ def version_row(item: ItemView, version: VersionView, locale: str) -> dict[str, 
     }
 
 
-def rows_of(view: ChecklistView, locale: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    items = [item_row(i, locale) for i in view.items]
+def rows_of(view: ChecklistView, locale: str, staff: bool = False) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    items = [item_row(i, locale, staff) for i in view.items]
     versions = [version_row(i, v, locale) for i in view.items for v in i.versions]
     return items, versions
+
+
+def bar(percent, color: str = "var(--accent-9)") -> rx.Component:
+    """A plain progress bar (0 and 100 included), percent being an int Var."""
+    return rx.box(rx.box(width=percent.to_string() + "%", height="100%", background=color, border_radius="4px",
+                         transition="width 0.3s"),
+                  width="100%", height="8px", background="var(--gray-4)", border_radius="4px", role="progressbar",
+                  aria_valuenow=percent, aria_valuemin=0, aria_valuemax=100)
 
 
 def progress_bar(percent, label) -> rx.Component:
@@ -55,7 +63,7 @@ def progress_bar(percent, label) -> rx.Component:
         rx.hstack(rx.text(label, size="2", weight="medium"), rx.spacer(),
                   rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="checklist-percent"),
                   width="100%"),
-        rx.progress(value=percent, max=100, width="100%"),
+        bar(percent),
         width="100%", spacing="1",
     )
 

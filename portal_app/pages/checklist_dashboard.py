@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, gated
+from portal_app.pages.checklist_common import bar
 from portal_app.services import checklist_dashboard
 from portal_app.services.errors import NotAllowed
 from portal_app.services.i18n import t
@@ -71,7 +72,7 @@ def _row(r) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(r["reference"], href="/matters/" + r["id"] + "/checklist")),
         rx.table.cell(r["client"]), rx.table.cell(r["case_type"]), rx.table.cell(r["attorney"]),
-        rx.table.cell(rx.hstack(rx.progress(value=r["percent"].to(int), max=100, width="80px"),
+        rx.table.cell(rx.hstack(rx.box(bar(r["percent"].to(int)), width="80px"),
                                 rx.text(r["percent"], "%", size="1"), align="center")),
         rx.table.cell(_count(r["review"], "blue")), rx.table.cell(_count(r["missing"], "gray")),
         rx.table.cell(_count(r["overdue"], "orange")),

@@ -34,7 +34,7 @@ class ChecklistReviewState(PageState, rx.State):
             raise NotAllowed()
         self.matter = {"id": view.matter_id, "reference": view.reference, "title": view.title,
                        "client": view.client_name, "percent": str(view.progress.percent_complete)}
-        self.items, self.versions = common.rows_of(view, actor.locale)
+        self.items, self.versions = common.rows_of(view, actor.locale, staff=True)
         p = view.progress
         self.counts = {"missing": p.missing, "awaiting_review": p.awaiting_review, "overdue": p.overdue}
 
@@ -135,7 +135,7 @@ def _version(v) -> rx.Component:
             rx.button(t("review.reject"), size="1", color_scheme="red", type="submit", class_name="reject-version"),
             width="100%", wrap="wrap"), on_submit=s.reject, reset_on_submit=True, width="100%")),
         spacing="1", width="100%", padding_left="12px", border_left="3px solid var(--gray-5)",
-        class_name="review-version",
+        class_name="review-version", id="version-" + v["id"],
     )
 
 
@@ -173,7 +173,7 @@ def _add_form() -> rx.Component:
         rx.hstack(*[rx.checkbox(label, name=f"type_{key}", default_checked=key == "pdf") for key, label in FILE_TYPES],
                   rx.input(name="max_mb", type="number", default_value="10", width="80px"), rx.text("MB", size="2"),
                   rx.checkbox(t("templates.field_expires"), name="expires"), wrap="wrap", align="center"),
-        rx.el.select(*[rx.el.option(t(f"checklist.provided_by.{p}"), value=p)
+        rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p)
                        for p in ("beneficiary", "petitioner", "employer")], name="provided_by"),
         rx.button(t("review.add"), type="submit"),
         spacing="2", width="100%"), on_submit=ChecklistReviewState.add_item, reset_on_submit=True, width="100%")

@@ -111,6 +111,7 @@ class DocumentsState(PageState, UploadRows, rx.State):
     @rx.event(background=True)
     async def upload(self, chunks: rx.UploadChunkIterator, request_id: str, names: list[str], sizes: list[int]):
         await receive_files(self, chunks, str(request_id), names, sizes)
+        return rx.clear_selected_files(UPLOAD_ID)
 
     async def _after_upload(self, actor) -> None:
         await self._refresh(actor)
@@ -120,8 +121,8 @@ def _file_row(row) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(row["name"], size="2", weight="medium", class_name="file-name"), rx.spacer(),
                   rx.text(row["percent"] + "%", size="1", color_scheme="gray"), width="100%"),
-        rx.progress(value=row["percent"].to(int), max=100, width="100%",
-                    color_scheme=rx.cond(row["state"] == "failed", "red", rx.cond(row["state"] == "done", "green", "blue"))),
+        common.bar(row["percent"].to(int), rx.cond(row["state"] == "failed", "var(--red-9)",
+                                                   rx.cond(row["state"] == "done", "var(--green-9)", "var(--blue-9)"))),
         rx.cond(row["message"] != "", rx.text(row["message"], size="2", class_name="file-" + row["state"],
                                               color_scheme=rx.cond(row["state"] == "failed", "red", "green"))),
         width="100%", spacing="1", class_name="upload-file",

@@ -79,7 +79,7 @@ class MatterChecklistState(PageState, rx.State):
         self.percent_received, self.percent_complete = p.percent_received, p.percent_complete
         self.counts = {"total": p.total, "received": p.received, "missing": p.missing,
                        "awaiting_review": p.awaiting_review, "overdue": p.overdue}
-        self.items = [common.item_row(i, actor.locale) for i in view.items]
+        self.items = [common.item_row(i, actor.locale, view.may_review) for i in view.items]
         self.may_review = view.may_review
         self.access = "ok"
 

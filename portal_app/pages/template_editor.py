@@ -111,7 +111,7 @@ def _editor() -> rx.Component:
                   rx.input(name="max_mb", type="number", default_value=e["max_mb"], width="80px"), rx.text("MB"),
                   rx.checkbox(t("templates.field_expires"), name="expires", default_checked=e["expires"] != ""),
                   wrap="wrap", align="center"),
-        rx.el.select(*[rx.el.option(t(f"checklist.provided_by.{p}"), value=p)
+        rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p)
                        for p in ("beneficiary", "petitioner", "employer")],
                      name="provided_by", default_value=e["provided_by"], style=SELECT_STYLE),
         rx.hstack(rx.button(t("templates.save"), type="submit", id="save-item"),

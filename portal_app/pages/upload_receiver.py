@@ -47,12 +47,12 @@ async def _chunks(chunks: rx.UploadChunkIterator) -> AsyncIterator:
             return
 
 
-async def _set_row(state, index: int, **values: str) -> None:
-    async with state:
-        rows = [dict(r) for r in state.file_rows]
+async def _set_row(page_state, index: int, **values: str) -> None:
+    async with page_state:
+        rows = [dict(r) for r in page_state.file_rows]
         if 0 <= index < len(rows):
             rows[index].update(values)
-            state.file_rows = rows
+            page_state.file_rows = rows
 
 
 class _Receiver:

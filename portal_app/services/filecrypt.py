@@ -5,15 +5,18 @@ Each chunk's plaintext starts with a 25-byte prefix (file id, chunk index, last-
 the HMAC of every token also covers where the chunk belongs: a chunk moved to another file,
 swapped with its neighbour, dropped, or a file cut after any chunk fails to open, loudly.
 
-Stored layout: MAGIC, then per chunk a 4-byte big-endian length and the token's raw bytes (the
-base64 of a Fernet token is decoded before storing: 25% fewer bytes to write and keep).
+Stored layout: MAGIC, then per chunk a 4-byte big-endian length and the token's raw bytes: the
+Fernet token format (version 0x80, timestamp, IV, AES-128-CBC ciphertext, HMAC-SHA256 over all of
+it, keys split as the Fernet spec says) without the base64 wrapper. RawFernet (raw_fernet.py) builds and
+checks such tokens with the same primitives pyca's Fernet uses; the tests prove both directions
+interoperate with cryptography.fernet.Fernet. Skipping base64 makes files 25% smaller and the
+crypto about twice as fast (base64 was half of Fernet's time on large chunks).
 Every full chunk has the same stored length, so chunk i starts at a computable offset and a
 reader can seek without decrypting what comes before (see SealedReader).
 Memory is bounded by one chunk whatever the file size; plaintext never touches disk.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import struct
@@ -23,6 +26,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from portal_app.services.raw_fernet import RawFernet
 
 MAGIC = b"PFC1"
 PREFIX = struct.Struct(">16sQB")  # file id, chunk index, last-chunk flag
@@ -91,7 +96,7 @@ class Sealer:
             raise ValueError("chunk size out of range")
         self.file_id, self.chunk_size, self._sink = file_id or uuid.uuid4(), chunk_size, sink
         data_key, self.wrapped_key = keyring.new_wrapped_key()
-        self._fernet = Fernet(data_key)
+        self._fernet = RawFernet(data_key)
         self._buffer, self._index, self._size, self._stored = bytearray(), 0, 0, len(MAGIC)
         self._hash = hashlib.sha256()
         self._closed = False
@@ -106,11 +111,19 @@ class Sealer:
             raise ValueError("sealer already closed")
         self._hash.update(data)
         self._size += len(data)
-        self._buffer += data
-        # keep at least one byte back, so the last chunk is always sealed with its flag by close()
-        while len(self._buffer) > self.chunk_size:
-            self._emit(bytes(self._buffer[:self.chunk_size]), last=False)
-            del self._buffer[:self.chunk_size]
+        view, size = memoryview(data), self.chunk_size
+        if self._buffer:  # top up the partial chunk first
+            take = min(len(view), size - len(self._buffer))
+            self._buffer += view[:take]
+            view = view[take:]
+            if len(self._buffer) < size or not len(view):
+                return  # keep it: it may be the last chunk, sealed with its flag by close()
+            self._emit(self._buffer, last=False)
+            self._buffer = bytearray()
+        while len(view) > size:  # whole chunks straight from the caller's bytes, no copy
+            self._emit(view[:size], last=False)
+            view = view[size:]
+        self._buffer += view
 
     def close(self) -> SealedFile:
         if not self._closed:
@@ -120,19 +133,21 @@ class Sealer:
         return SealedFile(self.file_id, self.wrapped_key, self.chunk_size, self._size, self._hash.hexdigest(),
                           self._stored)
 
-    def _emit(self, chunk: bytes, *, last: bool) -> None:
-        token = self._fernet.encrypt(PREFIX.pack(self.file_id.bytes, self._index, last) + chunk)
-        raw = base64.urlsafe_b64decode(token)
-        self._sink.write(LENGTH.pack(len(raw)) + raw)
+    def _emit(self, chunk, *, last: bool) -> None:
+        raw = self._fernet.encrypt(PREFIX.pack(self.file_id.bytes, self._index, last), chunk)
+        self._sink.write(LENGTH.pack(len(raw)))
+        self._sink.write(raw)
         self._stored += LENGTH.size + len(raw)
         self._index += 1
 
 
-def _open_chunk(fernet: Fernet, raw: bytes, file_id: uuid.UUID, index: int) -> tuple[bytes, bool]:
+def _open_chunk(fernet: RawFernet, raw: bytes, file_id: uuid.UUID, index: int) -> tuple[memoryview, bool]:
     try:
-        plain = fernet.decrypt(base64.urlsafe_b64encode(raw))
+        plain = fernet.decrypt(raw)
     except InvalidToken:
         raise IntegrityError(f"chunk {index} does not authenticate (altered or wrong key)") from None
+    if len(plain) < PREFIX.size:
+        raise IntegrityError(f"chunk {index} is too short")
     got_id, got_index, last = PREFIX.unpack_from(plain)
     if got_id != file_id.bytes:
         raise IntegrityError(f"chunk {index} belongs to another file")
@@ -155,7 +170,7 @@ def _read_exact(read: Callable[[int], bytes], n: int) -> bytes:
 def open_stream(read: Callable[[int], bytes], keyring: Keyring, *, file_id: uuid.UUID, wrapped_key: str,
                 chunk_size: int, expected_sha256: str | None = None) -> Iterator[bytes]:
     """Decrypt a stored file chunk by chunk from a sequential `read(n)`; every check is loud."""
-    fernet = Fernet(keyring.unwrap(wrapped_key))
+    fernet = RawFernet(keyring.unwrap(wrapped_key))
     if _read_exact(read, len(MAGIC)) != MAGIC:
         raise IntegrityError("not an encrypted portal file (bad header)")
     digest, index, limit = hashlib.sha256(), 0, stored_chunk_length(chunk_size)
@@ -172,7 +187,7 @@ def open_stream(read: Callable[[int], bytes], keyring: Keyring, *, file_id: uuid
         plain, last = _open_chunk(fernet, raw, file_id, index)
         digest.update(plain)
         if plain:
-            yield plain
+            yield bytes(plain)
         index += 1
         if last:
             break
@@ -191,7 +206,7 @@ class SealedReader(io.RawIOBase):
                  wrapped_key: str, chunk_size: int, size_bytes: int) -> None:
         super().__init__()
         self._read_range, self._file_id = read_range, file_id
-        self._fernet = Fernet(keyring.unwrap(wrapped_key))
+        self._fernet = RawFernet(keyring.unwrap(wrapped_key))
         self._chunk, self._size, self._pos = chunk_size, size_bytes, 0
         self._stride = stored_chunk_length(chunk_size)
         self._last_chunk = max(0, (size_bytes - 1) // chunk_size) if size_bytes else 0

@@ -34,10 +34,15 @@ def _request(s: Session, actor: Actor, request_id: str, action: str) -> tuple[Do
     return request, policy.require_matter(s, actor, action, request.matter_id)
 
 
-def _pending_left(s: Session, request: DocumentRequest) -> int:
-    return len(s.exec(select(DocumentVersion.id).join(Document, Document.id == DocumentVersion.document_id)
-                      .where(Document.request_id == request.id, Document.kind == "evidence",
-                             DocumentVersion.review_status == "pending")).all())
+def _status_after_accept(s: Session, request: DocumentRequest) -> str:
+    """Accepted once nothing waits for review and the newest file was accepted; a rejection of the
+    newest file still stands (the client must replace it) until a newer file arrives."""
+    statuses = s.exec(select(DocumentVersion.review_status).join(Document, Document.id == DocumentVersion.document_id)
+                      .where(Document.request_id == request.id, Document.kind == "evidence")
+                      .order_by(DocumentVersion.version_no)).all()
+    if statuses and statuses[-1] == "rejected":
+        return "rejected"
+    return "uploaded" if "pending" in statuses else "accepted"
 
 
 def _decide(s: Session, actor: Actor, version: DocumentVersion, status: str, note: str | None) -> None:
@@ -55,8 +60,10 @@ def accept(actor: Actor, version_id: str, expiry_date: date | None = None) -> st
         _decide(s, actor, version, "accepted", None)
         if expiry_date is not None:
             _set_expiry(request, expiry_date)
-        if _pending_left(s, request) == 0 and request.status != "waived":
-            request.status, request.rejection_reason = "accepted", None
+        if request.status != "waived":
+            request.status = _status_after_accept(s, request)
+            if request.status != "rejected":
+                request.rejection_reason = None
         request.updated_at = utcnow()
         audit.record(s, "document.accepted", actor=actor, object_type="document_version", object_id=version.id,
                      matter_id=matter.id, details={"request": request.key, "version": version.version_no})

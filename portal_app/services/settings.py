@@ -73,7 +73,7 @@ class Settings:
     s3_prefix: str = ""
     s3_region: str = ""
     s3_endpoint_url: str = ""
-    file_chunk_bytes: int = 1024 * 1024
+    file_chunk_bytes: int = 256 * 1024
     expiry_window_days: int = 180
     payments: "PaymentSettings" = field(default_factory=lambda: PaymentSettings())
     extra: dict = field(default_factory=dict)
@@ -156,7 +156,7 @@ def _storage_settings() -> dict:
         raise SettingsError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
     return {"storage_backend": backend, "s3_bucket": bucket, "s3_prefix": _env("PORTAL_S3_PREFIX").strip("/"),
             "s3_region": _env("PORTAL_S3_REGION"), "s3_endpoint_url": _env("PORTAL_S3_ENDPOINT_URL"),
-            "file_chunk_bytes": _int("PORTAL_FILE_CHUNK_BYTES", 1024 * 1024),
+            "file_chunk_bytes": _int("PORTAL_FILE_CHUNK_BYTES", 256 * 1024),
             "expiry_window_days": _int("PORTAL_EXPIRY_WINDOW_DAYS", 180)}
 
 

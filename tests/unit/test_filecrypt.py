@@ -11,8 +11,12 @@ import uuid
 import pytest
 from cryptography.fernet import Fernet
 
+import base64
+
+from cryptography.fernet import InvalidToken
+
 from portal_app.services.filecrypt import (
-    LENGTH, MAGIC, IntegrityError, Keyring, SealedReader, Sealer, open_stream, stored_chunk_length,
+    LENGTH, MAGIC, IntegrityError, Keyring, RawFernet, SealedReader, Sealer, open_stream, stored_chunk_length,
 )
 
 CHUNK = 4096
@@ -41,6 +45,29 @@ def chunks_of(stored: bytes) -> list[bytes]:
     return out
 
 
+@pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 4096, 100_000])
+def test_raw_tokens_are_fernet_tokens_in_both_directions(size):
+    key, data = Fernet.generate_key(), os.urandom(size)
+    ours, theirs = RawFernet(key), Fernet(key)
+    assert theirs.decrypt(base64.urlsafe_b64encode(ours.encrypt(data))) == data
+    assert ours.decrypt(base64.urlsafe_b64decode(theirs.encrypt(data))) == data
+
+
+def test_raw_tokens_refuse_any_change():
+    key = Fernet.generate_key()
+    token = bytes(RawFernet(key).encrypt(b"x" * 100))
+    for position in (0, 5, 12, 40, len(token) - 1):
+        bad = bytearray(token)
+        bad[position] ^= 1
+        with pytest.raises(InvalidToken):
+            RawFernet(key).decrypt(bytes(bad))
+    for bad in (token[:-1], token + b"\0", b"", token[:56]):
+        with pytest.raises(InvalidToken):
+            RawFernet(key).decrypt(bad)
+    with pytest.raises(InvalidToken):
+        RawFernet(Fernet.generate_key()).decrypt(token)
+
+
 @pytest.fixture
 def ring():
     return Keyring([Fernet.generate_key().decode()])
@@ -52,7 +79,7 @@ def test_round_trip_at_every_boundary(ring, size):
     stored, sealed = seal(data, ring, fid)
     assert sealed.size_bytes == size and sealed.stored_bytes == len(stored)
     assert unseal(stored, ring, fid, sealed, sealed.sha256) == data
-    assert data[:64] not in stored[4:] or size == 0  # ciphertext, not plaintext
+    assert size < 16 or data[:64] not in stored[4:]  # ciphertext, not plaintext
     full = [len(c) for c in chunks_of(stored)[:-1]]
     assert all(n == stored_chunk_length(CHUNK) for n in full)
 
