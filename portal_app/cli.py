@@ -6,6 +6,7 @@
   users create-admin     create the first administrator and print their set-password link
   mail deliver           send what waits in the outbox once
   jobs run-due           run every due background job once (for cron-style deployments)
+  billing export-payments --date YYYY-MM-DD [--out FILE]   the day's payments as CSV, for manual matching
   keys rotate            re-wrap every file's data key under the newest master key (content untouched)
   keys status            how many files' keys open with the newest master key alone
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from portal_app.services import audit, case_types, db, demo, mail
+from portal_app.services import audit, billing_demo, case_types, db, demo, mail
 from portal_app.services.settings import get_settings
 
 
@@ -27,6 +28,7 @@ def _print_logins(people) -> None:
 def cmd_setup(_args) -> int:
     added = case_types.sync_all()
     print(f"case types: {added} added")
+    print("billing content added: {}".format(billing_demo.sync_content()))
     if get_settings().is_production:
         return 0
     created = demo.seed()
@@ -87,6 +89,22 @@ def cmd_keys_status(_args) -> int:
     return 0 if newest == total else 1
 
 
+def cmd_export_payments(args) -> int:
+    from datetime import date
+
+    from portal_app.services import payment_export
+
+    name, text = payment_export.export_day(None, date.fromisoformat(args.date), via="cli")
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        path = args.out or name
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        print(f"{text.count(chr(10)) - 1} transactions written to {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portal_app.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -107,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
     admin.set_defaults(fn=cmd_create_admin)
+    billing = groups.add_parser("billing").add_subparsers(dest="command", required=True)
+    export = billing.add_parser("export-payments", help="the day's payment transactions as CSV")
+    export.add_argument("--date", required=True, help="YYYY-MM-DD, in the firm's time zone")
+    export.add_argument("--out", default="", help="file to write ('-' for standard output)")
+    export.set_defaults(fn=cmd_export_payments)
     return parser
 
 

@@ -34,6 +34,7 @@ def navigation() -> rx.Component:
             rx.cond(SessionState.is_staff, nav_link(t("nav.new_matter"), "/staff/matters/new")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.documents"), "/staff/checklists")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.invite"), "/staff/invite")),
+            rx.cond(SessionState.is_staff, nav_link(t("nav.billing"), "/billing")),
             rx.cond(SessionState.user_role == "admin", nav_link(t("nav.people"), "/admin/users")),
             nav_link(t("nav.sessions"), "/account/sessions"),
             rx.button(t("nav.sign_out"), on_click=SessionState.sign_out, size="1", variant="outline",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from portal_app.services import expiry, mail
+from portal_app.services import billing_jobs, expiry, mail
 
 
 @dataclass(frozen=True)
@@ -26,4 +26,5 @@ def _deliver_mail(now: datetime) -> dict:
 JOBS: list[Job] = [
     Job("mail.deliver", _deliver_mail, timedelta(seconds=5)),
     Job("documents.reopen_expiring", expiry.reopen_expiring, timedelta(days=1)),
+    *billing_jobs.JOBS,
 ]

@@ -5,6 +5,7 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
+from portal_app.pages.billing_widgets import invoices_section
 from portal_app.pages.documents_widgets import documents_needed_section
 from portal_app.services import matters
 from portal_app.services.errors import NotAllowed
@@ -65,7 +66,7 @@ def _content() -> rx.Component:
         )),
         _section(t("client_home.documents_needed"), documents_needed_section()),
         _section(t("client_home.deadlines"), empty(t("client_home.no_deadlines"))),
-        _section(t("client_home.invoices"), empty(t("client_home.no_invoices"))),
+        _section(t("client_home.invoices"), invoices_section()),
         spacing="5",
         width="100%",
     )

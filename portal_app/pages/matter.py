@@ -5,6 +5,7 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
+from portal_app.pages.billing_widgets import invoices_section
 from portal_app.pages.documents_widgets import matter_checklist_section
 from portal_app.services import matters
 from portal_app.services.errors import NotAllowed, NotFound
@@ -76,7 +77,7 @@ def _content() -> rx.Component:
         rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),
         rx.heading(t("matter.deadlines"), size="4"), empty(t("client_home.no_deadlines")),
         rx.cond(MatterState.may_view_invoices,
-                rx.vstack(rx.heading(t("matter.invoices"), size="4"), empty(t("client_home.no_invoices")))),
+                rx.vstack(rx.heading(t("matter.invoices"), size="4"), invoices_section(), width="100%")),
         spacing="4",
         width="100%",
     )

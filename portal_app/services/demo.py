@@ -68,6 +68,9 @@ def seed() -> list[DemoLogin]:
     from portal_app.services import demo_documents
 
     demo_documents.seed_states()
+    from portal_app.services import billing_demo
+
+    billing_demo.seed()
     return logins()
 
 

@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.refund": frozenset({"admin", "billing"}),
     "trust.transfer": frozenset({"admin", "billing"}),
     "mail.view": STAFF,
+    "payment.record": frozenset({"admin", "billing"}),
+    "invoice.approve_expense": frozenset({"client", "hr_liaison"}),
     # firm-wide
     "staff.dashboard": STAFF,
     "matter.create": LEGAL,
@@ -56,14 +58,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.manage": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
     "session.manage_own": ALL,
+    "billing.configure": frozenset({"admin", "billing"}),
+    "trust.reconcile": frozenset({"admin", "billing"}),
 }
 FIRM_WIDE = frozenset({
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
     "user.manage", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
+    "billing.configure", "trust.reconcile",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
 # Actions an HR contact may take only where the organization pays the firm.
-ORGANIZATION_PAYS_ONLY = frozenset({"invoice.view", "payment.make"})
+ORGANIZATION_PAYS_ONLY = frozenset({"invoice.view", "payment.make", "invoice.approve_expense"})
 
 
 def role_allows(role: str, action: str) -> bool:
