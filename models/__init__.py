@@ -17,6 +17,10 @@ from models.workflow import Deadline, Task
 from models.billing import Invoice, InvoiceLine, LedgerEntry, Payment, ProviderEvent
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from models.audit import AuditEvent, AuditHead
+from models.billing_config import BillingSchedule, BillingSettings, FeeScheduleItem, InvoiceTemplate
+from models.accounting import Journal, TrustReconciliation
+from models.processing import PaymentCustomer, SandboxIntent, SandboxPaymentMethod
+from models.webhook_attempts import WebhookAttempt
 from models.automation import (
     ApiUsage, JobRun, JobState, NotificationPreference, ReceiptStatusEvent, ReminderDigest, ReminderItem,
     TrackedReceipt,
@@ -32,6 +36,8 @@ __all__ = [
     "Document", "DocumentVersion", "Deadline", "Task",
     "Invoice", "InvoiceLine", "LedgerEntry", "Payment", "ProviderEvent",
     "OutboxMessage", "WebhookDelivery", "WebhookEndpoint", "AuditEvent", "AuditHead",
+    "BillingSchedule", "BillingSettings", "FeeScheduleItem", "InvoiceTemplate", "Journal", "TrustReconciliation",
+    "PaymentCustomer", "SandboxIntent", "SandboxPaymentMethod", "WebhookAttempt",
     "ApiUsage", "JobRun", "JobState", "NotificationPreference", "ReceiptStatusEvent", "ReminderDigest",
     "ReminderItem", "TrackedReceipt",
 ]

@@ -29,6 +29,16 @@ class Invoice(SQLModel, table=True):
     approved_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
     created_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # added by the billing migration (0003)
+    title: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    allow_partial: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    approval_requested_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    approved_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    sent_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    paid_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    voided_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    void_reason: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    pdf_version_id: Optional[uuid.UUID] = None
 
 
 class InvoiceLine(SQLModel, table=True):
@@ -45,6 +55,11 @@ class InvoiceLine(SQLModel, table=True):
     tax_rate_bp: int = 0  # basis points
     requires_client_approval: bool = False
     client_approved_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    # added by the billing migration (0003)
+    fee_code: Optional[str] = Field(default=None, max_length=40)
+    tax_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    client_declined_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    client_decided_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
 
 
 class Payment(SQLModel, table=True):
@@ -63,6 +78,17 @@ class Payment(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=3)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     received_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    # added by the billing migration (0003)
+    account: str = Field(default="operating", max_length=16, sa_column_kwargs={"server_default": "operating"})
+    attempt_no: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    idempotency_key: Optional[str] = Field(default=None, max_length=120)
+    payer_user_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
+    reference: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    failure_message: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    status_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    posted_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    disputed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    receipt_version_id: Optional[uuid.UUID] = None
 
 
 class LedgerEntry(SQLModel, table=True):

@@ -45,6 +45,7 @@ class WebhookEndpoint(SQLModel, table=True):
     event_types: list = Field(default_factory=list, sa_column=json_column())
     allow_private_network: bool = False
     is_active: bool = True
+    disabled_reason: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})  # 0003
     created_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 

@@ -6,13 +6,16 @@
   users create-admin     create the first administrator and print their set-password link
   mail deliver           send what waits in the outbox once
   jobs run-due           run every due background job once (for cron-style deployments)
+  billing export-payments --date YYYY-MM-DD [--out FILE]   the day's payments as CSV, for manual matching
+  keys rotate            re-wrap every file's data key under the newest master key (content untouched)
+  keys status            how many files' keys open with the newest master key alone
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-from portal_app.services import audit, case_types, db, demo, mail
+from portal_app.services import audit, billing_demo, case_types, db, demo, mail
 from portal_app.services.settings import get_settings
 
 
@@ -25,6 +28,7 @@ def _print_logins(people) -> None:
 def cmd_setup(_args) -> int:
     added = case_types.sync_all()
     print(f"case types: {added} added")
+    print("billing content added: {}".format(billing_demo.sync_content()))
     if get_settings().is_production:
         return 0
     created = demo.seed()
@@ -69,6 +73,38 @@ def cmd_jobs_run_due(_args) -> int:
     return 0
 
 
+def cmd_keys_rotate(_args) -> int:
+    from portal_app.services import filestore
+
+    print(f"{filestore.rotate_keys()} data keys re-wrapped under the newest master key")
+    return cmd_keys_status(_args)
+
+
+def cmd_keys_status(_args) -> int:
+    from portal_app.services import filestore
+
+    newest, total = filestore.wrapped_by_newest_key()
+    print(f"{newest} of {total} files open with the newest master key alone"
+          + ("" if newest == total else "; run `keys rotate` before removing an old key"))
+    return 0 if newest == total else 1
+
+
+def cmd_export_payments(args) -> int:
+    from datetime import date
+
+    from portal_app.services import payment_export
+
+    name, text = payment_export.export_day(None, date.fromisoformat(args.date), via="cli")
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        path = args.out or name
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        print(f"{text.count(chr(10)) - 1} transactions written to {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portal_app.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         "audit": {"verify": cmd_audit_verify},
         "mail": {"deliver": cmd_mail_deliver},
         "jobs": {"run-due": cmd_jobs_run_due},
+        "keys": {"rotate": cmd_keys_rotate, "status": cmd_keys_status},
     }.items():
         sub = groups.add_parser(group).add_subparsers(dest="command", required=True)
         for name, fn in commands.items():
@@ -88,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
     admin.set_defaults(fn=cmd_create_admin)
+    billing = groups.add_parser("billing").add_subparsers(dest="command", required=True)
+    export = billing.add_parser("export-payments", help="the day's payment transactions as CSV")
+    export.add_argument("--date", required=True, help="YYYY-MM-DD, in the firm's time zone")
+    export.add_argument("--out", default="", help="file to write ('-' for standard output)")
+    export.set_defaults(fn=cmd_export_payments)
     return parser
 
 

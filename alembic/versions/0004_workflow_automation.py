@@ -3,7 +3,7 @@ tracked USCIS receipts with their status history and API usage; deadlines gain a
 date their rule gave and who overrode it.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-25 19:09:41.395136
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0004'
-down_revision: Union[str, None] = '0001'
+down_revision: Union[str, None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from portal_app.api import files, stripe_webhook
 from portal_app.services import auth, db
 from portal_app.services.errors import PortalError
 from portal_app.services.settings import get_settings
@@ -58,5 +59,7 @@ def build_api() -> Starlette:
         Route("/api/health", health, methods=["GET"]),
         Route("/api/session/exchange", exchange, methods=["GET"]),
         Route("/api/session/clear", clear, methods=["GET"]),
+        *stripe_webhook.ROUTES,
+        *files.routes(),
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ])

@@ -32,7 +32,9 @@ def navigation() -> rx.Component:
         rx.hstack(
             rx.cond(SessionState.is_staff, nav_link(t("nav.matters"), "/staff"), nav_link(t("nav.home"), "/client")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.new_matter"), "/staff/matters/new")),
+            rx.cond(SessionState.is_staff, nav_link(t("nav.documents"), "/staff/checklists")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.invite"), "/staff/invite")),
+            rx.cond(SessionState.is_staff, nav_link(t("nav.billing"), "/billing")),
             rx.cond(SessionState.is_staff, nav_link(t("nav.tasks"), "/tasks")),
             rx.cond(SessionState.user_role == "admin", nav_link(t("nav.people"), "/admin/users")),
             rx.cond(SessionState.user_role == "admin", nav_link(t("nav.jobs"), "/admin/jobs")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.ui import empty, error_callout, notice_callout
-from portal_app.services import mail_log, receipts
+from portal_app.services import mail_log, uscis_receipts
 from portal_app.services.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.i18n import t
 from portal_app.services.localtime import format_date
@@ -26,7 +26,7 @@ class MatterReceiptsState(PageState, rx.State):
     notice: str = ""
 
     async def _refresh(self, actor) -> None:
-        found = await run(receipts.for_matter, actor, _matter_id(self))
+        found = await run(uscis_receipts.for_matter, actor, _matter_id(self))
         self.receipts = [{
             "number": r.receipt_number, "form": r.form_type, "status": r.current_status or t("uscis.not_checked"),
             "checked": r.last_checked_at.strftime(STAMP) if r.last_checked_at else "", "error": r.last_error,
@@ -53,7 +53,7 @@ class MatterReceiptsState(PageState, rx.State):
         if actor is None:
             return
         try:
-            number = await run(receipts.add, actor, _matter_id(self), str(form.get("receipt", "")))
+            number = await run(uscis_receipts.add, actor, _matter_id(self), str(form.get("receipt", "")))
             self.notice = t("uscis.added", receipt=number)
             await self._refresh(actor)
         except PortalError as exc:

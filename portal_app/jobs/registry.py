@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from portal_app.services import digests, mail, reminders, retention, uscis_polling
+from portal_app.services import billing_jobs, digests, expiry, mail, reminders, retention, uscis_polling
 
 
 @dataclass(frozen=True)
@@ -36,4 +36,6 @@ JOBS: list[Job] = [
     Job("uscis.poll", uscis_polling.poll_due, timedelta(minutes=5)),
     Job("retention", retention.prune, timedelta(days=1)),
     Job("mail.deliver", _deliver_mail, timedelta(seconds=5)),
+    Job("documents.reopen_expiring", expiry.reopen_expiring, timedelta(days=1)),
+    *(Job(job.name, job.run, job.every) for job in billing_jobs.JOBS),
 ]

@@ -6,6 +6,8 @@ import reflex as rx
 from portal_app.components.deadline_views import upcoming_dates
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
+from portal_app.pages.billing_widgets import invoices_section
+from portal_app.pages.documents_widgets import documents_needed_section
 from portal_app.services import matters
 from portal_app.services.errors import NotAllowed
 from portal_app.services.i18n import t
@@ -63,9 +65,9 @@ def _content() -> rx.Component:
             rx.vstack(rx.foreach(ClientHomeState.matters, _matter_card), width="100%", id="my-matters"),
             empty(t("client_home.no_matters")),
         )),
-        _section(t("client_home.documents_needed"), empty(t("client_home.nothing_needed"))),
+        _section(t("client_home.documents_needed"), documents_needed_section()),
         _section(t("client_home.deadlines"), upcoming_dates()),
-        _section(t("client_home.invoices"), empty(t("client_home.no_invoices"))),
+        _section(t("client_home.invoices"), invoices_section()),
         spacing="5",
         width="100%",
     )

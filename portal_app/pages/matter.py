@@ -7,6 +7,8 @@ from portal_app.components.layout import shell
 from portal_app.components.matter_activity import matter_mail_section, matter_receipts_section
 from portal_app.components.matter_deadlines import matter_deadlines_section
 from portal_app.components.ui import card, empty, gated
+from portal_app.pages.billing_widgets import invoices_section
+from portal_app.pages.documents_widgets import matter_checklist_section
 from portal_app.services import matters
 from portal_app.services.errors import NotAllowed, NotFound
 from portal_app.services.i18n import t
@@ -74,11 +76,11 @@ def _content() -> rx.Component:
         rx.heading(MatterState.matter["title"], size="7", id="matter-title"),
         _facts(),
         _team(),
-        rx.heading(t("matter.checklist"), size="4"), empty(t("client_home.nothing_needed")),
+        rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),
         rx.heading(t("matter.deadlines"), size="4"), matter_deadlines_section(),
         matter_receipts_section(),
         rx.cond(MatterState.may_view_invoices,
-                rx.vstack(rx.heading(t("matter.invoices"), size="4"), empty(t("client_home.no_invoices")))),
+                rx.vstack(rx.heading(t("matter.invoices"), size="4"), invoices_section(), width="100%")),
         matter_mail_section(),
         spacing="4",
         width="100%",

@@ -15,7 +15,19 @@ def sync(s: Session) -> int:
         if item["code"] not in known:
             s.add(CaseType(code=item["code"], name=item["name"], description=item.get("description", "")))
             added += 1
+    s.flush()
+    _sync_content(s)
     return added
+
+
+def _sync_content(s: Session) -> None:
+    """Each case type's first checklist template and intake form, from the content library."""
+    from portal_app.services import checklists, intake
+
+    checklists.sync_templates(s)
+    intake.sync_forms(s)
+    s.flush()
+    checklists.backfill(s)
 
 
 def sync_all() -> int:

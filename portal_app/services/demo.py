@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import CaseType, Client, Matter, MatterMember, Organization, User
-from portal_app.services import audit, case_types, db, passwords
+from portal_app.services import audit, case_types, checklists, db, passwords
 from portal_app.services.settings import get_settings
 
 DEMO_PASSWORD = "portal-demo-2026"
@@ -67,6 +67,12 @@ def seed() -> list[DemoLogin]:
                    for number, spec in enumerate(CLIENTS, start=1)]
         _deadlines(s, matters)
         audit.record(s, "demo.seeded", details={"users": len(logins())})
+    from portal_app.services import demo_documents
+
+    demo_documents.seed_states()
+    from portal_app.services import billing_demo
+
+    billing_demo.seed()
     return logins()
 
 
@@ -97,6 +103,7 @@ def _client_with_matter(s, number, spec, staff, acme, password_hash) -> None:
     s.add(MatterMember(matter_id=matter.id, user_id=staff["billing"].id, role_on_matter="billing"))
     if with_paralegal:
         s.add(MatterMember(matter_id=matter.id, user_id=staff["paralegal"].id, role_on_matter="paralegal"))
+    checklists.instantiate(s, None, matter)
     s.flush()
     return matter
 

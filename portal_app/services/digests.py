@@ -20,6 +20,7 @@ from models import (
     Deadline, DocumentRequest, Invoice, NotificationPreference, ReminderDigest, ReminderItem, User,
 )
 from portal_app.services import db, digest_text, localtime, mail
+from portal_app.services.reminders import OPEN_INVOICE
 from portal_app.services.settings import get_settings
 
 BATCH = 500
@@ -40,7 +41,7 @@ def _still_open(item, doc_status, doc_removed, inv_status, inv_total, inv_paid,
     if item.subject_type == "document_request":
         return doc_status in ("requested", "rejected") and doc_removed is None
     if item.subject_type == "invoice":
-        return inv_status not in (None, "draft", "paid", "void", "cancelled", "refunded") and (inv_total or 0) > (inv_paid or 0)
+        return inv_status in OPEN_INVOICE and (inv_total or 0) > (inv_paid or 0)
     if item.subject_type == "deadline":
         return dl_done is None and dl_due is not None and dl_due.isoformat() == item.params.get("due")
     return False

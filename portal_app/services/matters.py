@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import CaseType, Client, Matter, MatterMember, Organization, User, utcnow
-from portal_app.services import audit, db, policy
+from portal_app.services import audit, checklists, db, policy
 from portal_app.services.matter_choices import NewClient, choose_client, choose_organization
 from portal_app.services.actor import Actor
 from portal_app.services.errors import InvalidInput
@@ -129,6 +129,7 @@ def open_matter(actor: Actor, *, case_type_code: str, title: str, client_id: str
         s.add(MatterMember(matter_id=matter.id, user_id=actor.user_id, role_on_matter=actor.role))
         audit.record(s, "matter.opened", actor=actor, object_type="matter", object_id=matter.id, matter_id=matter.id,
                      details={"case_type": case_type.code})
+        checklists.instantiate(s, actor, matter)
         return str(matter.id)
 
 

@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mail.view": STAFF,
     "mail.retry": STAFF,
     "task.complete": STAFF,
+    "payment.record": frozenset({"admin", "billing"}),
+    "invoice.approve_expense": frozenset({"client", "hr_liaison"}),
     # firm-wide
     "staff.dashboard": STAFF,
     "matter.create": LEGAL,
@@ -58,14 +60,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.manage": frozenset({"admin"}),
     "jobs.view": frozenset({"admin"}),
     "session.manage_own": ALL,
+    "billing.configure": frozenset({"admin", "billing"}),
+    "trust.reconcile": frozenset({"admin", "billing"}),
 }
 FIRM_WIDE = frozenset({
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
     "user.manage", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
+    "billing.configure", "trust.reconcile",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
 # Actions an HR contact may take only where the organization pays the firm.
-ORGANIZATION_PAYS_ONLY = frozenset({"invoice.view", "payment.make"})
+ORGANIZATION_PAYS_ONLY = frozenset({"invoice.view", "payment.make", "invoice.approve_expense"})
 
 
 def role_allows(role: str, action: str) -> bool:

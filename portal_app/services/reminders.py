@@ -24,7 +24,8 @@ from portal_app.services.reminder_rules import (
 from portal_app.services.settings import get_settings
 
 OPEN_DOCUMENT = ("requested", "rejected")
-SETTLED_INVOICE = ("draft", "paid", "void", "cancelled", "refunded")
+OPEN_INVOICE = ("sent", "partially_paid")  # draft, pending_approval, paid, void, refunded: nothing to remind
+REOPENED_NOTES = ("checklist.expired", "checklist.expiring")  # set when an expiring document is asked again
 LIVE_MATTER = Matter.status != "closed"
 
 
@@ -106,15 +107,20 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
     cutoff = now - timedelta(days=min(wf.document_days, default=3) - 1)
     rows = s.exec(
         select(DocumentRequest.id, DocumentRequest.title, DocumentRequest.status, DocumentRequest.provided_by,
-               DocumentRequest.requested_at, DocumentRequest.updated_at, *MATTER_COLUMNS, Client.user_id)
+               DocumentRequest.requested_at, DocumentRequest.updated_at, DocumentRequest.note, *MATTER_COLUMNS,
+               Client.user_id)
         .join(Matter, Matter.id == DocumentRequest.matter_id).join(Client, Client.id == Matter.client_id)
         .where(LIVE_MATTER, DocumentRequest.removed_at.is_(None), sa.or_(
-            sa.and_(DocumentRequest.status == "requested", DocumentRequest.requested_at <= cutoff),
+            sa.and_(DocumentRequest.status == "requested", DocumentRequest.requested_at <= cutoff,
+                    sa.or_(DocumentRequest.note.is_(None), DocumentRequest.note.not_in(REOPENED_NOTES))),
+            sa.and_(DocumentRequest.status == "requested", DocumentRequest.note.in_(REOPENED_NOTES),
+                    DocumentRequest.updated_at <= cutoff),
             sa.and_(DocumentRequest.status == "rejected", DocumentRequest.updated_at <= cutoff)))
     ).all()
     out = []
     for request in rows:
-        base = request.updated_at if request.status == "rejected" else request.requested_at
+        asked_again = request.status == "rejected" or request.note in REOPENED_NOTES
+        base = request.updated_at if asked_again else request.requested_at
         recipients = [request.user_id]
         if request.provided_by == "employer" and request.shared_with_organization and request.organization_id:
             recipients = d.hr.get(request.organization_id, [])
@@ -145,7 +151,7 @@ def _invoices(s: Session, now: datetime, d: Directory) -> list[Candidate]:
         select(Invoice.id, Invoice.number, Invoice.currency, Invoice.total_cents, Invoice.paid_cents, Invoice.due_date,
                *MATTER_COLUMNS, Client.user_id)
         .join(Matter, Matter.id == Invoice.matter_id).join(Client, Client.id == Matter.client_id)
-        .where(LIVE_MATTER, Invoice.status.not_in(SETTLED_INVOICE), Invoice.due_date.is_not(None),
+        .where(LIVE_MATTER, Invoice.status.in_(OPEN_INVOICE), Invoice.due_date.is_not(None),
                Invoice.due_date <= horizon, Invoice.total_cents > Invoice.paid_cents)
     ).all()
     out = []

@@ -172,6 +172,14 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     mail_backend: str = "console"
     mail_from: str = "portal@localhost"
+    storage_backend: str = "local"  # local | s3
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_region: str = ""
+    s3_endpoint_url: str = ""
+    file_chunk_bytes: int = 256 * 1024
+    expiry_window_days: int = 180
+    payments: "PaymentSettings" = field(default_factory=lambda: PaymentSettings())
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     uscis: UscisSettings = field(default_factory=UscisSettings)
@@ -241,8 +249,67 @@ def load_settings() -> Settings:
         max_upload_bytes=_int("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
         mail_backend=_choice("PORTAL_MAIL_BACKEND", "console", {"console", "smtp"}),
         mail_from=_env("PORTAL_MAIL_FROM", "portal@localhost"),
+        payments=_payment_settings(env),
+        **_storage_settings(),
         smtp=_smtp(), workflow=_workflow(), uscis=_uscis(),
     )
+
+
+def _storage_settings() -> dict:
+    backend = _env("PORTAL_STORAGE", "local").lower()
+    if backend not in {"local", "s3"}:
+        raise SettingsError(f"PORTAL_STORAGE must be local or s3, got {backend!r}")
+    bucket = _env("PORTAL_S3_BUCKET")
+    if backend == "s3" and not bucket:
+        raise SettingsError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
+    return {"storage_backend": backend, "s3_bucket": bucket, "s3_prefix": _env("PORTAL_S3_PREFIX").strip("/"),
+            "s3_region": _env("PORTAL_S3_REGION"), "s3_endpoint_url": _env("PORTAL_S3_ENDPOINT_URL"),
+            "file_chunk_bytes": _int("PORTAL_FILE_CHUNK_BYTES", 256 * 1024),
+            "expiry_window_days": _int("PORTAL_EXPIRY_WINDOW_DAYS", 180)}
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    """The payment processor: "sandbox" (embedded, no money moves) or "stripe". A second Stripe
+    account may be configured for card payments into trust (STRIPE_TRUST_*)."""
+
+    mode: str = "sandbox"
+    secret_key: str = ""
+    publishable_key: str = ""
+    webhook_secret: str = ""
+    trust_secret_key: str = ""
+    trust_publishable_key: str = ""
+    trust_webhook_secret: str = ""
+    api_base: str = "https://api.stripe.com"
+    sandbox_settle_seconds: int = 120
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.mode == "sandbox"
+
+
+def _payment_settings(env: str) -> PaymentSettings:
+    keys = {name: _env(f"STRIPE_{name.upper()}") for name in (
+        "secret_key", "publishable_key", "webhook_secret", "trust_secret_key", "trust_publishable_key",
+        "trust_webhook_secret")}
+    mode = _env("PORTAL_PAYMENTS").lower() or ("stripe" if keys["secret_key"] else "sandbox")
+    if mode not in {"sandbox", "stripe"}:
+        raise SettingsError(f"PORTAL_PAYMENTS must be sandbox or stripe, got {mode!r}")
+    live = [k for k in ("secret_key", "trust_secret_key") if keys[k].startswith(("sk_live_", "rk_live_"))]
+    if mode == "sandbox" and live:
+        raise SettingsError("the sandbox processor cannot run together with live Stripe keys "
+                            f"(STRIPE_{live[0].upper()} is a live key): remove PORTAL_PAYMENTS=sandbox or the keys")
+    if mode == "sandbox" and env == "production" and _env("PORTAL_PAYMENTS").lower() != "sandbox":
+        raise SettingsError("set the STRIPE_* keys, or PORTAL_PAYMENTS=sandbox to run the sandbox on purpose")
+    if mode == "stripe":
+        for name in ("secret_key", "publishable_key", "webhook_secret"):
+            if not keys[name]:
+                raise SettingsError(f"STRIPE_{name.upper()} is required when payments go through Stripe")
+        trust = [keys[k] for k in ("trust_secret_key", "trust_publishable_key", "trust_webhook_secret")]
+        if any(trust) and not all(trust):
+            raise SettingsError("set all three STRIPE_TRUST_* values for a trust Stripe account, or none")
+    return PaymentSettings(mode=mode, api_base=_env("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
+                           sandbox_settle_seconds=_int("PORTAL_SANDBOX_SETTLE_SECONDS", 120), **keys)
 
 
 @lru_cache(maxsize=1)

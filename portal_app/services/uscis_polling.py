@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models import ApiUsage, TrackedReceipt
-from portal_app.services import db, receipts, uscis_status
+from portal_app.services import db, uscis_receipts, uscis_status
 from portal_app.services.settings import get_settings
 from portal_app.services.uscis_api import UscisClient, UscisError
 
@@ -86,7 +86,7 @@ def _failed(receipt_id, now: datetime, error: UscisError) -> None:
 def poll_due(now: datetime, api: UscisClient | None = None, sleep: Callable[[float], None] = time.sleep) -> dict:
     """One polling pass; returns counts (checked, changed, errors, and blocked when rate limited)."""
     cfg = get_settings().uscis
-    counts = {"tracked": receipts.sync_from_matters(now), "checked": 0, "changed": 0, "errors": 0}
+    counts = {"tracked": uscis_receipts.sync_from_matters(now), "checked": 0, "changed": 0, "errors": 0}
     if not cfg.enabled:
         return counts
     usage = _usage(now)

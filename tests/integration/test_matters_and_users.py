@@ -96,6 +96,7 @@ def test_demo_seed_runs_once_and_never_in_production(portal_db, monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("PORTAL_MASTER_KEYS", "k")
+    monkeypatch.setenv("PORTAL_PAYMENTS", "sandbox")  # production names its payment processor
     from portal_app.services.settings import reset_settings
     reset_settings()
     with pytest.raises(RuntimeError, match="never"):

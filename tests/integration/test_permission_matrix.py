@@ -20,20 +20,21 @@ LEGAL_ON_MATTER = {
     "task.complete", "mail.retry",
 }
 EXPECTED_OWN: dict[str, set[str]] = {
-    "admin": set(policy.MATTER_SCOPED) - {"payment.make"},
+    "admin": set(policy.MATTER_SCOPED) - {"payment.make", "invoice.approve_expense"},
     "attorney": LEGAL_ON_MATTER | {"matter.assign", "invoice.view", "invoice.approve"},
     "paralegal": LEGAL_ON_MATTER,
     "billing": {"matter.view", "task.view", "mail.view", "invoice.view", "invoice.edit", "payment.refund",
-                "trust.transfer", "task.complete", "mail.retry"},
+                "trust.transfer", "payment.record", "task.complete", "mail.retry"},
     "client": {"matter.view", "document.view", "document.upload", "intake.view", "intake.fill", "deadline.view",
-               "invoice.view", "payment.make"},
-    "hr": {"matter.view", "document.view", "document.upload", "deadline.view", "invoice.view", "payment.make"},
+               "invoice.view", "payment.make", "invoice.approve_expense"},
+    "hr": {"matter.view", "document.view", "document.upload", "deadline.view", "invoice.view", "payment.make",
+           "invoice.approve_expense"},
 }
 EXPECTED_FIRM_WIDE: dict[str, set[str]] = {
     "admin": set(policy.FIRM_WIDE),
     "attorney": {"staff.dashboard", "matter.create", "client.invite", "template.edit", "session.manage_own"},
     "paralegal": {"staff.dashboard", "matter.create", "client.invite", "session.manage_own"},
-    "billing": {"staff.dashboard", "ledger.report", "session.manage_own"},
+    "billing": {"staff.dashboard", "ledger.report", "session.manage_own", "billing.configure", "trust.reconcile"},
     "client": {"session.manage_own"},
     "hr": {"session.manage_own"},
 }
@@ -99,6 +100,7 @@ def test_hr_contact_never_sees_invoices_the_organization_does_not_pay(world):
     assert not _allowed_by_row(world, "hr", "invoice.view", unpaid)
     assert not _allowed_by_list(world, "hr", "invoice.view", unpaid)
     assert not _allowed_by_row(world, "hr", "payment.make", unpaid)
+    assert not _allowed_by_row(world, "hr", "invoice.approve_expense", unpaid)
 
 
 def test_the_matrix_covers_every_action_in_the_table():

@@ -12,7 +12,7 @@ from sqlmodel import select
 from models import ApiUsage, Deadline, JobState, OutboxMessage, ReceiptStatusEvent, Task, TrackedReceipt, User
 from portal_app.jobs import loop
 from portal_app.jobs.registry import Job
-from portal_app.services import db, receipts, uscis_polling
+from portal_app.services import db, uscis_polling, uscis_receipts
 from portal_app.services.settings import get_settings, reset_settings
 from portal_app.services.uscis_api import UscisClient, UscisError
 from tests.integration.uscis_server import CLIENT_ID, CLIENT_SECRET, FakeUscis
@@ -39,7 +39,7 @@ def world(portal_db, fake):
     w = build_world()
     with db.write() as s:
         s.get(User, w.users["client"].id).locale = "es"
-    receipts.add(w.actor("attorney"), str(w.matters["own"].id), "eac-269-001-2345", now=NOW)
+    uscis_receipts.add(w.actor("attorney"), str(w.matters["own"].id), "eac-269-001-2345", now=NOW)
     return w
 
 
@@ -132,7 +132,7 @@ def test_rate_limit_blocks_polling_until_retry_after(world, fake):
 
 
 def test_failures_back_off_per_receipt_and_unknown_numbers_wait_a_week(world, fake):
-    receipts.add(world.actor("attorney"), str(world.matters["own"].id), OTHER, now=NOW)
+    uscis_receipts.add(world.actor("attorney"), str(world.matters["own"].id), OTHER, now=NOW)
     fake.statuses[RECEIPT] = {"fail": 500}
     assert _poll(NOW)["errors"] == 2  # OTHER is unknown to USCIS (404)
     with db.read() as s:
@@ -149,7 +149,7 @@ def test_the_daily_limit_is_never_exceeded(world, fake, monkeypatch):
     monkeypatch.setenv("PORTAL_USCIS_DAILY_LIMIT", "3")
     reset_settings()
     for n in range(4):
-        receipts.add(world.actor("attorney"), str(world.matters["own"].id), f"LIN26900000{n:02d}", now=NOW)
+        uscis_receipts.add(world.actor("attorney"), str(world.matters["own"].id), f"LIN26900000{n:02d}", now=NOW)
     for receipt in [RECEIPT] + [f"LIN26900000{n:02d}" for n in range(4)]:
         fake.set_status(receipt, "Case Was Received")
     assert _poll(NOW)["checked"] == 3

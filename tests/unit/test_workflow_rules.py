@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from portal_app.services import deadline_rules, localtime, receipts, reminder_rules
+from portal_app.services import deadline_rules, localtime, reminder_rules, uscis_receipts
 from portal_app.services.errors import InvalidInput
 from portal_app.services.job_leases import next_due
 from portal_app.services.uscis_status import categorize
@@ -59,7 +59,7 @@ def test_invoice_and_deadline_cadences():
 @pytest.mark.parametrize("raw, expected", [("EAC9999103402", "EAC9999103402"), (" eac-999-910-3402 ", "EAC9999103402"),
                                            ("IOE 0912345678", "IOE0912345678")])
 def test_receipt_numbers_are_normalized(raw, expected):
-    assert receipts.normalize(raw) == expected
+    assert uscis_receipts.normalize(raw) == expected
 
 
 @pytest.mark.parametrize("raw, key", [("", "receipt.required"), ("EAC99991034", "receipt.invalid_format"),
@@ -67,7 +67,7 @@ def test_receipt_numbers_are_normalized(raw, expected):
                                       ("E4C9999103402", "receipt.invalid_format")])
 def test_bad_receipt_numbers_say_what_is_wrong(raw, key):
     with pytest.raises(InvalidInput) as caught:
-        receipts.normalize(raw)
+        uscis_receipts.normalize(raw)
     assert caught.value.code == key
 
 

@@ -1,0 +1,63 @@
+"""GET /api/files/{version_id}?t=TOKEN: one document version, decrypted as it streams.
+
+The requester must be signed in (session cookie) as the user and session the link was minted for;
+the permission table is asked again on every request. Anything wrong is a 403 with no bytes.
+A stored file that fails its integrity check is never sent: if the first chunk does not open,
+the answer is a 500; a later chunk that fails cuts the transfer off.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from portal_app.services import auth, file_links, filestore
+from portal_app.services.errors import PortalError
+from portal_app.session_cookie import token_from_header
+
+log = logging.getLogger("portal.files")
+_END = b""
+
+
+def _forbidden() -> Response:
+    return JSONResponse({"error": "forbidden", "message": "This link is not valid for you, or it has expired."},
+                        status_code=403, headers={"Cache-Control": "no-store"})
+
+
+async def download(request: Request) -> Response:
+    ip = request.client.host if request.client else ""
+    actor = await asyncio.to_thread(auth.resolve, token_from_header(request.headers.get("cookie")), ip=ip)
+    try:
+        found = await asyncio.to_thread(file_links.open_download, actor, request.path_params["version_id"],
+                                        request.query_params.get("t", ""))
+    except PortalError:
+        return _forbidden()
+    pieces = filestore.stream(found.version)
+    try:
+        first = await asyncio.to_thread(next, pieces, _END)
+    except (filestore.IntegrityError, OSError, filestore.StorageError) as exc:
+        log.error("version %s could not be opened: %s", found.version.id, exc)
+        return JSONResponse({"error": "integrity", "message": "This file could not be opened safely. "
+                             "Your legal team has been told."}, status_code=500, headers={"Cache-Control": "no-store"})
+
+    def body():
+        if first:
+            yield first
+        yield from pieces
+
+    headers = {
+        "Content-Disposition": file_links.content_disposition(found),
+        "Cache-Control": "no-store",
+        "Content-Length": str(found.version.size_bytes),
+        "X-Content-Type-Options": "nosniff",
+    }
+    if found.content_type != "application/pdf":
+        headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return StreamingResponse(body(), media_type=found.content_type, headers=headers)
+
+
+def routes() -> list[Route]:
+    return [Route("/api/files/{version_id}", download, methods=["GET"])]

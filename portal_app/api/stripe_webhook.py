@@ -1,0 +1,37 @@
+"""POST /api/stripe/webhook: Stripe's (and the sandbox's) signed payment events.
+
+Reads the raw body (never re-serialized), hands it to the service, and answers 400 with no change
+on a bad signature, 200 for processed, duplicate and unknown events, and 500 when processing failed
+(the transaction rolled back, so Stripe's retry gets a clean second chance)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from portal_app.services import stripe_events
+from portal_app.services.processor import ProcessorUnavailable, SignatureInvalid
+
+log = logging.getLogger("portal.stripe")
+
+
+async def stripe_webhook(request: Request) -> Response:
+    payload = await request.body()
+    signature = request.headers.get("stripe-signature")
+    try:
+        outcome = await asyncio.to_thread(stripe_events.receive, payload, signature)
+    except SignatureInvalid:
+        return JSONResponse({"error": "signature", "message": "The signature does not verify."}, status_code=400)
+    except ProcessorUnavailable:
+        log.warning("payment processor unavailable while handling a webhook; it will be retried")
+        return JSONResponse({"error": "retry", "message": "Try again later."}, status_code=503)
+    except Exception:  # noqa: BLE001 - rolled back; the sender retries
+        log.exception("webhook processing failed")
+        return JSONResponse({"error": "server_error", "message": "Processing failed; retry later."}, status_code=500)
+    return JSONResponse({"received": True, "result": outcome.result})
+
+
+ROUTES = [Route("/api/stripe/webhook", stripe_webhook, methods=["POST"])]

@@ -1,0 +1,83 @@
+"""Invoice and receipt PDFs, made with fpdf2 (pure Python, maintained, no system libraries; it
+embeds a TrueType font so names in any Latin, Greek or Cyrillic script print correctly).
+The font is Debian's DejaVu Sans when installed (`fonts-dejavu-core`); without it the PDF falls back
+to the built-in Helvetica and replaces characters it cannot print."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fpdf import FPDF
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str  # "Invoice" | "Receipt"
+    number: str
+    firm_name: str
+    facts: list[tuple[str, str]]  # (label, value) under the title
+    lines: list[tuple[str, str, str, str]] = field(default_factory=list)  # description, qty, unit, amount
+    totals: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Pdf(FPDF):
+    def __init__(self, firm: str) -> None:
+        super().__init__(format="Letter")
+        self.firm, self.family = firm, "Helvetica"
+        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            self.add_font("DejaVu", "", str(regular))
+            self.add_font("DejaVu", "B", str(bold))
+            self.family = "DejaVu"
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_creator("Immigration client portal")
+
+    def text_safe(self, text: str) -> str:
+        if self.family != "Helvetica":
+            return text
+        return text.encode("latin-1", "replace").decode("latin-1")
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(self.family, "", 8)
+        self.cell(0, 6, self.text_safe(f"{self.firm} · page {self.page_no()}"), align="C")
+
+
+def render(doc: Document) -> bytes:
+    pdf = _Pdf(doc.firm_name)
+    pdf.set_title(f"{doc.title} {doc.number}")
+    pdf.add_page()
+    t = pdf.text_safe
+    pdf.set_font(pdf.family, "B", 16)
+    pdf.cell(0, 9, t(doc.firm_name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.family, "B", 13)
+    pdf.cell(0, 8, t(f"{doc.title} {doc.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.family, "", 10)
+    for label, value in doc.facts:
+        pdf.cell(45, 6, t(label))
+        pdf.multi_cell(0, 6, t(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    if doc.lines:
+        _lines(pdf, doc.lines)
+    for label, value in doc.totals:
+        pdf.set_font(pdf.family, "B" if label == doc.totals[-1][0] else "", 10)
+        pdf.cell(150, 7, t(label), align="R")
+        pdf.cell(0, 7, t(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.family, "", 9)
+    for note in doc.notes:
+        pdf.ln(2)
+        pdf.multi_cell(0, 5, t(note), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _lines(pdf: _Pdf, lines: list[tuple[str, str, str, str]]) -> None:
+    t = pdf.text_safe
+    with pdf.table(col_widths=(100, 18, 36, 36), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
+                   line_height=6) as table:
+        table.row([t(x) for x in ("Item", "Qty", "Unit", "Amount")])
+        for line in lines:
+            table.row([t(x) for x in line])
+    pdf.ln(2)

@@ -1,0 +1,112 @@
+"""Money parsing and formatting, the sandbox's test-card rules, Standard Webhooks signing, the
+payload renderer, the sandbox/live-key guard, and Spanish for every client-facing billing mail."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from portal_app.services import i18n, money, outbound_events, webhook_sender
+from portal_app.services.errors import InvalidInput
+from portal_app.services.sandbox_cards import check_bank, check_card, luhn_ok
+from portal_app.services.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("text,cents", [("1500", 150000), ("1,500.00", 150000), ("$12.5", 1250), ("0.50", 50),
+                                        (" 2 000.01 ", 200001)])
+def test_amounts_people_type(text, cents):
+    assert money.parse(text) == cents
+
+
+@pytest.mark.parametrize("text,code", [("abc", "billing.amount_invalid"), ("1.005", "billing.amount_too_precise"),
+                                       ("0", "billing.amount_out_of_range"), ("-5", "billing.amount_invalid"),
+                                       ("1e5", "billing.amount_invalid"), ("", "billing.amount_invalid")])
+def test_bad_amounts_are_named(text, code):
+    with pytest.raises(InvalidInput) as err:
+        money.parse(text)
+    assert err.value.code == code
+
+
+def test_formatting_and_exact_decimals():
+    assert money.format_money(150000) == "$1,500.00" and money.format_money(-5) == "-$0.05"
+    assert money.decimal_string(150000) == "1500.00" and money.decimal_string(5, "JPY") == "5"
+    assert money.percent_of(150000, 290) == 4350 and money.percent_of(5, 5000) == 3  # half up
+
+
+def test_sandbox_accepts_only_documented_test_cards():
+    today = date(2026, 11, 25)
+    card, month, year = check_card("4242 4242 4242 4242", "12/34", "123", today)
+    assert card.outcome == "succeeded" and (month, year) == (12, 2034)
+    assert check_card("4000 0000 0000 0002", "12/34", "123", today)[0].outcome == "declined"
+    assert check_card("4000002500003155", "01/27", "123", today)[0].outcome == "authenticate"
+    for number, expiry, cvc, code in [("4111 1111 1111 1111", "12/34", "123", "billing.sandbox_test_cards_only"),
+                                      ("4242 4242 4242 4241", "12/34", "123", "billing.card_number_invalid"),
+                                      ("4242424242424242", "10/26", "123", "billing.card_expired"),
+                                      ("4242424242424242", "13/30", "123", "billing.card_expiry_invalid"),
+                                      ("4242424242424242", "12/30", "12", "billing.card_cvc_invalid")]:
+        with pytest.raises(InvalidInput) as err:
+            check_card(number, expiry, cvc, today)
+        assert err.value.code == code
+    assert luhn_ok("378282246310005") and not luhn_ok("378282246310006")
+    assert check_bank("110000000", "000123456789")[0] == "succeeded"
+    with pytest.raises(InvalidInput):
+        check_bank("021000021", "12345")
+
+
+def test_standard_webhooks_signature_matches_the_spec():
+    secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    body = b'{"event":"payment.posted"}'
+    signature = webhook_sender.sign(secret, "msg_1", 1700000000, body)
+    expected = base64.b64encode(hmac.new(b"k" * 32, b"msg_1.1700000000." + body, hashlib.sha256).digest()).decode()
+    assert signature == "v1," + expected
+
+
+def test_payload_amount_is_a_number_with_the_currency_decimals():
+    body = outbound_events.render({"event": "payment.posted", "timestamp": "2026-03-03T12:00:00Z",
+                                   "payload": {"paymentId": "p", "amount": "1500.00", "currency": "USD"}})
+    assert b'"amount":1500.00' in body and json.loads(body)["payload"]["amount"] == 1500.0
+
+
+@pytest.mark.parametrize("env", [{"PORTAL_PAYMENTS": "sandbox", "STRIPE_SECRET_KEY": "sk_live_x"},
+                                 {"PORTAL_PAYMENTS": "sandbox", "STRIPE_TRUST_SECRET_KEY": "rk_live_y"}])
+def test_sandbox_refuses_to_run_with_live_stripe_keys(monkeypatch, env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError, match="live"):
+        load_settings()
+
+
+def test_stripe_mode_needs_all_keys_and_production_never_falls_back_silently(monkeypatch):
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_x")
+    with pytest.raises(SettingsError, match="STRIPE_PUBLISHABLE_KEY"):
+        load_settings()
+    monkeypatch.delenv("STRIPE_SECRET_KEY")
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PORTAL_MASTER_KEYS", "k")
+    with pytest.raises(SettingsError, match="PORTAL_PAYMENTS=sandbox"):
+        load_settings()
+
+
+def test_every_client_facing_billing_mail_is_in_spanish():
+    client_mail = ("invoice_issued", "payment_receipt", "payment_receipt_trust", "payment_failed")
+    spanish = i18n.catalog("es")
+    for name in client_mail:
+        for part in ("subject", "body"):
+            key = f"mail.{name}.{part}"
+            assert key in spanish and spanish[key] != i18n.catalog("en")[key], key
+            assert set(re.findall(r"{(\w+)}", spanish[key])) == set(re.findall(r"{(\w+)}", i18n.catalog("en")[key]))
+
+
+def test_only_the_gateway_imports_stripe():
+    importers = [p.relative_to(ROOT).as_posix() for p in (ROOT / "portal_app").rglob("*.py")
+                 if re.search(r"^\s*(import stripe|from stripe)", p.read_text(), flags=re.M)]
+    assert importers == ["portal_app/services/stripe_gateway.py"]
