@@ -3,6 +3,7 @@ state uses to resolve the actor and call one service function off the event loop
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import Any, Callable
 from urllib.parse import quote
@@ -11,6 +12,7 @@ import reflex as rx
 
 from portal_app.services import auth
 from portal_app.services.actor import Actor
+from portal_app.services.i18n import page_locale
 from portal_app.session_cookie import token_from_header
 
 
@@ -38,6 +40,8 @@ class SessionState(rx.State):
     async def _resolve_actor(self) -> Actor | None:
         token = token_from_header(self.router.headers.cookie)
         actor = await run(auth.resolve, token, ip=self.router.session.client_ip)
+        if actor is not None:  # what a page shows at run time matches the language it was built in
+            actor = dataclasses.replace(actor, locale=page_locale(actor.locale))
         self.user_name = actor.full_name if actor else ""
         self.user_role = actor.role if actor else ""
         self.is_staff = bool(actor and actor.is_staff)

@@ -26,23 +26,51 @@ def nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, color="white", size="2", weight="medium")
 
 
+def menu_link(label: str, href: str) -> rx.Component:
+    return rx.menu.item(label, on_click=rx.redirect(href))
+
+
+def account_menu() -> rx.Component:
+    """Everything that is not daily work sits in one menu, so the header stays one line on a phone."""
+    return rx.menu.root(
+        rx.menu.trigger(rx.button(t("nav.menu"), rx.icon("chevron_down", size=14), size="1", variant="outline",
+                                  color="white", style={"box-shadow": "inset 0 0 0 1px white"},
+                                  id="account-menu", type="button")),
+        rx.menu.content(
+            rx.text(SessionState.user_name, size="1", color_scheme="gray", padding="4px 12px"),
+            rx.cond(SessionState.is_staff, rx.fragment(
+                menu_link(t("nav.new_matter"), "/staff/matters/new"),
+                menu_link(t("nav.invite"), "/staff/invite"),
+                rx.menu.separator(),
+            )),
+            rx.cond(SessionState.user_role == "admin", rx.fragment(
+                menu_link(t("nav.people"), "/admin/users"),
+                menu_link(t("nav.jobs"), "/admin/jobs"),
+                rx.menu.separator(),
+            )),
+            menu_link(t("nav.mail_settings"), "/account/mail"),
+            menu_link(t("nav.sessions"), "/account/sessions"),
+            rx.menu.separator(),
+            rx.menu.item(t("nav.sign_out"), on_click=SessionState.sign_out, id="sign-out", color="red"),
+        ),
+    )
+
+
 def navigation() -> rx.Component:
     return rx.cond(
         SessionState.user_role != "",
         rx.hstack(
-            rx.cond(SessionState.is_staff, nav_link(t("nav.matters"), "/staff"), nav_link(t("nav.home"), "/client")),
-            rx.cond(SessionState.is_staff, nav_link(t("nav.new_matter"), "/staff/matters/new")),
-            rx.cond(SessionState.is_staff, nav_link(t("nav.documents"), "/staff/checklists")),
-            rx.cond(SessionState.is_staff, nav_link(t("nav.invite"), "/staff/invite")),
-            rx.cond(SessionState.is_staff, nav_link(t("nav.billing"), "/billing")),
-            rx.cond(SessionState.is_staff, nav_link(t("nav.tasks"), "/tasks")),
-            rx.cond(SessionState.user_role == "admin", nav_link(t("nav.people"), "/admin/users")),
-            rx.cond(SessionState.user_role == "admin", nav_link(t("nav.jobs"), "/admin/jobs")),
-            nav_link(t("nav.mail_settings"), "/account/mail"),
-            nav_link(t("nav.sessions"), "/account/sessions"),
-            rx.button(t("nav.sign_out"), on_click=SessionState.sign_out, size="1", variant="outline",
-                      color="white", style={"box-shadow": "inset 0 0 0 1px white"},
-                      id="sign-out", type="button"),
+            rx.cond(
+                SessionState.is_staff,
+                rx.fragment(
+                    nav_link(t("nav.matters"), "/staff"),
+                    nav_link(t("nav.documents"), "/staff/checklists"),
+                    nav_link(t("nav.tasks"), "/tasks"),
+                    nav_link(t("nav.billing"), "/billing"),
+                ),
+                nav_link(t("nav.home"), "/client"),
+            ),
+            account_menu(),
             spacing="4",
             align="center",
             wrap="wrap",

@@ -33,3 +33,13 @@ def available_locales() -> list[str]:
 def t(key: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
     text = catalog(locale).get(key) or catalog(DEFAULT_LOCALE).get(key) or key
     return text.format(**params) if params else text
+
+
+# Pages are compiled once, in these languages. Text a page fetches at run time (statuses, error
+# messages, deadline names) uses the same language, so a page never mixes two; mail always goes
+# in the reader's own language. Add a locale here when the page text is translated.
+PAGE_LOCALES = frozenset({DEFAULT_LOCALE})
+
+
+def page_locale(locale: str) -> str:
+    return locale if locale in PAGE_LOCALES else DEFAULT_LOCALE

@@ -28,3 +28,8 @@ def last_mail_link(address: str, kind: str) -> str:
         body = s.exec(select(OutboxMessage.body_text).where(OutboxMessage.to_address == address)
                       .order_by(OutboxMessage.created_at.desc())).first()
     return re.search(rf"https?://[^/\s]+(/{kind}/[A-Za-z0-9_-]+)", body).group(1)
+
+
+def sign_out(page) -> None:
+    page.click("#account-menu")
+    page.click("#sign-out")

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import last_mail_link, matter_id, sign_in
+from tests.e2e.helpers import last_mail_link, matter_id, sign_in, sign_out
 
 NOT_ALLOWED = "#not-allowed"
 
@@ -79,7 +79,7 @@ def test_wrong_password_and_unknown_account_get_the_same_message(page):
 def test_sign_out_ends_the_session(page):
     sign_in(page, "amara@demo.example")
     page.wait_for_url(re.compile(r"/client/?$"))
-    page.click("#sign-out")
+    sign_out(page)
     page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
     expect(page.locator("#form-notice")).to_contain_text("You have signed out.")
     page.goto("/client")
@@ -147,7 +147,7 @@ def test_admin_sees_people_and_a_paralegal_does_not(page):
     page.goto("/admin/users")
     expect(page.locator(".user-row", has_text="hr@acme.example")).to_have_count(1)
     expect(page.locator(".user-row", has_text="billing@demo.example")).to_have_count(1)
-    page.click("#sign-out")
+    sign_out(page)
     page.wait_for_url(re.compile(r"/login"))
     sign_in(page, "paralegal@demo.example")
     page.wait_for_url(re.compile(r"/staff/?$"))
