@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from portal_app.services import auth
+from portal_app.services import auth, policy
 from portal_app.services.actor import Actor
 from portal_app.services.i18n import page_locale
 from portal_app.session_cookie import token_from_header
@@ -36,6 +36,7 @@ class SessionState(rx.State):
     user_name: str = ""
     user_role: str = ""
     is_staff: bool = False
+    may_administer: bool = False
 
     async def _resolve_actor(self) -> Actor | None:
         token = token_from_header(self.router.headers.cookie)
@@ -45,13 +46,14 @@ class SessionState(rx.State):
         self.user_name = actor.full_name if actor else ""
         self.user_role = actor.role if actor else ""
         self.is_staff = bool(actor and actor.is_staff)
+        self.may_administer = bool(actor and policy.role_allows(actor.role, "user.manage"))
         return actor
 
     async def _end_session(self) -> None:
         actor = await self._resolve_actor()
         if actor is not None:
             await run(auth.sign_out, actor)
-        self.user_name, self.user_role, self.is_staff = "", "", False
+        self.user_name, self.user_role, self.is_staff, self.may_administer = "", "", False, False
 
     @rx.event
     async def sign_out(self):

@@ -43,7 +43,7 @@ def account_menu() -> rx.Component:
                 menu_link(t("nav.invite"), "/staff/invite"),
                 rx.menu.separator(),
             )),
-            rx.cond(SessionState.user_role == "admin", rx.fragment(
+            rx.cond(SessionState.may_administer, rx.fragment(
                 menu_link(t("nav.people"), "/admin/users"),
                 menu_link(t("nav.jobs"), "/admin/jobs"),
                 rx.menu.separator(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.ui import empty, error_callout, notice_callout
-from portal_app.services import mail_log, uscis_receipts
+from portal_app.services import mail_log, policy, uscis_receipts
 from portal_app.services.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.i18n import t
 from portal_app.services.localtime import format_date
@@ -33,7 +33,7 @@ class MatterReceiptsState(PageState, rx.State):
             "history": " → ".join(e.status + (f" ({format_date(e.status_date)})" if e.status_date else "")
                                   for e in reversed(r.history)),
         } for r in found]
-        self.may_edit = actor.role in ("admin", "attorney", "paralegal")
+        self.may_edit = policy.role_allows(actor.role, "matter.edit")
 
     @rx.event
     async def load(self):

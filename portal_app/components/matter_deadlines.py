@@ -8,7 +8,7 @@ import reflex as rx
 
 from portal_app.components.deadline_views import rows
 from portal_app.components.ui import empty, error_callout, notice_callout
-from portal_app.services import deadlines
+from portal_app.services import deadlines, policy
 from portal_app.services.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.i18n import t
 from portal_app.state import PageState, run
@@ -36,7 +36,7 @@ class MatterDeadlinesState(PageState, rx.State):
         self.items = [{**row, "rule": d.rule, "overridden": "yes" if d.overridden else "",
                        "reason": d.override_reason, "visible": "yes" if d.client_visible else ""}
                       for row, d in zip(rows(found), found)]
-        self.may_edit = actor.role in ("admin", "attorney", "paralegal")
+        self.may_edit = policy.role_allows(actor.role, "deadline.edit")
 
     async def _act(self, fn, *args, notice_key: str = "", **kwargs):
         self.error, self.notice = "", ""

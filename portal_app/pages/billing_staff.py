@@ -9,7 +9,7 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, error_callout, gated
 from portal_app.pages.billing_common import STATUSES, invoice_dict, sandbox_banner, status_badge
-from portal_app.services import invoice_views, payment_export
+from portal_app.services import invoice_views, payment_export, policy
 from portal_app.services.errors import NotAllowed, PortalError
 from portal_app.services.i18n import t
 from portal_app.services.settings import get_settings
@@ -36,7 +36,8 @@ class BillingHomeState(PageState, rx.State):
             self.access = "denied"
             return None
         self.rows = [invoice_dict(v) for v in views]
-        self.is_admin, self.sandbox = actor.role == "admin", get_settings().payments.is_sandbox
+        self.is_admin = policy.role_allows(actor.role, "webhook.manage")
+        self.sandbox = get_settings().payments.is_sandbox
         self.access = "ok"
         return None
 
