@@ -43,7 +43,7 @@ run: migrate
 
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || $(SUDO) apt-get install -y -q fonts-dejavu-core
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-dejavu-core; }
 
 migrations-check: setup
 	$(PY) -m tests.migrations_check

@@ -45,45 +45,50 @@ class RequestGuard:
         limit = self._limit_for(scope["path"])
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return await self._reply(send, *_json(413, "too_large", f"This request is too large (limit {limit // 1024} KB)."))
-        seen, started, overflow = 0, False, False
-        too_large = _json(413, "too_large", "This request is too large.")
-
-        async def limited_receive():
-            nonlocal seen, overflow
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    overflow = True
-                    raise BodyTooLarge()
-            return message
-
-        async def send_with_headers(message):
-            nonlocal started
-            if overflow:  # whatever the app answers to a body cut short, the browser gets a 413
-                if message["type"] == "http.response.start" and not started:
-                    started = True
-                    await self._reply(send, *too_large)
-                return
-            if message["type"] == "http.response.start":
-                started = True
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [h for h in SECURITY_HEADERS if h[0] not in names]
-            await send(message)
-
+            return await _reply(send, *_json(413, "too_large", f"This request is too large (limit {limit // 1024} KB)."))
+        exchange = _Exchange(receive, send, limit)
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, exchange.receive, exchange.send)
         except BodyTooLarge:
-            if not started:
-                await self._reply(send, *too_large)
+            if not exchange.started:
+                await _reply(send, *_json(413, "too_large", "This request is too large."))
         except Exception:  # noqa: BLE001 - the browser gets a plain message, the log gets the trace
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if not started:
-                await self._reply(send, *_json(500, "server_error", "Something went wrong on our side. Please try again."))
+            if not exchange.started:
+                await _reply(send, *_json(500, "server_error", "Something went wrong on our side. Please try again."))
 
-    @staticmethod
-    async def _reply(send, start: dict, body: dict) -> None:
-        start["headers"] = start["headers"] + SECURITY_HEADERS
-        await send(start)
-        await send(body)
+
+class _Exchange:
+    """One request passing through the guard: counts the body as it arrives, adds the security
+    headers to the answer, and turns any answer to a body cut short into a 413."""
+
+    def __init__(self, receive, send, limit: int) -> None:
+        self._receive, self._send, self.limit = receive, send, limit
+        self.seen, self.started, self.overflow = 0, False, False
+
+    async def receive(self):
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.seen += len(message.get("body", b""))
+            if self.seen > self.limit:
+                self.overflow = True
+                raise BodyTooLarge()
+        return message
+
+    async def send(self, message) -> None:
+        if self.overflow:
+            if message["type"] == "http.response.start" and not self.started:
+                self.started = True
+                await _reply(self._send, *_json(413, "too_large", "This request is too large."))
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+            names = {k.lower() for k, _ in message.get("headers", [])}
+            message["headers"] = list(message.get("headers", [])) + [h for h in SECURITY_HEADERS if h[0] not in names]
+        await self._send(message)
+
+
+async def _reply(send, start: dict, body: dict) -> None:
+    start["headers"] = start["headers"] + SECURITY_HEADERS
+    await send(start)
+    await send(body)
