@@ -120,8 +120,9 @@ def open_matter(actor: Actor, *, case_type_code: str, title: str, client_id: str
         matter = Matter(
             reference=next_reference(s, utcnow().year), title=title, case_type_id=case_type.id,
             client_id=client.id, responsible_attorney_id=attorney.id if attorney else None,
-            organization_id=organization.id if organization else None, petitioner_name=organization.name
-            if organization else client.full_name, shared_with_organization=bool(organization and shared_with_organization),
+            organization_id=organization.id if organization else None,
+            petitioner_name=organization.name if organization else client.full_name,
+            shared_with_organization=bool(organization and shared_with_organization),
             organization_pays=bool(organization and organization_pays),
         )
         s.add(matter)
