@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import reflex as rx
 
-from portal_app.services.settings import get_settings
+from portal_app.services.kernel.settings import get_settings
 
 
 def _origins() -> list[str]:

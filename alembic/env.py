@@ -5,13 +5,12 @@ convention on the metadata gives every constraint a stable name.
 """
 from __future__ import annotations
 
-from alembic import context
-import sqlalchemy as sa
 from sqlmodel.sql.sqltypes import AutoString
 
 import models
+from alembic import context
 from models.base import UTCDateTime
-from portal_app.services.db import get_engine
+from portal_app.services.kernel.db import get_engine
 
 target_metadata = models.metadata
 

@@ -2,10 +2,9 @@
 inserts of the same rows in the same transactions, and verifying the whole chain."""
 from __future__ import annotations
 
-from models import AuditEvent, utcnow
-from portal_app.services import audit, db
-
 from bench.common import database, kinds, timed
+from models import AuditEvent, utcnow
+from portal_app.services.kernel import audit, db
 
 EVENTS = 2000
 

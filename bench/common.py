@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from portal_app.services import db
-from portal_app.services.settings import reset_settings
+from portal_app.services.kernel import db
+from portal_app.services.kernel.settings import reset_settings
 from tests.conftest import PG_URL, pg_available, upgrade_head
 
 

@@ -14,14 +14,23 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from sqlmodel import select
 
+from bench.common import database, kinds, timed
 from models import (
-    CaseType, Client, Deadline, DocumentRequest, Invoice, Matter, MatterMember, ReminderItem, User, new_id,
+    CaseType,
+    Client,
+    Deadline,
+    DocumentRequest,
+    Invoice,
+    Matter,
+    MatterMember,
+    ReminderItem,
+    User,
+    new_id,
 )
 from portal_app.jobs.loop import run_due_once
 from portal_app.jobs.registry import JOBS
-from portal_app.services import case_types, db
-
-from bench.common import database, kinds, timed
+from portal_app.services.kernel import db
+from portal_app.services.matters import case_types
 
 SIZES = [(1_000, 20), (5_000, 20)]  # matters, document requests per matter
 NOW = datetime.combine(date(2026, 6, 1), time(13, 0), tzinfo=timezone.utc)  # 09:00 in New York

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from models import DocumentRequest, DocumentVersion
-from portal_app.services import checklists, db, filestore, matters, uploads
-from portal_app.services.settings import get_settings
-
 from bench.common import database, timed
+from models import DocumentRequest, DocumentVersion
+from portal_app.services.documents import checklists, uploads
+from portal_app.services.files import store as filestore
+from portal_app.services.kernel import db
+from portal_app.services.kernel.settings import get_settings
+from portal_app.services.matters import records as matters
 
 MB = 1024 * 1024
 SIZES_MB = (20, 200)

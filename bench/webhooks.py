@@ -11,12 +11,12 @@ import time
 
 from starlette.testclient import TestClient
 
-from portal_app.api import RequestGuard, build_api
-from portal_app.services import billing_config
-from tests.billing_scenarios import Plan, run as run_scenario
-from tests.world import build_world
-
 from bench.common import database, kinds
+from portal_app.api import RequestGuard, build_api
+from portal_app.services.billing import config as billing_config
+from tests.billing_scenarios import Plan
+from tests.billing_scenarios import run as run_scenario
+from tests.world import build_world
 
 INVOICES = 60
 DUPLICATE_SHARE = 0.2

@@ -1,10 +1,21 @@
 """SQLModel tables only. Importing this package registers every table on SQLModel.metadata."""
 from sqlmodel import SQLModel
 
+from models.accounting import Journal, TrustReconciliation
+from models.audit import AuditEvent, AuditHead
+from models.automation import (
+    ApiUsage,
+    JobRun,
+    JobState,
+    NotificationPreference,
+    ReceiptStatusEvent,
+    ReminderDigest,
+    ReminderItem,
+    TrackedReceipt,
+)
 from models.base import UTCDateTime, new_id, utcnow
-from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
-from models.parties import Client, Organization
-from models.matters import CaseType, Matter, MatterMember
+from models.billing import Invoice, InvoiceLine, LedgerEntry, Payment, ProviderEvent
+from models.billing_config import BillingSchedule, BillingSettings, FeeScheduleItem, InvoiceTemplate
 from models.checklists import (
     ChecklistTemplate,
     ChecklistTemplateItem,
@@ -13,18 +24,13 @@ from models.checklists import (
     IntakeResponse,
 )
 from models.documents import Document, DocumentVersion
-from models.workflow import Deadline, Task
-from models.billing import Invoice, InvoiceLine, LedgerEntry, Payment, ProviderEvent
+from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
+from models.matters import CaseType, Matter, MatterMember
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
-from models.audit import AuditEvent, AuditHead
-from models.billing_config import BillingSchedule, BillingSettings, FeeScheduleItem, InvoiceTemplate
-from models.accounting import Journal, TrustReconciliation
+from models.parties import Client, Organization
 from models.processing import PaymentCustomer, SandboxIntent, SandboxPaymentMethod
 from models.webhook_attempts import WebhookAttempt
-from models.automation import (
-    ApiUsage, JobRun, JobState, NotificationPreference, ReceiptStatusEvent, ReminderDigest, ReminderItem,
-    TrackedReceipt,
-)
+from models.workflow import Deadline, Task
 
 metadata = SQLModel.metadata
 

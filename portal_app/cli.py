@@ -15,8 +15,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from portal_app.services import audit, billing_demo, case_types, db, demo, mail
-from portal_app.services.settings import get_settings
+from portal_app.services.demo import billing as billing_demo
+from portal_app.services.demo import seed as demo
+from portal_app.services.kernel import audit
+from portal_app.services.kernel.settings import get_settings
+from portal_app.services.matters import case_types
+from portal_app.services.messaging import mail
 
 
 def _print_logins(people) -> None:
@@ -43,8 +47,7 @@ def cmd_demo_logins(_args) -> int:
 
 
 def cmd_audit_verify(_args) -> int:
-    with db.read() as s:
-        result = audit.verify(s)
+    result = audit.verify_stored()
     if result.ok:
         print(f"audit chain OK: {result.checked} events verified")
         return 0
@@ -54,7 +57,7 @@ def cmd_audit_verify(_args) -> int:
 
 
 def cmd_create_admin(args) -> int:
-    from portal_app.services import bootstrap
+    from portal_app.services.identity import bootstrap
 
     link = bootstrap.create_admin(args.email, args.name)
     print(f"administrator {args.email} created; set a password within 72 hours at:\n  {link}")
@@ -74,14 +77,14 @@ def cmd_jobs_run_due(_args) -> int:
 
 
 def cmd_keys_rotate(_args) -> int:
-    from portal_app.services import filestore
+    from portal_app.services.files import store as filestore
 
     print(f"{filestore.rotate_keys()} data keys re-wrapped under the newest master key")
     return cmd_keys_status(_args)
 
 
 def cmd_keys_status(_args) -> int:
-    from portal_app.services import filestore
+    from portal_app.services.files import store as filestore
 
     newest, total = filestore.wrapped_by_newest_key()
     print(f"{newest} of {total} files open with the newest master key alone"
@@ -92,7 +95,7 @@ def cmd_keys_status(_args) -> int:
 def cmd_export_payments(args) -> int:
     from datetime import date
 
-    from portal_app.services import payment_export
+    from portal_app.services.billing.payments import export as payment_export
 
     name, text = payment_export.export_day(None, date.fromisoformat(args.date), via="cli")
     if args.out == "-":

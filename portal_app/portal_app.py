@@ -7,14 +7,26 @@ from reflex.event import EventSpec
 
 from portal_app.api import RequestGuard, UploadItemLimit, build_api
 from portal_app.jobs.loop import background_loop
-from portal_app.pages import (admin_users, client_home, entry, invite, login, matter, new_matter, reset, sessions,
-                              set_password, staff_home)
-from portal_app.pages import checklist_dashboard, checklist_review, documents, intake_form, template_editor
-from portal_app.pages import billing_settings_page, billing_staff, invoice_new, invoice_staff, pay, receipt
-from portal_app.pages import trust_page, webhooks_page
-from portal_app.pages import jobs_admin, mail_settings, tasks
-from portal_app.services.i18n import t
-from portal_app.services.settings import get_settings
+from portal_app.pages.automation import jobs as jobs_admin
+from portal_app.pages.billing import invoice_new, invoice_staff, pay, receipt
+from portal_app.pages.billing import settings as billing_settings_page
+from portal_app.pages.billing import staff as billing_staff
+from portal_app.pages.billing import trust as trust_page
+from portal_app.pages.billing import webhooks as webhooks_page
+from portal_app.pages.documents import client_documents as documents
+from portal_app.pages.documents import dashboard as checklist_dashboard
+from portal_app.pages.documents import intake as intake_form
+from portal_app.pages.documents import review as checklist_review
+from portal_app.pages.documents import templates as template_editor
+from portal_app.pages.identity import entry, invite, login, reset, sessions, set_password
+from portal_app.pages.identity import people as admin_users
+from portal_app.pages.matters import client_home, staff_home
+from portal_app.pages.matters import detail as matter
+from portal_app.pages.matters import new as new_matter
+from portal_app.pages.messaging import mail_settings
+from portal_app.pages.tasks import my_tasks as tasks
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.settings import get_settings
 
 log = logging.getLogger("portal")
 

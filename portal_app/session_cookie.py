@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
-from portal_app.services.settings import get_settings
+from portal_app.services.kernel.settings import get_settings
 
 
 def cookie_name() -> str:
@@ -21,3 +21,10 @@ def token_from_header(cookie_header: str | None) -> str | None:
         return None
     morsel = jar.get(cookie_name())
     return morsel.value if morsel else None
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only local paths: never an open redirect to another site."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value

@@ -10,9 +10,10 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from portal_app.services import auth, policy
-from portal_app.services.actor import Actor
-from portal_app.services.i18n import page_locale
+from portal_app.services.identity import auth
+from portal_app.services.kernel import policy
+from portal_app.services.kernel.actor import Actor
+from portal_app.services.kernel.i18n import page_locale
 from portal_app.session_cookie import token_from_header
 
 

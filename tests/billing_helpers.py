@@ -1,8 +1,12 @@
 """Shared steps for the billing tests: invoices made through the services, sandbox payments."""
 from __future__ import annotations
 
-from portal_app.services import billing_config, db, invoice_drafts, invoice_lifecycle, payments
-from portal_app.services.invoice_drafts import DraftInput, LineInput
+from portal_app.services.billing import config as billing_config
+from portal_app.services.billing.invoices import drafts as invoice_drafts
+from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
+from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
+from portal_app.services.billing.payments import checkout as payments
+from portal_app.services.kernel import db
 
 
 def allow_trust_cards(world) -> None:
@@ -29,7 +33,7 @@ def pay_with_card(world, invoice_id: str, number: str = "4242 4242 4242 4242", a
 
 
 def books_balanced() -> bool:
-    from portal_app.services import ledger
+    from portal_app.services.billing.accounting import ledger
 
     with db.read() as s:
         return not ledger.unbalanced_journals(s) and all(v == 0 for v in ledger.book_totals(s).values())

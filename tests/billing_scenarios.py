@@ -12,9 +12,13 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models import CaseType, Client, Invoice, Journal, LedgerEntry, Matter, MatterMember, Payment, User, utcnow
-from portal_app.services import db, ledger, payments, sandbox_processor, stripe_events
-from portal_app.services.actor import Actor
-from portal_app.services.settings import get_settings
+from portal_app.services.billing.accounting import ledger
+from portal_app.services.billing.payments import checkout as payments
+from portal_app.services.billing.payments import events as stripe_events
+from portal_app.services.billing.payments import sandbox as sandbox_processor
+from portal_app.services.kernel import db
+from portal_app.services.kernel.actor import Actor
+from portal_app.services.kernel.settings import get_settings
 from tests.billing_helpers import make_invoice
 
 

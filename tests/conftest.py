@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from portal_app.services import db as portal_db_module
-from portal_app.services.settings import reset_settings
+from portal_app.services.kernel import db as portal_db_module
+from portal_app.services.kernel.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DB = os.environ.get("PORTAL_TEST_DB", "sqlite")
@@ -37,8 +37,9 @@ def pg_available() -> bool:
 
 
 def upgrade_head(url: str) -> None:
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     os.environ["PORTAL_DATABASE_URL"] = url
     reset_settings()

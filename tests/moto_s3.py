@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from portal_app.services import storage
-from portal_app.services.settings import reset_settings
+from portal_app.services.files import storage
+from portal_app.services.kernel.settings import reset_settings
 
 
 def _free_port() -> int:

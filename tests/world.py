@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from models import CaseType, Client, Matter, MatterMember, Organization, User
-from portal_app.services import case_types, db
-from portal_app.services.actor import Actor
+from portal_app.services.kernel import db
+from portal_app.services.kernel.actor import Actor
+from portal_app.services.matters import case_types
 
 
 @dataclass

@@ -14,8 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal_app.services import auth, file_links, filestore
-from portal_app.services.errors import PortalError
+from portal_app.services.files import links as file_links
+from portal_app.services.files import store as filestore
+from portal_app.services.identity import auth
+from portal_app.services.kernel.errors import PortalError
 from portal_app.session_cookie import token_from_header
 
 log = logging.getLogger("portal.files")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from portal_app.services.settings import get_settings
+from portal_app.services.kernel.settings import get_settings
 
 log = logging.getLogger("portal.http")
 

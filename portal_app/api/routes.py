@@ -10,17 +10,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from portal_app.api import files, stripe_webhook
-from portal_app.services import auth, db
-from portal_app.services.errors import PortalError
-from portal_app.services.settings import get_settings
-from portal_app.session_cookie import cookie_name
-
-
-def safe_next(value: str | None, default: str = "/") -> str:
-    """Only local paths: never an open redirect to another site."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return default
-    return value
+from portal_app.services.identity import auth
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import PortalError
+from portal_app.services.kernel.settings import get_settings
+from portal_app.session_cookie import cookie_name, safe_next
 
 
 async def health(_request: Request) -> Response:

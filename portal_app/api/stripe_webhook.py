@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from portal_app.services import stripe_events
-from portal_app.services.processor import ProcessorUnavailable, SignatureInvalid
+from portal_app.services.billing.payments import events as stripe_events
+from portal_app.services.billing.payments.processor import ProcessorUnavailable, SignatureInvalid
 
 log = logging.getLogger("portal.stripe")
 

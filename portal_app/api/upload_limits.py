@@ -11,25 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 
-from sqlmodel import select
-
-from portal_app.services import db
-from portal_app.services.policy import parse_uuid
-from portal_app.services.errors import PortalError
+from portal_app.services.documents.uploads import item_size_limit
 
 PART_OVERHEAD = 16 * 1024
 MAX_FILES = 10
-
-
-def item_limit(request_id: str) -> int | None:
-    from models import DocumentRequest
-
-    try:
-        rid = parse_uuid(request_id)
-    except PortalError:
-        return None
-    with db.read() as s:
-        return s.exec(select(DocumentRequest.max_size_bytes).where(DocumentRequest.id == rid)).first()
 
 
 class UploadItemLimit:
@@ -44,7 +29,7 @@ class UploadItemLimit:
         if declared and declared.isdigit() and request_id:
             count = headers.get(b"x-portal-files", b"1")
             files = min(MAX_FILES, max(1, int(count))) if count.isdigit() else 1
-            limit = await asyncio.to_thread(item_limit, request_id.decode("latin-1"))
+            limit = await asyncio.to_thread(item_size_limit, request_id.decode("latin-1"))
             if limit is not None and int(declared) > files * (limit + PART_OVERHEAD) + PART_OVERHEAD:
                 body = json.dumps({"error": "too_large", "message": "These files are larger than this item allows "
                                    f"({limit // (1024 * 1024)} MB per file)."}).encode()

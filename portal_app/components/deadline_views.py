@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.ui import empty
-from portal_app.services import deadlines, mail_log, task_list
-from portal_app.services.errors import NotAllowed
-from portal_app.services.i18n import t
-from portal_app.services.localtime import format_date
+from portal_app.services.kernel.errors import NotAllowed
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.localtime import format_date
+from portal_app.services.matters import deadlines
+from portal_app.services.messaging import log as mail_log
+from portal_app.services.tasks import lists as task_list
 from portal_app.state import PageState, run
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.services.i18n import t
-from portal_app.services.settings import get_settings
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.settings import get_settings
 from portal_app.state import SessionState
 
 

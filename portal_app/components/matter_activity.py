@@ -5,11 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.ui import empty, error_callout, notice_callout
-from portal_app.services import mail_log, policy, uscis_receipts
-from portal_app.services.errors import NotAllowed, NotFound, PortalError
-from portal_app.services.i18n import t
-from portal_app.services.localtime import format_date
-from portal_app.services.settings import get_settings
+from portal_app.services.kernel import policy
+from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.localtime import format_date
+from portal_app.services.kernel.settings import get_settings
+from portal_app.services.messaging import log as mail_log
+from portal_app.services.uscis import receipts as uscis_receipts
 from portal_app.state import PageState, run
 
 STAMP = "%Y-%m-%d %H:%M UTC"

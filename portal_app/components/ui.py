@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.services.i18n import t
+from portal_app.services.kernel.i18n import t
 
 
 def field(label: str, name: str, *, type_: str = "text", autocomplete: str = "", required: bool = True,

@@ -18,9 +18,9 @@ import traceback
 import uuid
 from datetime import datetime, timedelta
 
-from models import utcnow
 from portal_app.jobs.registry import JOBS, Job
-from portal_app.services import job_leases
+from portal_app.services.automation import leases as job_leases
+from portal_app.services.kernel.clock import utcnow
 
 log = logging.getLogger("portal.jobs")
 TICK_SECONDS = float(os.environ.get("PORTAL_JOBS_INTERVAL", "5"))

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from portal_app.services import billing_jobs, digests, expiry, mail, reminders, retention, uscis_polling
+from portal_app.services.automation import pruning as retention
+from portal_app.services.billing import jobs as billing_jobs
+from portal_app.services.documents import expiry
+from portal_app.services.messaging import mail
+from portal_app.services.reminders import collect as reminders
+from portal_app.services.reminders import digests
+from portal_app.services.uscis import polling as uscis_polling
 
 
 @dataclass(frozen=True)

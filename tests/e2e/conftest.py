@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from portal_app.services.settings import reset_settings
+from portal_app.services.kernel.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -6,8 +6,8 @@ import re
 from sqlmodel import select
 
 from models import Matter, OutboxMessage
-from portal_app.services import db
-from portal_app.services.demo import DEMO_PASSWORD
+from portal_app.services.demo.seed import DEMO_PASSWORD
+from portal_app.services.kernel import db
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD, start: str = "/login") -> None:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from models import Invoice, OutboxMessage, Payment
-from portal_app.services import db
+from portal_app.services.kernel import db
 from tests.e2e.helpers import sign_in
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from models import DocumentRequest, DocumentVersion, Document, Matter, OutboxMessage
-from portal_app.services import db
+from models import Document, DocumentRequest, DocumentVersion, Matter, OutboxMessage
+from portal_app.services.kernel import db
 from tests import sample_files
 from tests.e2e.helpers import matter_id, sign_in
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from models import AuditEvent
 from portal_app import cli
-from portal_app.services import audit, db
+from portal_app.services.kernel import audit, db
 
 
 def _append(n: int, start: int = 0) -> None:

@@ -5,8 +5,13 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEvent, Invoice, OutboxMessage, Payment, Task
-from portal_app.services import billing_config, db, invoice_lifecycle, invoice_views, ledger, payments
-from portal_app.services.errors import Conflict, InvalidInput, NotAllowed
+from portal_app.services.billing import config as billing_config
+from portal_app.services.billing.accounting import ledger
+from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
+from portal_app.services.billing.invoices import views as invoice_views
+from portal_app.services.billing.payments import checkout as payments
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from tests.billing_helpers import allow_trust_cards, books_balanced, make_invoice, pay_with_card
 from tests.world import build_world
 
@@ -127,8 +132,8 @@ def test_void_reverses_the_receivable_and_refuses_paid_invoices(world):
 
 def test_invoice_and_receipt_pdfs_are_stored_encrypted_with_the_matter(world):
     from models import Document, DocumentVersion, utcnow
-    from portal_app.services import billing_documents
-    from portal_app.services.filestore import stream
+    from portal_app.services.billing import pdfs as billing_documents
+    from portal_app.services.files.store import stream
 
     invoice_id = make_invoice(world, "milestone", 42_000)
     pay_with_card(world, invoice_id)

@@ -10,10 +10,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal_app.services import billing_config, trust
+from portal_app.services.billing import config as billing_config
+from portal_app.services.billing.accounting import trust
 from tests.billing_helpers import allow_trust_cards
-from tests.billing_scenarios import (Plan, client_books, client_state, deliver, invariants, posted_exactly_once,
-                                     run, shuffled_with_duplicates)
+from tests.billing_scenarios import (
+    Plan,
+    client_books,
+    client_state,
+    deliver,
+    invariants,
+    posted_exactly_once,
+    run,
+    shuffled_with_duplicates,
+)
 from tests.world import build_world
 
 payment_step = st.tuples(st.integers(10, 90), st.sampled_from(["card", "card", "bank", "bank_returned"]),
@@ -53,8 +62,8 @@ def test_any_order_keeps_the_books_right(world, plan, order_seed, duplicates, tr
 
 def _move_earned_fees(world, client_id: str) -> None:
     """Staff pay an open fee invoice from trust mid-stream (never beyond the trust balance)."""
-    from portal_app.services import invoice_views
-    from portal_app.services.errors import PortalError
+    from portal_app.services.billing.invoices import views as invoice_views
+    from portal_app.services.kernel.errors import PortalError
 
     for view in invoice_views.staff_list(world.actor("billing")):
         if view.kind != "retainer" and view.status in ("sent", "partially_paid"):

@@ -8,8 +8,13 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEvent, DocumentRequest, OutboxMessage, ReminderDigest, Task, User
-from portal_app.services import db, deadlines, digests, preferences, reminders, task_list
-from portal_app.services.errors import InvalidInput, NotAllowed
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import InvalidInput, NotAllowed
+from portal_app.services.matters import deadlines
+from portal_app.services.messaging import preferences
+from portal_app.services.reminders import collect as reminders
+from portal_app.services.reminders import digests
+from portal_app.services.tasks import lists as task_list
 from tests.world import build_world
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York

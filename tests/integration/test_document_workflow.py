@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEvent, DocumentRequest, OutboxMessage, Task, User, utcnow
-from portal_app.services import (checklist_dashboard, checklist_views, checklists, content, db, expiry, intake,
-                                 matters, review, templates, uploads)
-from portal_app.services.errors import Conflict, InvalidInput, NotAllowed
+from portal_app.services.documents import checklist_views, checklists, expiry, intake, review, templates, uploads
+from portal_app.services.documents import dashboard as checklist_dashboard
+from portal_app.services.kernel import content, db
+from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
+from portal_app.services.matters import records as matters
 from tests import sample_files
 from tests.world import build_world
 
@@ -238,7 +240,7 @@ def test_staff_add_and_remove_items_on_one_matter(world):
 
 
 def test_matters_opened_before_checklists_get_theirs_on_setup(world):
-    from portal_app.services import case_types
+    from portal_app.services.matters import case_types
 
     assert checklist_views.matter_checklist(world.actor("attorney"), str(world.matters["own"].id)).items == []
     case_types.sync_all()

@@ -14,10 +14,13 @@ from starlette.testclient import TestClient
 from models import AuditEvent, Document, DocumentVersion
 from portal_app.api import RequestGuard, build_api
 from portal_app.cli import main as cli
-from portal_app.services import auth, db, file_links, passwords, storage
-from portal_app.services.errors import InvalidInput, NotAllowed
-from portal_app.services.generated_files import store_generated
-from portal_app.services.settings import reset_settings
+from portal_app.services.files import links as file_links
+from portal_app.services.files import storage
+from portal_app.services.files.generated import store_generated
+from portal_app.services.identity import auth, passwords
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import InvalidInput, NotAllowed
+from portal_app.services.kernel.settings import reset_settings
 from tests.world import build_world
 
 PASSWORD = "existing password 1"
@@ -167,7 +170,7 @@ def test_a_tampered_stored_file_is_never_sent(world, http):
 def test_key_rotation_command_rewraps_every_key_without_touching_content(world, http, monkeypatch, capsys):
     from cryptography.fernet import Fernet
 
-    from portal_app.services.settings import get_settings
+    from portal_app.services.kernel.settings import get_settings
 
     version_id = store_invoice(world)
     with db.read() as s:

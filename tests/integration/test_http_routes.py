@@ -8,8 +8,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from portal_app.api import RequestGuard, build_api
-from portal_app.services import auth, passwords
-from portal_app.services.settings import reset_settings
+from portal_app.services.identity import auth, passwords
+from portal_app.services.kernel.settings import reset_settings
 from tests.world import build_world
 
 

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models import AuditEvent, Client, Invitation, OutboxMessage, User, utcnow
-from portal_app.services import auth, db, invitations, mail, passwords
-from portal_app.services.errors import Conflict, InvalidInput, InvalidLink, NotAllowed, SignInFailed
+from portal_app.services.identity import auth, invitations, passwords
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import Conflict, InvalidInput, InvalidLink, NotAllowed, SignInFailed
+from portal_app.services.messaging import mail
 from tests.world import build_world
 
 NEW_PASSWORD = "a long enough passphrase"

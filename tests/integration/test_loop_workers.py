@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import select
 
 from models import JobRun, JobState
-from portal_app.services import db
+from portal_app.services.kernel import db
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)

@@ -5,8 +5,11 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEvent
-from portal_app.services import auth, db, demo, matters, passwords, users
-from portal_app.services.errors import InvalidInput, NotAllowed
+from portal_app.services.demo import seed as demo
+from portal_app.services.identity import auth, passwords, users
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import InvalidInput, NotAllowed
+from portal_app.services.matters import records as matters
 from tests.world import build_world
 
 
@@ -97,14 +100,14 @@ def test_demo_seed_runs_once_and_never_in_production(portal_db, monkeypatch):
     monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("PORTAL_MASTER_KEYS", "k")
     monkeypatch.setenv("PORTAL_PAYMENTS", "sandbox")  # production names its payment processor
-    from portal_app.services.settings import reset_settings
+    from portal_app.services.kernel.settings import reset_settings
     reset_settings()
     with pytest.raises(RuntimeError, match="never"):
         demo.seed()
 
 
 def test_open_matter_for_a_new_client_or_only_a_visible_one(world):
-    from portal_app.services.matter_choices import NewClient, matter_choices
+    from portal_app.services.matters.choices import NewClient, matter_choices
 
     paralegal = world.actor("paralegal")
     choices = matter_choices(paralegal)

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from models import Matter
-from portal_app.services import db, policy
-from portal_app.services.errors import NotAllowed, NotFound
+from portal_app.services.kernel import db, policy
+from portal_app.services.kernel.errors import NotAllowed, NotFound
 from tests.world import build_world
 
 LEGAL_ON_MATTER = {

@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEvent, AuthSession, utcnow
-from portal_app.services import auth, db, passwords, sessions
-from portal_app.services.errors import InvalidInput, InvalidLink, NotAllowed, RateLimited, SignInFailed
-from portal_app.services.tokens import hash_token
+from portal_app.services.identity import auth, passwords, sessions
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import InvalidInput, InvalidLink, NotAllowed, RateLimited, SignInFailed
+from portal_app.services.kernel.tokens import hash_token
 from tests.world import build_world
 
 PASSWORD = "correct horse battery"

@@ -15,11 +15,20 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models import (
-    DocumentRequest, Invoice, JobState, OutboxMessage, ReminderDigest, ReminderItem, Task, User,
+    DocumentRequest,
+    Invoice,
+    JobState,
+    OutboxMessage,
+    ReminderDigest,
+    ReminderItem,
+    Task,
+    User,
 )
 from portal_app.jobs import loop
 from portal_app.jobs.registry import JOBS
-from portal_app.services import db, deadlines, preferences
+from portal_app.services.kernel import db
+from portal_app.services.matters import deadlines
+from portal_app.services.messaging import preferences
 from tests.world import build_world
 
 UTC = timezone.utc

@@ -11,8 +11,11 @@ import pytest
 from sqlmodel import select
 
 from models import OutboxMessage, Task, utcnow
-from portal_app.services import db, invitations, mail, mail_log
-from portal_app.services.settings import reset_settings
+from portal_app.services.identity import invitations
+from portal_app.services.kernel import db
+from portal_app.services.kernel.settings import reset_settings
+from portal_app.services.messaging import log as mail_log
+from portal_app.services.messaging import mail
 from tests.integration import smtp_server
 from tests.world import build_world
 

@@ -13,8 +13,11 @@ from starlette.testclient import TestClient
 
 from models import Invoice, Payment, ProviderEvent, Task
 from portal_app.api import RequestGuard, build_api
-from portal_app.services import db, ledger, payments, staff_payments
-from portal_app.services.settings import reset_settings
+from portal_app.services.billing.accounting import ledger
+from portal_app.services.billing.payments import checkout as payments
+from portal_app.services.billing.payments import staff as staff_payments
+from portal_app.services.kernel import db
+from portal_app.services.kernel.settings import reset_settings
 from tests.billing_helpers import books_balanced, make_invoice
 from tests.stripe_stub import start_stub
 from tests.world import build_world

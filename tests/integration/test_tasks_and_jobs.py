@@ -9,7 +9,8 @@ from sqlmodel import select
 from models import Task, utcnow
 from portal_app.jobs import loop
 from portal_app.jobs.registry import Job
-from portal_app.services import db, tasks
+from portal_app.services.kernel import db
+from portal_app.services.tasks import lifecycle as tasks
 from tests.world import build_world
 
 

@@ -13,9 +13,15 @@ import pytest
 from sqlmodel import select
 
 from models import Invoice, InvoiceTemplate, Task, utcnow
-from portal_app.services import (billing_config, db, invoice_lifecycle, invoice_templates, invoice_views, ledger,
-                                 payment_export, reconciliation, staff_payments, trust)
-from portal_app.services.errors import Conflict, InvalidInput, NotAllowed
+from portal_app.services.billing import config as billing_config
+from portal_app.services.billing.accounting import ledger, reconciliation, trust
+from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
+from portal_app.services.billing.invoices import templates as invoice_templates
+from portal_app.services.billing.invoices import views as invoice_views
+from portal_app.services.billing.payments import export as payment_export
+from portal_app.services.billing.payments import staff as staff_payments
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from tests.billing_helpers import allow_trust_cards, books_balanced, make_invoice, pay_with_card
 from tests.world import build_world
 

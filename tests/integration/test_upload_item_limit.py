@@ -10,7 +10,8 @@ from starlette.testclient import TestClient
 
 from models import DocumentRequest
 from portal_app.api import UploadItemLimit
-from portal_app.services import checklists, db
+from portal_app.services.documents import checklists
+from portal_app.services.kernel import db
 from tests.world import build_world
 
 

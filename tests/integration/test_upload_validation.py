@@ -7,9 +7,13 @@ import pytest
 from sqlmodel import func, select
 
 from models import AuditEvent, Document, DocumentRequest, DocumentVersion, Task
-from portal_app.services import checklists, db, file_links, filestore, storage, uploads
-from portal_app.services.errors import InvalidInput, NotAllowed
-from portal_app.services.review import add_item
+from portal_app.services.documents import checklists, uploads
+from portal_app.services.documents.review import add_item
+from portal_app.services.files import links as file_links
+from portal_app.services.files import storage
+from portal_app.services.files import store as filestore
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import InvalidInput, NotAllowed
 from tests import sample_files
 from tests.world import build_world
 

@@ -12,9 +12,11 @@ from sqlmodel import select
 from models import ApiUsage, Deadline, JobState, OutboxMessage, ReceiptStatusEvent, Task, TrackedReceipt, User
 from portal_app.jobs import loop
 from portal_app.jobs.registry import Job
-from portal_app.services import db, uscis_polling, uscis_receipts
-from portal_app.services.settings import get_settings, reset_settings
-from portal_app.services.uscis_api import UscisClient, UscisError
+from portal_app.services.kernel import db
+from portal_app.services.kernel.settings import get_settings, reset_settings
+from portal_app.services.uscis import polling as uscis_polling
+from portal_app.services.uscis import receipts as uscis_receipts
+from portal_app.services.uscis.api import UscisClient, UscisError
 from tests.integration.uscis_server import CLIENT_ID, CLIENT_SECRET, FakeUscis
 from tests.world import build_world
 

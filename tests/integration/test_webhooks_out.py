@@ -16,8 +16,10 @@ from sqlmodel import select
 
 from models import AuditEvent, OutboxMessage, WebhookAttempt, WebhookDelivery, utcnow
 from portal_app.jobs.registry import JOBS
-from portal_app.services import db, webhook_endpoints, webhook_sender
-from portal_app.services.errors import InvalidInput, NotAllowed
+from portal_app.services.billing.webhooks import endpoints as webhook_endpoints
+from portal_app.services.billing.webhooks import sender as webhook_sender
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import InvalidInput, NotAllowed
 from tests.billing_helpers import make_invoice, pay_with_card
 from tests.world import build_world
 

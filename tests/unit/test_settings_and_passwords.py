@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from portal_app.api.routes import safe_next
-from portal_app.services import passwords
-from portal_app.services.errors import InvalidInput
-from portal_app.services.settings import SettingsError, load_settings
+from portal_app.services.identity import passwords
+from portal_app.services.kernel.errors import InvalidInput
+from portal_app.services.kernel.settings import SettingsError, load_settings
 
 
 def test_development_defaults_need_no_server(tmp_path, monkeypatch):

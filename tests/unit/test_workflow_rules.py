@@ -5,10 +5,13 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from portal_app.services import deadline_rules, localtime, reminder_rules, uscis_receipts
-from portal_app.services.errors import InvalidInput
-from portal_app.services.job_leases import next_due
-from portal_app.services.uscis_status import categorize
+from portal_app.services.automation.leases import next_due
+from portal_app.services.kernel import localtime
+from portal_app.services.kernel.errors import InvalidInput
+from portal_app.services.matters import deadline_rules
+from portal_app.services.reminders import rules as reminder_rules
+from portal_app.services.uscis import receipts as uscis_receipts
+from portal_app.services.uscis.status import categorize
 
 
 @pytest.mark.parametrize("kind, given, expected", [

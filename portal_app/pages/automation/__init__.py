@@ -1,0 +1,1 @@
+"""Pages of the background loop: job status for admins."""

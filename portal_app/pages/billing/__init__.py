@@ -1,0 +1,1 @@
+"""Pages of billing: invoices, paying, receipts, trust, billing settings and webhooks."""

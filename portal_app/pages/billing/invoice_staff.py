@@ -1,0 +1,173 @@
+"""One invoice for staff: its lines and payments, and what can be done next: send (or ask an
+attorney), approve, return to draft, void, record a check or transfer, pay from trust, refund."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import card, error_callout, gated, notice_callout
+from portal_app.pages.billing.common import invoice_dict, line_dicts, money_row, payment_dicts, status_badge
+from portal_app.services.billing.accounting import trust
+from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
+from portal_app.services.billing.invoices import views as invoice_views
+from portal_app.services.billing.payments import staff as staff_payments
+from portal_app.services.files import links as file_links
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.state import PageState, full_page_load, login_redirect, run
+
+
+class InvoiceStaffState(PageState, rx.State):
+    invoice: dict[str, str] = {}
+    lines: list[dict[str, str]] = []
+    payments: list[dict[str, str]] = []
+    error: str = ""
+    notice: str = ""
+
+    def _id(self) -> str:
+        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+
+    async def _fill(self, actor) -> None:
+        view = await run(invoice_views.detail, actor, self._id())
+        self.invoice, self.lines, self.payments = invoice_dict(view), line_dicts(view), payment_dicts(view)
+        self.invoice["void_reason"] = view.void_reason
+
+    @rx.event
+    async def load(self):
+        self.access, self.error, self.notice = "checking", "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        if not actor.is_staff:
+            self.access = "denied"
+            return None
+        try:
+            await self._fill(actor)
+        except NotAllowed:
+            self.access = "denied"
+            return None
+        self.access = "ok"
+        return None
+
+    async def _act(self, fn, *args, notice: str = ""):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await run(fn, actor, *args)
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.notice = notice
+        await self._fill(actor)
+        return None
+
+    @rx.event
+    async def send(self):
+        return await self._act(invoice_lifecycle.send, self._id(), notice=t("billing.sent_notice"))
+
+    @rx.event
+    async def approve(self):
+        return await self._act(invoice_lifecycle.approve, self._id(), notice=t("billing.approved_notice"))
+
+    @rx.event
+    async def return_to_draft(self, form: dict):
+        return await self._act(invoice_lifecycle.return_to_draft, self._id(), str(form.get("reason", "")))
+
+    @rx.event
+    async def void(self, form: dict):
+        return await self._act(invoice_lifecycle.void, self._id(), str(form.get("reason", "")))
+
+    @rx.event
+    async def record(self, form: dict):
+        return await self._act(lambda a, i: staff_payments.record_manual(
+            a, i, amount=str(form.get("amount", "")), method=str(form.get("method", "")),
+            reference=str(form.get("reference", ""))), self._id(), notice=t("billing.recorded_notice"))
+
+    @rx.event
+    async def from_trust(self, form: dict):
+        return await self._act(trust.transfer_earned, self._id(), str(form.get("amount", "")),
+                               notice=t("billing.transferred_notice"))
+
+    @rx.event
+    async def refund(self, form: dict):
+        return await self._act(lambda a, p: staff_payments.refund(
+            a, p, amount=str(form.get("amount", "")), reason=str(form.get("reason", ""))),
+            str(form.get("payment_id", "")), notice=t("billing.refund_notice"))
+
+    @rx.event
+    async def pdf(self):
+        actor = await self._signed_in_actor()
+        if actor is None or not self.invoice.get("pdf"):
+            return rx.toast.info(t("billing.pdf_not_ready"))
+        return full_page_load(await run(file_links.mint, actor, self.invoice["pdf"]))
+
+
+def _small_form(handler, *fields, label: str, id_: str) -> rx.Component:
+    return rx.form(rx.hstack(*fields, rx.button(label, type="submit", variant="soft"), wrap="wrap", align="center"),
+                   on_submit=handler, reset_on_submit=True, id=id_)
+
+
+def _actions() -> rx.Component:
+    s, inv = InvoiceStaffState, InvoiceStaffState.invoice
+    return rx.vstack(
+        rx.cond(inv["status"] == "draft", rx.button(t("billing.send"), type="button", on_click=s.send, id="send")),
+        rx.cond(inv["status"] == "pending_approval", rx.hstack(
+            rx.button(t("billing.approve_and_send"), type="button", on_click=s.approve, id="approve"),
+            _small_form(s.return_to_draft, rx.input(name="reason", placeholder=t("billing.reason")),
+                        label=t("billing.return_to_draft"), id_="return-form"))),
+        rx.cond(inv["payable"] != "", rx.vstack(
+            _small_form(s.record, rx.input(name="amount", placeholder=t("billing.amount"), width="120px"),
+                        rx.el.select(rx.el.option(t("billing.method.check"), value="check"),
+                                     rx.el.option(t("billing.method.bank_transfer"), value="bank_transfer"), name="method"),
+                        rx.input(name="reference", placeholder=t("billing.reference")),
+                        label=t("billing.record_payment"), id_="record-form"),
+            rx.cond(inv["to_trust"] == "", _small_form(
+                s.from_trust, rx.input(name="amount", placeholder=t("billing.amount"), width="120px"),
+                label=t("billing.pay_from_trust"), id_="trust-form")), width="100%")),
+        rx.cond(inv["voidable"] != "", _small_form(
+            s.void, rx.input(name="reason", placeholder=t("billing.reason")), label=t("billing.void"), id_="void-form")),
+        rx.button(t("billing.download_pdf"), type="button", variant="outline", on_click=s.pdf, id="invoice-pdf"),
+        spacing="3", width="100%")
+
+
+def _payment(p) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(p["date"]), rx.table.cell(p["method"]), rx.table.cell(p["destination"]),
+        rx.table.cell(p["status"]), rx.table.cell(p["amount"]), rx.table.cell(p["fee"]), rx.table.cell(p["refunded"]),
+        rx.table.cell(rx.cond(p["refundable"] != "", _small_form(
+            InvoiceStaffState.refund, rx.input(name="payment_id", type="hidden", value=p["id"]),
+            rx.input(name="amount", placeholder=t("billing.amount"), width="100px"),
+            rx.input(name="reason", placeholder=t("billing.reason"), width="140px"),
+            label=t("billing.refund"), id_="refund-form"))), class_name="staff-payment")
+
+
+def _content() -> rx.Component:
+    s, inv = InvoiceStaffState, InvoiceStaffState.invoice
+    return rx.vstack(
+        rx.hstack(rx.heading(inv["number"], size="7"), status_badge(inv), align="center"),
+        rx.link(inv["matter"] + " · " + inv["client"], href="/matters/" + inv["matter_id"]),
+        rx.text(inv["kind"], " · ", inv["title"]),
+        rx.cond(inv["void_reason"] != "", rx.text(t("billing.void_reason"), ": ", inv["void_reason"])),
+        error_callout(s.error), notice_callout(s.notice),
+        card(rx.foreach(s.lines, lambda line: rx.hstack(
+            rx.text(line["description"], flex="1", size="2"), rx.text(line["quantity"], " × ", line["unit"], size="2"),
+            rx.text(line["amount"], size="2"), rx.cond(line["approval"] != "", rx.badge(line["approval"])),
+            width="100%", class_name="staff-line")),
+            rx.divider(), money_row(t("billing.total"), inv["total"]), money_row(t("billing.paid"), inv["paid"]),
+            money_row(t("billing.owed"), inv["owed"], strong=True)),
+        _actions(),
+        rx.heading(t("billing.payments"), size="4"),
+        rx.box(rx.table.root(rx.table.body(rx.foreach(s.payments, _payment)), width="100%"), overflow_x="auto",
+               width="100%"),
+        spacing="4", width="100%")
+
+
+def invoice_staff_page() -> rx.Component:
+    return shell(gated(InvoiceStaffState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(invoice_staff_page, route="/billing/invoices/[invoice_id]", title=t("billing.invoice"),
+                 on_load=InvoiceStaffState.load)

@@ -1,0 +1,121 @@
+"""Staff billing home: every invoice staff may see (filter by status), the daily payments CSV, and
+the ways to the ledgers, settings and webhooks."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import empty, error_callout, gated
+from portal_app.pages.billing.common import STATUSES, invoice_dict, sandbox_banner, status_badge
+from portal_app.services.billing.invoices import views as invoice_views
+from portal_app.services.billing.payments import export as payment_export
+from portal_app.services.kernel import policy
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.settings import get_settings
+from portal_app.state import PageState, login_redirect, run
+
+SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
+
+
+class BillingHomeState(PageState, rx.State):
+    status: str = ""
+    rows: list[dict[str, str]] = []
+    sandbox: bool = False
+    is_admin: bool = False
+    export_day: str = ""
+    error: str = ""
+
+    async def _refresh(self):
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            views = await run(invoice_views.staff_list, actor, self.status)
+        except NotAllowed:
+            self.access = "denied"
+            return None
+        self.rows = [invoice_dict(v) for v in views]
+        self.is_admin = policy.role_allows(actor.role, "webhook.manage")
+        self.sandbox = get_settings().payments.is_sandbox
+        self.access = "ok"
+        return None
+
+    @rx.event
+    async def load(self):
+        self.error, self.export_day = "", (date.today() - timedelta(days=0)).isoformat()
+        return await self._refresh()
+
+    @rx.event
+    async def set_status(self, value: str):
+        self.status = value if value in STATUSES else ""
+        return await self._refresh()
+
+    @rx.event
+    def set_export_day(self, value: str):
+        self.export_day = str(value)[:10]
+
+    @rx.event
+    async def export(self):
+        self.error = ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            name, text = await run(payment_export.export_day, actor, date.fromisoformat(self.export_day))
+        except (ValueError, PortalError) as exc:
+            self.error = exc.message(actor.locale) if isinstance(exc, PortalError) else t("billing.day_invalid")
+            return None
+        return rx.download(data=text, filename=name)
+
+
+def _row(r) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(r["number"], href="/billing/invoices/" + r["id"])),
+        rx.table.cell(rx.link(r["matter"], href="/matters/" + r["matter_id"])), rx.table.cell(r["client"]),
+        rx.table.cell(r["kind"]), rx.table.cell(status_badge(r)), rx.table.cell(r["total"]), rx.table.cell(r["owed"]),
+        class_name="billing-row")
+
+
+def _links() -> rx.Component:
+    s = BillingHomeState
+    return rx.hstack(
+        rx.link(rx.button(t("billing.ledger"), variant="outline", type="button"), href="/billing/trust"),
+        rx.link(rx.button(t("billing.settings_title"), variant="outline", type="button"), href="/billing/settings"),
+        rx.cond(s.is_admin, rx.link(rx.button(t("billing.webhooks_title"), variant="outline", type="button"),
+                                    href="/billing/webhooks")),
+        wrap="wrap", spacing="2")
+
+
+def _export() -> rx.Component:
+    s = BillingHomeState
+    return rx.hstack(rx.text(t("billing.export_payments"), size="2"),
+                     rx.input(type="date", value=s.export_day, on_change=s.set_export_day, id="export-day"),
+                     rx.button(t("billing.download_csv"), type="button", on_click=s.export, variant="soft",
+                               id="export-csv"), align="center", wrap="wrap")
+
+
+def _content() -> rx.Component:
+    s = BillingHomeState
+    return rx.vstack(
+        rx.heading(t("billing.staff_title"), size="7"),
+        rx.cond(s.sandbox, sandbox_banner()), _links(), error_callout(s.error), _export(),
+        rx.el.select(rx.el.option(t("billing.all_statuses"), value=""),
+                     *[rx.el.option(t(f"billing.status.{k}"), value=k) for k in STATUSES],
+                     value=s.status, on_change=s.set_status, style=SELECT_STYLE, id="status-filter"),
+        rx.cond(s.rows.length() > 0, rx.box(rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"billing.col_{k}")) for k in (
+                "number", "matter", "client", "kind", "status", "total", "owed")])),
+            rx.table.body(rx.foreach(s.rows, _row)), width="100%"), overflow_x="auto", width="100%"),
+            empty(t("billing.no_invoices_staff"))),
+        spacing="4", width="100%")
+
+
+def billing_home_page() -> rx.Component:
+    return shell(gated(BillingHomeState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(billing_home_page, route="/billing", title=t("billing.staff_title"), on_load=BillingHomeState.load)

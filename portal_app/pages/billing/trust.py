@@ -1,0 +1,173 @@
+"""Trust and ledgers for billing staff: each client's trust and receivable balances, the journal,
+card fees operating owes the trust account (and settling them), and the three-way reconciliation."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import card, error_callout, gated, notice_callout
+from portal_app.pages.billing.common import money_row
+from portal_app.services.billing.accounting import reconciliation, trust
+from portal_app.services.billing.accounting import report as ledger_report
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.state import PageState, login_redirect, run
+
+
+def _strings(obj) -> dict[str, str]:
+    return {k: str(v) for k, v in asdict(obj).items() if not isinstance(v, list)}
+
+
+class TrustPageState(PageState, rx.State):
+    totals: dict[str, str] = {}
+    clients: list[dict[str, str]] = []
+    journal: list[dict[str, str]] = []
+    report: dict[str, str] = {}
+    differences: list[str] = []
+    client_lines: list[dict[str, str]] = []
+    saved: list[dict[str, str]] = []
+    form: dict[str, str] = {}
+    error: str = ""
+    notice: str = ""
+
+    async def _fill(self, actor) -> None:
+        view = await run(ledger_report.overview, actor)
+        self.totals = {"trust_bank": view.trust_bank, "operating_bank": view.operating_bank,
+                       "owed": view.owed_to_trust, "owed_cents": str(view.owed_to_trust_cents), "fees": view.fees}
+        self.clients = [_strings(c) for c in view.clients]
+        self.journal = [_strings(j) for j in view.journal]
+        self.saved = [_strings(r) for r in await run(reconciliation.saved, actor)]
+
+    @rx.event
+    async def load(self):
+        self.access, self.error, self.notice, self.report = "checking", "", "", {}
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await self._fill(actor)
+        except NotAllowed:
+            self.access = "denied"
+            return None
+        today = date.today()
+        self.form = {"start": today.replace(day=1).isoformat(), "end": today.isoformat(), "bank": ""}
+        self.access = "ok"
+        return None
+
+    async def _actor(self):
+        self.error, self.notice = "", ""
+        return await self._signed_in_actor()
+
+    @rx.event
+    async def reconcile(self, form: dict):
+        actor = await self._actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        self.form = {k: str(form.get(k, ""))[:20] for k in ("start", "end", "bank")}
+        try:
+            start, end = date.fromisoformat(self.form["start"]), date.fromisoformat(self.form["end"])
+            result = await run(reconciliation.report, actor, start, end, self.form["bank"])
+            if form.get("save"):
+                await run(reconciliation.save, actor, start, end, self.form["bank"], str(form.get("note", "")))
+                self.notice = t("billing.reconciliation_saved")
+        except ValueError:
+            self.error = t("billing.day_invalid")
+            return None
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.report = {"bank": _m(result.bank_balance_cents), "journal": _m(result.journal_balance_cents),
+                       "ledgers": _m(result.client_ledgers_cents), "owed": _m(result.owed_by_operating_cents),
+                       "balanced": "yes" if result.balanced else ""}
+        self.differences = list(result.differences)
+        self.client_lines = [_strings(c) for c in result.clients]
+        await self._fill(actor)
+        return None
+
+    @rx.event
+    async def settle(self, form: dict):
+        actor = await self._actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await run(trust.settle_fees_owed, actor, str(form.get("reference", "")))
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.notice = t("billing.fees_settled")
+        await self._fill(actor)
+        return None
+
+
+def _m(cents: int) -> str:
+    from portal_app.services.kernel.money import format_money
+
+    return format_money(cents)
+
+
+def _table(rows, columns: list[str], keys: list[str], class_name: str) -> rx.Component:
+    return rx.box(rx.table.root(
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(c)) for c in columns])),
+        rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in keys],
+                                                              class_name=class_name))),
+        width="100%"), overflow_x="auto", width="100%")
+
+
+def _reconcile_form() -> rx.Component:
+    s = TrustPageState
+    return card(rx.form(rx.vstack(
+        rx.heading(t("billing.reconciliation"), size="4"),
+        rx.hstack(rx.input(name="start", type="date", default_value=s.form["start"]),
+                  rx.input(name="end", type="date", default_value=s.form["end"]),
+                  rx.input(name="bank", placeholder=t("billing.bank_statement_balance"), id="bank-balance"),
+                  wrap="wrap"),
+        rx.input(name="note", placeholder=t("billing.note"), width="100%"),
+        rx.hstack(rx.button(t("billing.compare"), type="submit", id="reconcile"),
+                  rx.checkbox(t("billing.keep_record"), name="save", value="yes")),
+        width="100%"), on_submit=s.reconcile, width="100%"),
+        rx.cond(s.report.contains("bank"), rx.vstack(
+            money_row(t("billing.bank_statement_balance"), s.report["bank"]),
+            money_row(t("billing.trust_journal"), s.report["journal"], id_="recon-journal"),
+            money_row(t("billing.client_ledgers"), s.report["ledgers"], id_="recon-ledgers"),
+            rx.cond(s.report["balanced"] != "", rx.badge(t("billing.reconciled"), color_scheme="green")),
+            rx.foreach(s.differences, lambda d: rx.text("• ", d, size="2", class_name="recon-difference")),
+            _table(s.client_lines, ["billing.col_client", "billing.col_trust"], ["client", "balance"], "recon-client"),
+            width="100%")))
+
+
+def _content() -> rx.Component:
+    s = TrustPageState
+    return rx.vstack(
+        rx.heading(t("billing.ledger"), size="7"),
+        error_callout(s.error), notice_callout(s.notice),
+        card(money_row(t("billing.trust_bank"), s.totals["trust_bank"], id_="trust-bank"),
+             money_row(t("billing.operating_bank"), s.totals["operating_bank"]),
+             money_row(t("billing.processing_fees"), s.totals["fees"]),
+             money_row(t("billing.owed_to_trust"), s.totals["owed"], id_="owed-to-trust"),
+             rx.cond(s.totals["owed_cents"] != "0", rx.form(rx.hstack(
+                 rx.input(name="reference", placeholder=t("billing.reference")),
+                 rx.button(t("billing.settle_fees"), type="submit", variant="soft"), wrap="wrap"),
+                 on_submit=s.settle, reset_on_submit=True))),
+        rx.heading(t("billing.client_balances"), size="4"),
+        _table(s.clients, ["billing.col_client", "billing.col_trust", "billing.col_receivable"],
+               ["client", "trust", "receivable"], "client-balance"),
+        _reconcile_form(),
+        rx.heading(t("billing.saved_reconciliations"), size="4"),
+        _table(s.saved, ["billing.col_period", "billing.col_bank", "billing.col_journal", "billing.col_ledgers",
+                         "billing.col_differences"], ["period", "bank", "journal", "ledgers", "differences"], "saved-recon"),
+        rx.heading(t("billing.journal"), size="4"),
+        _table(s.journal, ["billing.col_date", "billing.col_book", "billing.col_kind", "billing.col_client",
+                           "billing.col_entries", "billing.col_by"], ["date", "book", "kind", "client", "legs", "by"],
+               "journal-row"),
+        spacing="4", width="100%")
+
+
+def trust_page() -> rx.Component:
+    return shell(gated(TrustPageState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(trust_page, route="/billing/trust", title=t("billing.ledger"), on_load=TrustPageState.load)

@@ -1,0 +1,72 @@
+"""Turning checklist views (plain dataclasses from the services) into the small string rows the
+pages show, and the pieces of UI the checklist pages share."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.services.documents.checklist_views import ChecklistView, ItemView, VersionView
+from portal_app.services.kernel.i18n import t
+
+STATUS_COLORS = {"requested": "gray", "uploaded": "blue", "accepted": "green", "rejected": "red", "waived": "gray",
+                 "pending": "blue"}
+
+
+def size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def item_row(item: ItemView, locale: str, staff: bool = False) -> dict[str, str]:
+    return {
+        "id": item.id, "title": item.title, "why": item.why, "example": item.example,
+        "accepted": item.accepted_label, "max_size": size_label(item.max_size_bytes),
+        "max_bytes": str(item.max_size_bytes), "naming": item.naming_example,
+        "provided_by": t(f"checklist.{'provider' if staff else 'provided_by'}.{item.provided_by}", locale),
+        "status": item.status, "status_label": t(f"checklist.status.{item.status}", locale),
+        "color": STATUS_COLORS.get(item.status, "gray"), "reason": item.rejection_reason,
+        "note": t(item.note_key, locale) if item.note_key.startswith("checklist.") else item.note_key,
+        "expires": "yes" if item.expires else "", "expiry_date": item.expiry_date.isoformat() if item.expiry_date else "",
+        "due": item.due_date.isoformat() if item.due_date else "", "overdue": "yes" if item.overdue else "",
+        "open": "yes" if item.status in ("requested", "uploaded", "rejected") else "",
+        "files": str(len(item.versions)),
+    }
+
+
+def version_row(item: ItemView, version: VersionView, locale: str) -> dict[str, str]:
+    return {
+        "id": version.id, "request_id": item.id, "item": item.title, "number": str(version.number),
+        "name": version.stored_name, "original": version.original_name, "size": size_label(version.size_bytes),
+        "status": version.status, "status_label": t(f"review.status.{version.status}", locale),
+        "color": STATUS_COLORS.get(version.status, "gray"), "note": version.note,
+        "uploaded_at": version.uploaded_at.strftime("%Y-%m-%d %H:%M"), "rendition": version.rendition_id,
+        "is_image": "yes" if version.content_type.startswith("image/") else "",
+    }
+
+
+def rows_of(view: ChecklistView, locale: str, staff: bool = False) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    items = [item_row(i, locale, staff) for i in view.items]
+    versions = [version_row(i, v, locale) for i in view.items for v in i.versions]
+    return items, versions
+
+
+def bar(percent, color: str = "var(--accent-9)") -> rx.Component:
+    """A plain progress bar (0 and 100 included), percent being an int Var."""
+    return rx.box(rx.box(width=percent.to_string() + "%", height="100%", background=color, border_radius="4px",
+                         transition="width 0.3s"),
+                  width="100%", height="8px", background="var(--gray-4)", border_radius="4px", role="progressbar",
+                  aria_valuenow=percent, aria_valuemin=0, aria_valuemax=100)
+
+
+def progress_bar(percent, label) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.text(label, size="2", weight="medium"), rx.spacer(),
+                  rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="checklist-percent"),
+                  width="100%"),
+        bar(percent),
+        width="100%", spacing="1",
+    )
+
+
+def status_badge(row) -> rx.Component:
+    return rx.badge(row["status_label"], color_scheme=row["color"], class_name="status-" + row["status"])

@@ -1,0 +1,209 @@
+"""Staff review of one matter's checklist: every item with every version, short-lived links to
+open or download each version, accept, reject with a reason the client sees, waive, expiry dates,
+and items added or removed on this matter only."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.pages.documents import checklist_common as common
+from portal_app.services.documents import checklist_views, review
+from portal_app.services.files import links as file_links
+from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.state import PageState, login_redirect, run
+
+FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
+
+
+class ChecklistReviewState(PageState, rx.State):
+    matter: dict[str, str] = {}
+    items: list[dict[str, str]] = []
+    versions: list[dict[str, str]] = []
+    counts: dict[str, int] = {}
+    link: dict[str, str] = {}
+    error: str = ""
+    notice: str = ""
+
+    def _matter_id(self) -> str:
+        return self.router.url.path.rstrip("/").split("/")[-2]
+
+    async def _refresh(self, actor) -> None:
+        view = await run(checklist_views.matter_checklist, actor, self._matter_id())
+        if not view.may_review:
+            raise NotAllowed()
+        self.matter = {"id": view.matter_id, "reference": view.reference, "title": view.title,
+                       "client": view.client_name, "percent": str(view.progress.percent_complete)}
+        self.items, self.versions = common.rows_of(view, actor.locale, staff=True)
+        p = view.progress
+        self.counts = {"missing": p.missing, "awaiting_review": p.awaiting_review, "overdue": p.overdue}
+
+    @rx.event
+    async def load(self):
+        self.access, self.error, self.notice, self.link = "checking", "", "", {}
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await self._refresh(actor)
+        except (NotAllowed, NotFound):
+            self.access = "denied"
+            return None
+        self.access = "ok"
+        return None
+
+    async def _act(self, fn, *args, notice: str = ""):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            result = await run(fn, actor, *args)
+            self.notice = notice
+            await self._refresh(actor)
+            return result
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+        return None
+
+    @rx.event
+    async def accept(self, version_id: str):
+        await self._act(review.accept, str(version_id), notice=t("review.accepted_notice"))
+
+    @rx.event
+    async def reject(self, form: dict):
+        await self._act(review.reject, str(form.get("version_id", "")), str(form.get("reason", "")),
+                        notice=t("review.rejected_notice"))
+
+    @rx.event
+    async def waive(self, request_id: str):
+        await self._act(review.waive, str(request_id), "", notice=t("review.waived_notice"))
+
+    @rx.event
+    async def remove(self, request_id: str):
+        await self._act(review.remove_item, str(request_id), notice=t("review.removed_notice"))
+
+    @rx.event
+    async def set_expiry(self, request_id: str, value: str):
+        await self._act(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"))
+
+    @rx.event
+    async def add_item(self, form: dict):
+        fields = {"title": form.get("title", ""), "why": form.get("why", ""), "example": form.get("example", ""),
+                  "accepted_types": [k for k, _ in FILE_TYPES if form.get(f"type_{k}")],
+                  "max_mb": form.get("max_mb", "10"), "provided_by": form.get("provided_by", "beneficiary"),
+                  "naming_convention": form.get("naming", ""), "expires": bool(form.get("expires"))}
+        await self._act(review.add_item, self._matter_id(), fields, notice=t("review.added_notice"))
+
+    @rx.event
+    async def make_links(self, version_id: str, name: str):
+        self.error = ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            view = await run(file_links.mint, actor, str(version_id), "inline")
+            download = await run(file_links.mint, actor, str(version_id), "attachment")
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.link = {"name": str(name), "view": view, "download": download}
+        return None
+
+
+def _version(v) -> rx.Component:
+    s = ChecklistReviewState
+    pending = v["status"] == "pending"
+    return rx.vstack(
+        rx.hstack(rx.icon("file", size=14), rx.text(v["name"], size="2", weight="medium"), common.status_badge(v),
+                  rx.text(v["size"], " · ", v["uploaded_at"], " · ", v["original"], size="1", color_scheme="gray"),
+                  wrap="wrap", spacing="2", align="center"),
+        rx.cond(v["note"] != "", rx.text(v["note"], size="1", color_scheme="red")),
+        rx.hstack(
+            rx.button(t("review.get_links"), size="1", variant="outline", type="button", class_name="get-links",
+                      on_click=s.make_links(v["id"], v["name"])),
+            rx.cond(v["rendition"] != "", rx.button(t("review.jpeg_copy"), size="1", variant="outline", type="button",
+                                                    on_click=s.make_links(v["rendition"], v["name"] + " (JPEG)"))),
+            rx.cond(pending, rx.button(t("review.accept"), size="1", color_scheme="green", type="button",
+                                       class_name="accept-version", on_click=s.accept(v["id"]))),
+            wrap="wrap", spacing="2",
+        ),
+        rx.cond(pending, rx.form(rx.hstack(
+            rx.input(name="reason", placeholder=t("review.reason_placeholder"), size="1", flex="1", min_width="200px",
+                     class_name="reject-reason"),
+            rx.el.input(type="hidden", name="version_id", value=v["id"]),
+            rx.button(t("review.reject"), size="1", color_scheme="red", type="submit", class_name="reject-version"),
+            width="100%", wrap="wrap"), on_submit=s.reject, reset_on_submit=True, width="100%")),
+        spacing="1", width="100%", padding_left="12px", border_left="3px solid var(--gray-5)",
+        class_name="review-version", id="version-" + v["id"],
+    )
+
+
+def _item(item) -> rx.Component:
+    s = ChecklistReviewState
+    return rx.card(rx.vstack(
+        rx.hstack(rx.text(item["title"], weight="bold", size="3", flex="1"), common.status_badge(item),
+                  rx.cond(item["overdue"] != "", rx.badge(t("review.overdue"), color_scheme="orange")), width="100%"),
+        rx.text(item["provided_by"], " · ", item["accepted"], " · ", item["max_size"], " · ", t("review.due"), " ",
+                item["due"], size="1", color_scheme="gray"),
+        rx.cond(item["reason"] != "", rx.text(t("review.client_sees"), " ", item["reason"], size="1", color_scheme="red")),
+        rx.foreach(s.versions, lambda v: rx.cond(v["request_id"] == item["id"], _version(v))),
+        rx.hstack(
+            rx.cond(item["expires"] != "", rx.hstack(
+                rx.text(t("documents.expiry_date"), size="1"),
+                rx.input(type="date", default_value=item["expiry_date"], size="1",
+                         on_blur=lambda value: s.set_expiry(item["id"], value)), align="center")),
+            rx.cond(item["status"] != "waived", rx.button(t("review.waive"), size="1", variant="soft", type="button",
+                                                          on_click=s.waive(item["id"]))),
+            rx.button(t("review.remove"), size="1", variant="ghost", color_scheme="red", type="button",
+                      on_click=s.remove(item["id"])),
+            wrap="wrap", spacing="3", align="center",
+        ),
+        spacing="2", width="100%",
+    ), width="100%", class_name="review-item")
+
+
+def _add_form() -> rx.Component:
+    return rx.form(rx.vstack(
+        rx.heading(t("review.add_title"), size="3"),
+        rx.input(name="title", placeholder=t("templates.field_title"), width="100%", required=True),
+        rx.text_area(name="why", placeholder=t("templates.field_why"), width="100%"),
+        rx.input(name="example", placeholder=t("templates.field_example"), width="100%"),
+        rx.input(name="naming", placeholder=t("templates.field_naming"), width="100%"),
+        rx.hstack(*[rx.checkbox(label, name=f"type_{key}", default_checked=key == "pdf") for key, label in FILE_TYPES],
+                  rx.input(name="max_mb", type="number", default_value="10", width="80px"), rx.text("MB", size="2"),
+                  rx.checkbox(t("templates.field_expires"), name="expires"), wrap="wrap", align="center"),
+        rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p)
+                       for p in ("beneficiary", "petitioner", "employer")], name="provided_by"),
+        rx.button(t("review.add"), type="submit"),
+        spacing="2", width="100%"), on_submit=ChecklistReviewState.add_item, reset_on_submit=True, width="100%")
+
+
+def _content() -> rx.Component:
+    s = ChecklistReviewState
+    return rx.vstack(
+        rx.link(s.matter["reference"], href="/matters/" + s.matter["id"], size="2"),
+        rx.heading(t("review.title"), " · ", s.matter["client"], size="6"),
+        rx.text(s.matter["percent"], "% ", t("documents.complete"), " · ", s.counts["missing"].to_string(), " ",
+                t("documents.missing"), " · ", s.counts["awaiting_review"].to_string(), " ",
+                t("documents.awaiting_review"), " · ", s.counts["overdue"].to_string(), " ", t("review.overdue"), size="2"),
+        error_callout(s.error), notice_callout(s.notice),
+        rx.cond(s.link.contains("view"), rx.callout(rx.hstack(
+            rx.text(s.link["name"], ": ", t("review.links_valid")),
+            rx.link(t("review.open_in_browser"), href=s.link["view"], is_external=True, id="link-view"),
+            rx.link(t("review.download"), href=s.link["download"], id="link-download"), wrap="wrap", spacing="3"),
+            icon="link", width="100%")),
+        rx.foreach(s.items, _item),
+        _add_form(),
+        spacing="3", width="100%",
+    )
+
+
+def checklist_review_page() -> rx.Component:
+    return shell(gated(ChecklistReviewState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(checklist_review_page, route="/matters/[matter_id]/checklist", title=t("review.title"),
+                 on_load=ChecklistReviewState.load)

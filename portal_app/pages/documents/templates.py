@@ -1,0 +1,160 @@
+"""Staff edit the checklist template of a case type: change an item, add one, remove one. Each
+save is a new, audited version; matters already open keep the items they were opened with."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.services.documents import templates
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.state import PageState, login_redirect, run
+
+FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
+SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
+
+
+class TemplateEditorState(PageState, rx.State):
+    case_types: list[dict[str, str]] = []
+    code: str = ""
+    name: str = ""
+    version: int = 0
+    items: list[dict[str, str]] = []
+    editing: dict[str, str] = {}
+    error: str = ""
+    notice: str = ""
+
+    async def _refresh(self, actor) -> None:
+        if not self.code:
+            return
+        view = await run(templates.get, actor, self.code)
+        self.name, self.version = view.case_type_name, view.version
+        self.items = [{"key": i.key, "title": i.title, "why": i.why, "example": i.example,
+                       "types": ",".join(i.accepted_types), "max_mb": str(i.max_mb), "naming": i.naming_convention,
+                       "provided_by": i.provided_by, "expires": "yes" if i.expires else "", "condition": i.condition}
+                      for i in view.items]
+
+    @rx.event
+    async def load(self):
+        self.access, self.error, self.notice, self.editing = "checking", "", "", {}
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            self.case_types = [{"value": c, "label": n} for c, n in await run(templates.case_types, actor)]
+            self.code = self.code or (self.case_types[0]["value"] if self.case_types else "")
+            await self._refresh(actor)
+        except NotAllowed:
+            self.access = "denied"
+            return None
+        self.access = "ok"
+        return None
+
+    @rx.event
+    async def choose(self, code: str):
+        self.code, self.editing, self.error, self.notice = str(code)[:32], {}, "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        await self._refresh(actor)
+        return None
+
+    @rx.event
+    def edit(self, key: str):
+        self.editing = next((i for i in self.items if i["key"] == key), {})
+        self.error, self.notice = "", ""
+
+    @rx.event
+    def new_item(self):
+        self.editing = {"key": "", "title": "", "why": "", "example": "", "types": "pdf", "max_mb": "10",
+                        "naming": "", "provided_by": "beneficiary", "expires": ""}
+
+    async def _save(self, fn, *args):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            version = await run(fn, actor, self.code, *args, self.version)
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.notice, self.editing = t("templates.saved", version=version), {}
+        await self._refresh(actor)
+        return None
+
+    @rx.event
+    async def save(self, form: dict):
+        fields = {"title": form.get("title", ""), "why": form.get("why", ""), "example": form.get("example", ""),
+                  "accepted_types": [k for k, _ in FILE_TYPES if form.get(f"type_{k}")],
+                  "max_mb": form.get("max_mb", "10"), "naming_convention": form.get("naming", ""),
+                  "provided_by": form.get("provided_by", "beneficiary"), "expires": bool(form.get("expires"))}
+        return await self._save(templates.save_item, self.editing.get("key", ""), fields)
+
+    @rx.event
+    async def remove(self, key: str):
+        return await self._save(templates.remove_item, str(key))
+
+
+def _editor() -> rx.Component:
+    e, s = TemplateEditorState.editing, TemplateEditorState
+    return rx.cond(e.contains("key"), rx.card(rx.form(rx.vstack(
+        rx.heading(rx.cond(e["key"] != "", t("templates.edit_item"), t("templates.add_item")), size="3"),
+        rx.input(name="title", default_value=e["title"], placeholder=t("templates.field_title"), width="100%"),
+        rx.text_area(name="why", default_value=e["why"], placeholder=t("templates.field_why"), width="100%"),
+        rx.text_area(name="example", default_value=e["example"], placeholder=t("templates.field_example"),
+                     width="100%"),
+        rx.input(name="naming", default_value=e["naming"], placeholder=t("templates.field_naming"), width="100%"),
+        rx.hstack(*[rx.checkbox(label, name=f"type_{key}", default_checked=e["types"].contains(key))
+                    for key, label in FILE_TYPES],
+                  rx.input(name="max_mb", type="number", default_value=e["max_mb"], width="80px"), rx.text("MB"),
+                  rx.checkbox(t("templates.field_expires"), name="expires", default_checked=e["expires"] != ""),
+                  wrap="wrap", align="center"),
+        rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p)
+                       for p in ("beneficiary", "petitioner", "employer")],
+                     name="provided_by", default_value=e["provided_by"], style=SELECT_STYLE),
+        rx.hstack(rx.button(t("templates.save"), type="submit", id="save-item"),
+                  rx.button(t("templates.cancel"), type="button", variant="soft", on_click=s.edit(""))),
+        spacing="2", width="100%"), on_submit=s.save, width="100%", key=e["key"]), width="100%"))
+
+
+def _item(i) -> rx.Component:
+    s = TemplateEditorState
+    return rx.table.row(
+        rx.table.cell(rx.text(i["title"], weight="medium"), rx.text(i["condition"], size="1", color_scheme="gray")),
+        rx.table.cell(i["provided_by"]), rx.table.cell(i["types"]), rx.table.cell(i["max_mb"], " MB"),
+        rx.table.cell(rx.cond(i["expires"] != "", "✓", "")),
+        rx.table.cell(rx.hstack(
+            rx.button(t("templates.edit"), size="1", variant="outline", type="button", on_click=s.edit(i["key"])),
+            rx.button(t("review.remove"), size="1", variant="ghost", color_scheme="red", type="button",
+                      on_click=s.remove(i["key"])))),
+        class_name="template-item",
+    )
+
+
+def _content() -> rx.Component:
+    s = TemplateEditorState
+    return rx.vstack(
+        rx.heading(t("templates.title"), size="7"),
+        rx.hstack(rx.el.select(rx.foreach(s.case_types, lambda o: rx.el.option(o["label"], value=o["value"])),
+                               value=s.code, on_change=s.choose, style=SELECT_STYLE, id="template-case-type"),
+                  rx.text(t("templates.version"), " ", s.version, size="2", color_scheme="gray"),
+                  rx.button(t("templates.add_item"), size="2", type="button", on_click=s.new_item), wrap="wrap",
+                  align="center"),
+        error_callout(s.error), notice_callout(s.notice), _editor(),
+        rx.box(rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"templates.col_{k}")) for k in (
+                "item", "provided_by", "types", "size", "expires", "actions")])),
+            rx.table.body(rx.foreach(s.items, _item)), width="100%"), overflow_x="auto", width="100%"),
+        spacing="4", width="100%",
+    )
+
+
+def template_editor_page() -> rx.Component:
+    return shell(gated(TemplateEditorState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(template_editor_page, route="/staff/templates", title=t("templates.title"),
+                 on_load=TemplateEditorState.load)

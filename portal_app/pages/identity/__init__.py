@@ -1,0 +1,1 @@
+"""Pages of identity: sign-in, passwords, invitations, sessions, people and roles."""

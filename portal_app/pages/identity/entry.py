@@ -1,0 +1,41 @@
+"""The front door (/ sends each person to their home), sign-out by link, and the 404 page."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.services.kernel.i18n import t
+from portal_app.state import SessionState, full_page_load
+
+
+class EntryState(rx.State):
+    @rx.event
+    async def route_home(self):
+        session = await self.get_state(SessionState)
+        actor = await session._resolve_actor()
+        return rx.redirect(actor.home_path if actor else "/login", replace=True)
+
+    @rx.event
+    async def sign_out(self):
+        session = await self.get_state(SessionState)
+        await session._end_session()
+        return full_page_load("/api/session/clear")
+
+
+def index_page() -> rx.Component:
+    return shell(rx.center(rx.spinner(size="3"), padding="48px"))
+
+
+def not_found_page() -> rx.Component:
+    return shell(rx.vstack(
+        rx.heading(t("notfound.title"), size="7", id="not-found"),
+        rx.text(t("notfound.body")),
+        rx.link(t("access.go_home"), href="/"),
+        spacing="3", padding_y="32px",
+    ))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(index_page, route="/", title=t("app.title"), on_load=EntryState.route_home)
+    app.add_page(index_page, route="/logout", title=t("nav.sign_out"), on_load=EntryState.sign_out)
+    app.add_page(not_found_page, route="404", title=t("notfound.title"))

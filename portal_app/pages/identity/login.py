@@ -1,0 +1,80 @@
+"""Sign in. The password is checked in a thread; success hands a single-use token to the
+exchange route, which sets the HttpOnly session cookie."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import error_callout, field, notice_callout
+from portal_app.services.identity import auth
+from portal_app.services.kernel.errors import PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.session_cookie import safe_next
+from portal_app.state import full_page_load, run
+
+NOTICES = {"signed_out": "login.notice_signed_out", "link_expired": "login.notice_link_expired",
+           "session_ended": "login.notice_session_ended"}
+
+
+class LoginState(rx.State):
+    error: str = ""
+    notice: str = ""
+    busy: bool = False
+
+    @rx.event
+    def load(self):
+        key = NOTICES.get(self.router.url.query_parameters.get("notice", ""))
+        self.notice, self.error, self.busy = (t(key) if key else ""), "", False
+
+    @rx.event(background=True)
+    async def submit(self, form: dict):
+        async with self:
+            if self.busy:
+                return
+            self.busy, self.error, self.notice = True, "", ""
+            ip, agent = self.router.session.client_ip, self.router.headers.user_agent
+            wanted = self.router.url.query_parameters.get("next", "")
+        try:
+            result = await run(auth.sign_in, str(form.get("email", "")), str(form.get("password", "")),
+                               ip=ip, user_agent=agent)
+        except PortalError as exc:
+            async with self:
+                self.error, self.busy = exc.message(), False
+            return
+        target = safe_next(wanted, result.home_path)
+        if target in ("/", "/login"):
+            target = result.home_path
+        return full_page_load(f"/api/session/exchange?t={result.exchange_token}&next={quote(target)}")
+
+
+def login_page() -> rx.Component:
+    return shell(
+        rx.vstack(
+            rx.heading(t("login.title"), size="7"),
+            rx.text(t("login.subtitle"), color_scheme="gray"),
+            notice_callout(LoginState.notice),
+            error_callout(LoginState.error),
+            rx.form(
+                rx.vstack(
+                    field(t("login.email"), "email", type_="email", autocomplete="username"),
+                    field(t("login.password"), "password", type_="password", autocomplete="current-password"),
+                    rx.button(t("login.submit"), type="submit", size="3", width="100%", loading=LoginState.busy,
+                              id="sign-in"),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=LoginState.submit,
+                width="100%",
+            ),
+            rx.link(t("login.forgot"), href="/reset", size="2"),
+            spacing="4",
+            width="100%",
+        ),
+        narrow=True,
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(login_page, route="/login", title=t("login.title"), on_load=LoginState.load)

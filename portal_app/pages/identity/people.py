@@ -1,0 +1,97 @@
+"""Administrators: everyone's role, and deactivating an account."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.services.identity import users
+from portal_app.services.kernel import policy
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.state import PageState, login_redirect, run
+
+
+class AdminUsersState(PageState, rx.State):
+    rows: list[dict[str, str]] = []
+    error: str = ""
+    notice: str = ""
+
+    async def _refresh(self, actor) -> None:
+        try:
+            found = await run(users.list_users, actor)
+        except NotAllowed:
+            self.access, self.rows = "denied", []
+            return
+        self.rows = [{"id": u.id, "name": u.full_name, "email": u.email, "role": u.role,
+                      "active": "yes" if u.is_active else ""} for u in found]
+        self.access = "ok"
+
+    @rx.event
+    async def load(self):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        await self._refresh(actor)
+        return None
+
+    async def _act(self, fn, *args, done: str):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await run(fn, actor, *args)
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+        else:
+            self.notice = done
+        await self._refresh(actor)
+        return None
+
+    @rx.event
+    async def change_role(self, user_id: str, role: str):
+        return await self._act(users.change_role, str(user_id), str(role), done=t("admin.role_changed"))
+
+    @rx.event
+    async def toggle_active(self, user_id: str, active: str):
+        return await self._act(users.set_active, str(user_id), active != "yes", done=t("admin.saved"))
+
+
+def _row(u: dict) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(u["name"]),
+        rx.table.cell(u["email"]),
+        rx.table.cell(rx.el.select(
+            *[rx.el.option(t(f"role.{r}"), value=r) for r in policy.ROLES],
+            value=u["role"], on_change=lambda role: AdminUsersState.change_role(u["id"], role),
+            aria_label=t("admin.role"),
+        )),
+        rx.table.cell(rx.button(rx.cond(u["active"] == "yes", t("admin.deactivate"), t("admin.reactivate")),
+                                size="1", variant="soft", type="button",
+                                color_scheme=rx.cond(u["active"] == "yes", "red", "green"),
+                                on_click=AdminUsersState.toggle_active(u["id"], u["active"]))),
+        class_name="user-row",
+    )
+
+
+def _content() -> rx.Component:
+    headers = [t("admin.col_name"), t("admin.col_email"), t("admin.role"), ""]
+    return rx.vstack(
+        rx.heading(t("admin.users_title"), size="7"),
+        notice_callout(AdminUsersState.notice),
+        error_callout(AdminUsersState.error),
+        rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                             rx.table.body(rx.foreach(AdminUsersState.rows, _row)), width="100%"),
+               overflow_x="auto", width="100%"),
+        spacing="4", width="100%",
+    )
+
+
+def admin_users_page() -> rx.Component:
+    return shell(gated(AdminUsersState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(admin_users_page, route="/admin/users", title=t("admin.users_title"), on_load=AdminUsersState.load)

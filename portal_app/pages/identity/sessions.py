@@ -1,0 +1,113 @@
+"""My sessions: where I am signed in, sign out any of them, change my password."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import error_callout, field, gated, notice_callout
+from portal_app.services.identity import sessions
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.state import PageState, login_redirect, run
+
+
+class SessionsState(PageState, rx.State):
+    rows: list[dict[str, str]] = []
+    error: str = ""
+    notice: str = ""
+
+    async def _refresh(self) -> bool:
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return False
+        try:
+            found = await run(sessions.list_own, actor)
+        except NotAllowed:
+            self.access = "denied"
+            return True
+        self.rows = [{"id": r.id, "started": r.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                      "seen": r.last_seen_at.strftime("%Y-%m-%d %H:%M UTC"), "ip": r.ip,
+                      "agent": r.user_agent[:80], "current": "yes" if r.current else ""} for r in found]
+        self.access = "ok"
+        return True
+
+    @rx.event
+    async def load(self):
+        self.error, self.notice = "", ""
+        if not await self._refresh():
+            return login_redirect(self.router.url.path)
+        return None
+
+    @rx.event
+    async def revoke(self, session_id: str):
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await run(sessions.revoke_own, actor, str(session_id))
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.notice = t("sessions.revoked")
+        await self._refresh()
+        return None
+
+    @rx.event
+    async def change_password(self, form: dict):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            count = await run(sessions.change_password, actor, str(form.get("current", "")),
+                              str(form.get("password", "")), str(form.get("confirm", "")))
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.notice = t("sessions.password_changed", count=count)
+        await self._refresh()
+        return None
+
+
+def _row(r: dict) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(r["started"]), rx.table.cell(r["seen"]), rx.table.cell(r["ip"]),
+        rx.table.cell(rx.text(r["agent"], size="1")),
+        rx.table.cell(rx.cond(r["current"] != "", rx.badge(t("sessions.this_device")),
+                              rx.button(t("sessions.sign_out"), size="1", variant="soft", color_scheme="red",
+                                        on_click=SessionsState.revoke(r["id"]), type="button"))),
+        class_name="session-row",
+    )
+
+
+def _content() -> rx.Component:
+    header = [t(k) for k in ("sessions.col_started", "sessions.col_seen", "sessions.col_ip", "sessions.col_device", "")]
+    return rx.vstack(
+        rx.heading(t("sessions.title"), size="7"),
+        notice_callout(SessionsState.notice),
+        error_callout(SessionsState.error),
+        rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
+                             rx.table.body(rx.foreach(SessionsState.rows, _row)), width="100%"),
+               overflow_x="auto", width="100%"),
+        rx.heading(t("sessions.change_password"), size="5"),
+        rx.form(
+            rx.vstack(
+                field(t("sessions.current_password"), "current", type_="password", autocomplete="current-password"),
+                field(t("setpw.password"), "password", type_="password", autocomplete="new-password",
+                      hint=t("setpw.rules")),
+                field(t("setpw.confirm"), "confirm", type_="password", autocomplete="new-password"),
+                rx.button(t("sessions.change_password"), type="submit", size="3", id="change-password"),
+                spacing="3", width="100%", max_width="420px",
+            ),
+            on_submit=SessionsState.change_password, reset_on_submit=True,
+        ),
+        spacing="4", width="100%",
+    )
+
+
+def sessions_page() -> rx.Component:
+    return shell(gated(SessionsState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(sessions_page, route="/account/sessions", title=t("sessions.title"), on_load=SessionsState.load)

@@ -1,0 +1,81 @@
+"""The client's home: my matters, and the places where what the firm needs will show."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.deadline_views import upcoming_dates
+from portal_app.components.layout import shell
+from portal_app.components.ui import card, empty, gated
+from portal_app.pages.billing.widgets import invoices_section
+from portal_app.pages.documents.widgets import documents_needed_section
+from portal_app.services.kernel.errors import NotAllowed
+from portal_app.services.kernel.i18n import t
+from portal_app.services.matters import records as matters
+from portal_app.state import PageState, login_redirect, run
+
+
+class ClientHomeState(PageState, rx.State):
+    greeting_name: str = ""
+    matters: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        if actor.is_staff:
+            return rx.redirect("/staff", replace=True)
+        try:
+            rows = await run(matters.list_visible, actor)
+        except NotAllowed:
+            self.access = "denied"
+            return
+        self.greeting_name = actor.full_name.split(" ")[0]
+        self.matters = [
+            {"id": m.id, "reference": m.reference, "title": m.title, "case_type": m.case_type,
+             "status": t(f"matter.status.{m.status}")}
+            for m in rows
+        ]
+        self.access = "ok"
+
+
+def _matter_card(m: dict) -> rx.Component:
+    return rx.link(
+        card(
+            rx.text(m["title"], weight="bold", size="4"),
+            rx.hstack(rx.badge(m["case_type"]), rx.badge(m["status"], color_scheme="green"), wrap="wrap"),
+            rx.text(m["reference"], size="1", color_scheme="gray"),
+        ),
+        href="/matters/" + m["id"],
+        underline="none",
+        class_name="matter-card",
+    )
+
+
+def _section(title: str, body: rx.Component) -> rx.Component:
+    return rx.vstack(rx.heading(title, size="4"), body, spacing="2", width="100%")
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("client_home.hello"), " ", ClientHomeState.greeting_name, size="7"),
+        rx.text(t("client_home.intro"), color_scheme="gray"),
+        _section(t("client_home.my_matters"), rx.cond(
+            ClientHomeState.matters.length() > 0,
+            rx.vstack(rx.foreach(ClientHomeState.matters, _matter_card), width="100%", id="my-matters"),
+            empty(t("client_home.no_matters")),
+        )),
+        _section(t("client_home.documents_needed"), documents_needed_section()),
+        _section(t("client_home.deadlines"), upcoming_dates()),
+        _section(t("client_home.invoices"), invoices_section()),
+        spacing="5",
+        width="100%",
+    )
+
+
+def client_home_page() -> rx.Component:
+    return shell(gated(ClientHomeState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(client_home_page, route="/client", title=t("client_home.title"), on_load=ClientHomeState.load)

@@ -1,0 +1,95 @@
+"""One matter: its header and the sections later work fills (checklist, intake, deadlines, invoices)."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.matter_activity import matter_mail_section, matter_receipts_section
+from portal_app.components.matter_deadlines import matter_deadlines_section
+from portal_app.components.ui import card, gated
+from portal_app.pages.billing.widgets import invoices_section
+from portal_app.pages.documents.widgets import matter_checklist_section
+from portal_app.services.kernel.errors import NotAllowed, NotFound
+from portal_app.services.kernel.i18n import t
+from portal_app.services.matters import records as matters
+from portal_app.state import PageState, login_redirect, run
+
+
+class MatterState(PageState, rx.State):
+    matter: dict[str, str] = {}
+    receipts: list[str] = []
+    team: list[dict[str, str]] = []
+    may_view_invoices: bool = False
+
+    @rx.event
+    async def load(self):
+        self.matter, self.receipts, self.team, self.access = {}, [], [], "checking"
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        matter_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            detail = await run(matters.get, actor, matter_id)
+        except (NotAllowed, NotFound):
+            self.access = "denied"
+            return None
+        m = detail.summary
+        self.matter = {"id": m.id, "reference": m.reference, "title": m.title, "case_type": m.case_type,
+                       "client": m.client_name, "status": t(f"matter.status.{m.status}"),
+                       "attorney": m.attorney_name, "organization": m.organization_name}
+        self.receipts = detail.receipt_numbers
+        self.team = [{"name": name, "role": t(f"role.{role}")} for name, role in detail.team]
+        self.may_view_invoices = detail.may_view_invoices
+        self.access = "ok"
+        return None
+
+
+def _facts() -> rx.Component:
+    def fact(label: str, value) -> rx.Component:
+        return rx.hstack(rx.text(label, weight="medium", min_width="140px"), rx.text(value), wrap="wrap")
+
+    return card(
+        fact(t("matter.client"), MatterState.matter["client"]),
+        fact(t("matter.case_type"), MatterState.matter["case_type"]),
+        fact(t("matter.status"), MatterState.matter["status"]),
+        fact(t("matter.attorney"), MatterState.matter["attorney"]),
+        rx.cond(MatterState.matter["organization"] != "", fact(t("matter.employer"), MatterState.matter["organization"])),
+        rx.cond(MatterState.receipts.length() > 0,
+                fact(t("matter.receipts"), rx.hstack(rx.foreach(MatterState.receipts, rx.badge), wrap="wrap"))),
+    )
+
+
+def _team() -> rx.Component:
+    return rx.cond(
+        MatterState.team.length() > 0,
+        rx.vstack(
+            rx.heading(t("matter.team"), size="4"),
+            rx.foreach(MatterState.team, lambda m: rx.text(m["name"], " · ", m["role"])),
+            spacing="1",
+        ),
+    )
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        rx.text(MatterState.matter["reference"], size="2", color_scheme="gray"),
+        rx.heading(MatterState.matter["title"], size="7", id="matter-title"),
+        _facts(),
+        _team(),
+        rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),
+        rx.heading(t("matter.deadlines"), size="4"), matter_deadlines_section(),
+        matter_receipts_section(),
+        rx.cond(MatterState.may_view_invoices,
+                rx.vstack(rx.heading(t("matter.invoices"), size="4"), invoices_section(), width="100%")),
+        matter_mail_section(),
+        spacing="4",
+        width="100%",
+    )
+
+
+def matter_page() -> rx.Component:
+    return shell(gated(MatterState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(matter_page, route="/matters/[matter_id]", title=t("matter.page_title"), on_load=MatterState.load)

@@ -1,0 +1,89 @@
+"""Staff home: the matters I may see, with search."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.deadline_views import staff_deadlines_panel
+from portal_app.components.layout import shell
+from portal_app.components.ui import empty, gated
+from portal_app.services.kernel.errors import NotAllowed
+from portal_app.services.kernel.i18n import t
+from portal_app.services.matters import records as matters
+from portal_app.state import PageState, login_redirect, run
+
+
+class StaffHomeState(PageState, rx.State):
+    search: str = ""
+    rows: list[dict[str, str]] = []
+
+    async def _refresh(self):
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            found = await run(matters.staff_dashboard, actor, self.search)
+        except NotAllowed:
+            self.access, self.rows = "denied", []
+            return None
+        self.rows = [
+            {"id": m.id, "reference": m.reference, "title": m.title, "client": m.client_name,
+             "case_type": m.case_type, "status": t(f"matter.status.{m.status}"), "attorney": m.attorney_name}
+            for m in found
+        ]
+        self.access = "ok"
+        return None
+
+    @rx.event
+    async def load(self):
+        self.search = ""
+        return await self._refresh()
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search = str(value)[:100]
+        return await self._refresh()
+
+
+def _row(m: dict) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(m["reference"], href="/matters/" + m["id"])),
+        rx.table.cell(m["client"]),
+        rx.table.cell(m["case_type"]),
+        rx.table.cell(m["status"]),
+        rx.table.cell(m["attorney"]),
+        class_name="matter-row",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        staff_deadlines_panel(),
+        rx.heading(t("staff_home.title"), size="7"),
+        rx.input(placeholder=t("staff_home.search"), value=StaffHomeState.search,
+                 on_change=StaffHomeState.set_search.debounce(300), width="100%", size="3", id="matter-search",
+                 type="search"),
+        rx.cond(
+            StaffHomeState.rows.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
+                        "staff_home.col_reference", "staff_home.col_client", "staff_home.col_case_type",
+                        "staff_home.col_status", "staff_home.col_attorney")])),
+                    rx.table.body(rx.foreach(StaffHomeState.rows, _row)),
+                    width="100%",
+                ),
+                overflow_x="auto", width="100%",
+            ),
+            empty(t("staff_home.none")),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def staff_home_page() -> rx.Component:
+    return shell(gated(StaffHomeState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(staff_home_page, route="/staff", title=t("staff_home.title"), on_load=StaffHomeState.load)

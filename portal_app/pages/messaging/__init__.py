@@ -1,0 +1,1 @@
+"""Pages of mail: each person's mail settings."""

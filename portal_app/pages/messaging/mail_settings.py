@@ -1,0 +1,99 @@
+"""Mail settings for everyone: reminders about documents and invoices on or off (legal-deadline
+notices always go), time zone and language of their mail."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.services.messaging import preferences
+from portal_app.state import PageState, login_redirect, run
+
+
+class MailSettingsState(PageState, rx.State):
+    reminders_on: bool = True
+    timezone: str = ""
+    locale: str = "en"
+    zones: list[str] = []
+    locales: list[dict[str, str]] = []
+    error: str = ""
+    notice: str = ""
+
+    @rx.event
+    async def load(self):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            got = await run(preferences.get, actor)
+        except NotAllowed:
+            self.access = "denied"
+            return None
+        self.reminders_on, self.timezone, self.locale = not got.reminders_off, got.timezone, got.locale
+        self.zones = list(got.zones)
+        self.locales = [{"code": code, "label": t(f"lang.{code}")} for code in got.locales]
+        self.access = "ok"
+        return None
+
+    @rx.event
+    def set_reminders_on(self, value: bool):
+        self.reminders_on = bool(value)
+
+    @rx.event
+    def set_timezone(self, value: str):
+        self.timezone = str(value)[:64]
+
+    @rx.event
+    def set_locale(self, value: str):
+        self.locale = str(value)[:16]
+
+    @rx.event
+    async def save(self, form: dict):
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await run(preferences.update, actor, reminders_off=not self.reminders_on,
+                      timezone=str(form.get("timezone", "")), locale=str(form.get("locale", "")))
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        self.timezone, self.locale = str(form.get("timezone", "")), str(form.get("locale", ""))
+        self.notice = t("prefs.saved")
+        return None
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("prefs.title"), size="7"),
+        notice_callout(MailSettingsState.notice), error_callout(MailSettingsState.error),
+        rx.form(rx.vstack(
+            rx.checkbox(t("prefs.reminders"), checked=MailSettingsState.reminders_on,
+                        on_change=MailSettingsState.set_reminders_on, name="reminders", size="3"),
+            rx.text(t("prefs.reminders_hint"), size="2", color_scheme="gray"),
+            rx.el.label(t("prefs.timezone"), html_for="timezone", style={"font-weight": "500"}),
+            rx.el.select(rx.foreach(MailSettingsState.zones, lambda z: rx.el.option(z, value=z)), name="timezone",
+                         id="timezone", value=MailSettingsState.timezone, style={"padding": "8px"},
+                         on_change=MailSettingsState.set_timezone),
+            rx.el.label(t("prefs.language"), html_for="locale", style={"font-weight": "500"}),
+            rx.el.select(rx.foreach(MailSettingsState.locales, lambda l: rx.el.option(l["label"], value=l["code"])),
+                         name="locale", id="locale", value=MailSettingsState.locale, style={"padding": "8px"},
+                         on_change=MailSettingsState.set_locale),
+            rx.text(t("prefs.quiet"), size="2", color_scheme="gray"),
+            rx.button(t("prefs.save"), type="submit", size="3", id="save-mail-settings"),
+            spacing="3", width="100%", max_width="480px"),
+            on_submit=MailSettingsState.save),
+        spacing="4", width="100%",
+    )
+
+
+def mail_settings_page() -> rx.Component:
+    return shell(gated(MailSettingsState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(mail_settings_page, route="/account/mail", title=t("prefs.title"), on_load=MailSettingsState.load)

@@ -1,0 +1,1 @@
+"""Pages of tasks: each staff member's task list."""

@@ -1,0 +1,108 @@
+"""My tasks: what is assigned to me (or open on my matters), due dates soonest first, overdue in
+red; a task closes itself when its work is done, or here by hand."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal_app.components.layout import shell
+from portal_app.components.ui import empty, error_callout, gated, notice_callout
+from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.localtime import format_date
+from portal_app.services.tasks import lists as task_list
+from portal_app.state import PageState, login_redirect, run
+
+VIEWS = ("mine", "matters", "done")
+
+
+def _due(task: task_list.TaskView) -> tuple[str, str]:
+    if task.due_date is None:
+        return t("tasks.no_due"), "gray"
+    if task.status == "open" and task.days_left < 0:
+        return f"{format_date(task.due_date)} · {t('tasks.overdue')}", "red"
+    if task.status == "open" and task.days_left == 0:
+        return f"{format_date(task.due_date)} · {t('tasks.due_today')}", "orange"
+    return format_date(task.due_date), "gray"
+
+
+class TasksState(PageState, rx.State):
+    view: str = "mine"
+    rows: list[dict[str, str]] = []
+    error: str = ""
+    notice: str = ""
+
+    async def _refresh(self):
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            found = await run(task_list.list_tasks, actor, self.view)
+        except NotAllowed:
+            self.access = "denied"
+            return None
+        self.rows = [{"id": x.id, "title": x.title, "matter_id": x.matter_id, "reference": x.reference,
+                      "matter_title": x.matter_title, "assignee": x.assignee, "status": x.status,
+                      "due": _due(x)[0], "tone": _due(x)[1]} for x in found]
+        self.access = "ok"
+        return None
+
+    @rx.event
+    async def load(self):
+        self.view, self.error, self.notice = "mine", "", ""
+        return await self._refresh()
+
+    @rx.event
+    async def show(self, view: str | list[str]):
+        view = view[0] if isinstance(view, list) and view else view
+        self.view = view if view in VIEWS else "mine"
+        self.notice = ""
+        return await self._refresh()
+
+    @rx.event
+    async def complete(self, task_id: str):
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return login_redirect(self.router.url.path)
+        try:
+            await run(task_list.complete, actor, str(task_id))
+            self.notice = t("tasks.completed")
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+        return await self._refresh()
+
+
+def _row(r: dict) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(r["due"], color=rx.cond(r["tone"] == "red", "var(--red-11)", "inherit"),
+                              weight=rx.cond(r["tone"] == "gray", "regular", "bold"))),
+        rx.table.cell(r["title"]),
+        rx.table.cell(rx.link(r["reference"], href="/matters/" + r["matter_id"]), rx.text(r["matter_title"], size="1")),
+        rx.table.cell(r["assignee"]),
+        rx.table.cell(rx.cond(r["status"] == "open", rx.button(
+            t("tasks.mark_done"), size="1", variant="soft", type="button", on_click=TasksState.complete(r["id"])))),
+        class_name=rx.cond(r["tone"] == "red", "task-row overdue", "task-row"),
+    )
+
+
+def _content() -> rx.Component:
+    header = [t(k) for k in ("tasks.col_due", "tasks.col_task", "tasks.col_matter", "tasks.col_assignee")] + [""]
+    return rx.vstack(
+        rx.heading(t("tasks.title"), size="7"),
+        rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
+                                  value=TasksState.view, on_change=TasksState.show, id="task-views"),
+        notice_callout(TasksState.notice), error_callout(TasksState.error),
+        rx.cond(TasksState.rows.length() > 0,
+                rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
+                                     rx.table.body(rx.foreach(TasksState.rows, _row)), width="100%"),
+                       overflow_x="auto", width="100%"),
+                empty(t("tasks.none"))),
+        spacing="4", width="100%",
+    )
+
+
+def tasks_page() -> rx.Component:
+    return shell(gated(TasksState.access, _content()))
+
+
+def register(app: rx.App) -> None:
+    app.add_page(tasks_page, route="/tasks", title=t("tasks.title"), on_load=TasksState.load)

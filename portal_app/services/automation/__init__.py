@@ -1,0 +1,1 @@
+"""The background loop's own records: job leases shared by several workers, job status for admins, pruning."""

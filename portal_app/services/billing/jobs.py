@@ -1,0 +1,42 @@
+"""The billing work the background loop runs (jobs/registry.py lists them): sending due webhooks,
+settling the sandbox's simulated bank debits, periodic invoices, and invoice/receipt PDFs.
+Each takes the clock and is idempotent."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable, NamedTuple
+
+from portal_app.services.billing import pdfs as billing_documents
+from portal_app.services.billing.invoices import templates as invoice_templates
+from portal_app.services.billing.payments import sandbox as sandbox_processor
+from portal_app.services.billing.webhooks import sender as webhook_sender
+
+
+class BillingJob(NamedTuple):
+    name: str
+    run: Callable[[datetime], dict]
+    every: timedelta
+
+
+def deliver_webhooks(now: datetime) -> dict:
+    return webhook_sender.send_due(now)
+
+
+def settle_sandbox(now: datetime) -> dict:
+    return {"settled": sandbox_processor.settle_due(now)}
+
+
+def make_pdfs(now: datetime) -> dict:
+    return billing_documents.make_due(now)
+
+
+def periodic_invoices(now: datetime) -> dict:
+    return invoice_templates.run_due(now)
+
+
+JOBS = [
+    BillingJob("webhooks.deliver", deliver_webhooks, timedelta(seconds=5)),
+    BillingJob("sandbox.settle", settle_sandbox, timedelta(seconds=5)),
+    BillingJob("billing.documents", make_pdfs, timedelta(seconds=5)),
+    BillingJob("billing.periodic", periodic_invoices, timedelta(hours=1)),
+]

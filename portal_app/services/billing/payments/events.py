@@ -1,0 +1,173 @@
+"""Verified payment events in: `POST /api/stripe/webhook` hands the raw body and signature here.
+
+The signature is checked by the stripe SDK against each account's secret (a bad one changes
+nothing). The event id is stored under a unique constraint in the same transaction as its effect,
+so a replay changes nothing. Events may arrive in any order: a payment's status never moves
+backwards, and when an event cannot be placed (same rank, same second; a refund before the
+success) the intent is fetched again from the processor. Unknown types are stored and ignored.
+Only a verified event marks an invoice paid; the browser's return never does."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models import Payment, ProviderEvent
+from portal_app.services.billing.payments import posting as payment_posting
+from portal_app.services.billing.payments import stripe_gateway
+from portal_app.services.billing.payments.current import get_processor
+from portal_app.services.billing.payments.processor import Intent
+from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import NotFound
+
+RANK = {"created": 0, "requires_payment_method": 0, "requires_action": 1, "processing": 2, "failed": 2,
+        "succeeded": 5, "partially_refunded": 6, "refunded": 6, "disputed": 6}
+STATUS_OF_EVENT = {"payment_intent.succeeded": "succeeded", "payment_intent.processing": "processing",
+                   "payment_intent.payment_failed": "failed"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    event_id: str
+    event_type: str
+    result: str  # applied | duplicate | ignored
+
+
+def receive(payload: bytes, signature: str | None) -> Outcome:
+    processor = get_processor()
+    event, account = stripe_gateway.verify_event(payload, signature, processor.webhook_secrets())
+    event_id, event_type = str(event.get("id", ""))[:120], str(event.get("type", ""))[:80]
+    if _seen(processor.name, event_id):
+        return Outcome(event_id, event_type, "duplicate")
+    fee_hint = _prefetch_fee(event["data"]["object"], account) if event_type == "payment_intent.succeeded" else None
+    with db.write() as s:
+        if s.exec(select(ProviderEvent.id).where(ProviderEvent.provider == processor.name,
+                                                 ProviderEvent.event_id == event_id)).first():
+            return Outcome(event_id, event_type, "duplicate")
+        s.add(ProviderEvent(provider=processor.name, event_id=event_id, event_type=event_type, payload=event))
+        try:
+            s.flush()  # the unique constraint: a concurrent copy of this event loses here
+        except sa.exc.IntegrityError:
+            s.rollback()
+            return Outcome(event_id, event_type, "duplicate")
+        handler = HANDLERS.get(event_type)
+        if handler is None:
+            return Outcome(event_id, event_type, "ignored")
+        applied = handler(s, event, account, fee_hint)
+        return Outcome(event_id, event_type, "applied" if applied else "ignored")
+
+
+def _seen(provider: str, event_id: str) -> bool:
+    with db.read() as s:
+        return s.exec(select(ProviderEvent.id).where(ProviderEvent.provider == provider,
+                                                     ProviderEvent.event_id == event_id)).first() is not None
+
+
+def _prefetch_fee(obj: dict, account: str) -> int | None:
+    """The fee, asked for before the write lock is taken (events do not carry it)."""
+    charge = obj.get("latest_charge")
+    if isinstance(charge, dict) and isinstance(charge.get("balance_transaction"), dict):
+        return int(charge["balance_transaction"].get("fee") or 0)
+    try:
+        return int(_refetch(account, obj["id"]).fee or 0)
+    except NotFound:  # not an intent this portal knows; the handler will ignore the event
+        return None
+
+
+def _created(event: dict) -> datetime:
+    return datetime.fromtimestamp(int(event.get("created") or 0), tz=timezone.utc)
+
+
+def _payment_for(s: Session, intent_id: str, metadata: dict) -> Payment | None:
+    payment = s.exec(select(Payment).where(Payment.provider_ref == intent_id).with_for_update()).first()
+    if payment is None and metadata.get("portal_payment_id"):  # the intent id was never stored (a crash)
+        payment = s.exec(select(Payment).where(Payment.id == _uuid(metadata["portal_payment_id"]),
+                                               Payment.provider_ref.is_(None)).with_for_update()).first()
+        if payment is not None:
+            payment.provider_ref = intent_id
+    return payment
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _refetch(account: str, intent_id: str) -> Intent:
+    return get_processor().retrieve_intent(account, intent_id)
+
+
+def _apply_intent(s: Session, payment: Payment, intent: Intent, account: str) -> bool:
+    """Bring the payment to the intent's current status (the processor's word, fetched again)."""
+    status = {"requires_payment_method": "failed" if intent.error_message else "requires_payment_method"}.get(
+        intent.status, intent.status)
+    if intent.status == "succeeded":
+        fee = intent.fee if intent.fee is not None else 0
+        return payment_posting.post_success(s, payment, fee=fee, received_at=datetime.now(timezone.utc))
+    if RANK.get(status, 0) < RANK.get(payment.status, 0) or status == payment.status:
+        return False
+    return _set_status(s, payment, status, intent.error_message)
+
+
+def _set_status(s: Session, payment: Payment, status: str, message: str) -> bool:
+    if status == "failed":
+        payment_posting.mark_failed(s, payment, message)
+    else:
+        payment.status = status
+    return True
+
+
+def on_intent(s: Session, event: dict, account: str, fee_hint: int | None = None) -> bool:
+    obj = event["data"]["object"]
+    payment = _payment_for(s, obj["id"], obj.get("metadata") or {})
+    if payment is None:
+        return False
+    status, created = STATUS_OF_EVENT[event["type"]], _created(event)
+    current, last = RANK.get(payment.status, 0), payment.status_at
+    if payment.status in payment_posting.POST_SUCCESS or RANK[status] < current:
+        return False  # never backwards (a late 'processing' or 'failed' after success)
+    if RANK[status] == current and status != payment.status and (last is None or created <= last):
+        return _apply_intent(s, payment, _refetch(account, obj["id"]), account)  # unsure: ask again
+    payment.status_at = max(created, last) if last else created
+    if status == "succeeded":
+        fee = fee_hint if fee_hint is not None else _prefetch_fee(obj, account)
+        return payment_posting.post_success(s, payment, fee=fee, received_at=created)
+    error = (obj.get("last_payment_error") or {}).get("message", "")
+    return _set_status(s, payment, status, error)
+
+
+def on_refunded(s: Session, event: dict, account: str, fee_hint: int | None = None) -> bool:
+    charge = event["data"]["object"]
+    intent_id = charge.get("payment_intent")
+    payment = _payment_for(s, str(intent_id), {}) if intent_id else None
+    if payment is None:
+        return False
+    if payment.posted_at is None:  # the refund overtook the success: place the success first
+        _apply_intent(s, payment, _refetch(account, str(intent_id)), account)
+        if payment.posted_at is None:
+            return False
+    return payment_posting.post_refund(s, payment, int(charge.get("amount_refunded") or 0)) > 0
+
+
+def on_dispute(s: Session, event: dict, account: str, fee_hint: int | None = None) -> bool:
+    dispute = event["data"]["object"]
+    intent_id = dispute.get("payment_intent")
+    payment = _payment_for(s, str(intent_id), {}) if intent_id else None
+    if payment is None:
+        return False
+    payment_posting.record_dispute(s, payment, dispute)
+    return True
+
+
+HANDLERS = {
+    "payment_intent.succeeded": on_intent,
+    "payment_intent.processing": on_intent,
+    "payment_intent.payment_failed": on_intent,
+    "charge.refunded": on_refunded,
+    "charge.dispute.created": on_dispute,
+}

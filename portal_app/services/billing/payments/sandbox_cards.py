@@ -1,0 +1,78 @@
+"""The test cards and bank accounts the sandbox accepts: Stripe's documented test numbers, and
+nothing else (a real card number is refused without being stored or logged)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from portal_app.services.kernel.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class TestCard:
+    key: str
+    brand: str
+    outcome: str  # succeeded | declined | authenticate
+    decline_code: str = ""
+    message: str = ""
+
+
+CARDS = {
+    "4242424242424242": TestCard("visa", "Visa", "succeeded"),
+    "5555555555554444": TestCard("mastercard", "Mastercard", "succeeded"),
+    "378282246310005": TestCard("amex", "American Express", "succeeded"),
+    "4000000000000002": TestCard("declined", "Visa", "declined", "generic_decline", "Your card was declined."),
+    "4000000000009995": TestCard("insufficient", "Visa", "declined", "insufficient_funds",
+                                 "Your card has insufficient funds."),
+    "4000000000000069": TestCard("expired", "Visa", "declined", "expired_card", "Your card has expired."),
+    "4000000000000127": TestCard("bad_cvc", "Visa", "declined", "incorrect_cvc",
+                                 "Your card's security code is incorrect."),
+    "4000002500003155": TestCard("3ds", "Visa", "authenticate"),
+}
+BY_KEY = {card.key: (number, card) for number, card in CARDS.items()}
+# Stripe's test US bank accounts (routing number 110000000): ACH stays "processing", then settles.
+BANK_ACCOUNTS = {
+    "000123456789": ("succeeded", ""),
+    "000111111113": ("failed", "The bank returned this payment: insufficient funds."),
+    "000111111116": ("failed", "The bank returned this payment: the account is closed."),
+}
+TEST_ROUTING = "110000000"
+
+
+def luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def check_card(number: str, expiry: str, cvc: str, today: date) -> tuple[TestCard, int, int]:
+    """Validate what was typed like a card form would; returns the test card and expiry."""
+    digits = re.sub(r"[\s-]", "", number or "")
+    if not digits.isdigit() or not 13 <= len(digits) <= 19 or not luhn_ok(digits):
+        raise InvalidInput("billing.card_number_invalid")
+    match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", expiry or "")
+    if not match or not 1 <= int(match.group(1)) <= 12:
+        raise InvalidInput("billing.card_expiry_invalid")
+    month, year = int(match.group(1)), int(match.group(2)) % 100 + 2000
+    if (year, month) < (today.year, today.month):
+        raise InvalidInput("billing.card_expired")
+    card = CARDS.get(digits)
+    if card is None:
+        raise InvalidInput("billing.sandbox_test_cards_only")
+    if not re.fullmatch(r"\d{4}" if card.key == "amex" else r"\d{3}", (cvc or "").strip()):
+        raise InvalidInput("billing.card_cvc_invalid")
+    return card, month, year
+
+
+def check_bank(routing: str, account: str) -> tuple[str, str]:
+    routing, account = re.sub(r"\D", "", routing or ""), re.sub(r"\D", "", account or "")
+    if len(routing) != 9 or not account:
+        raise InvalidInput("billing.bank_details_invalid")
+    if routing != TEST_ROUTING or account not in BANK_ACCOUNTS:
+        raise InvalidInput("billing.sandbox_test_banks_only")
+    return BANK_ACCOUNTS[account]

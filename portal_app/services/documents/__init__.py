@@ -1,0 +1,1 @@
+"""Document collection: checklists per case type, intake forms, uploads checked by content, the review loop, expiring documents."""

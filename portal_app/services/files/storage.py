@@ -1,0 +1,210 @@
+"""Where encrypted files live: one small interface, two backends.
+
+LocalStorage (the default) keeps objects in a private folder under settings.data_dir, written to
+a temporary name, fsynced and renamed, so a half-written object never appears under its key.
+S3Storage (boto3) streams objects up as a multipart upload with a bounded buffer, and reads them
+back sequentially or by byte range. Keys are random (see new_key): they say nothing about the
+client. Only ciphertext ever reaches a backend (filecrypt seals before writing).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from portal_app.services.kernel.settings import Settings, get_settings
+
+S3_PART_BYTES = 8 * 1024 * 1024  # S3 needs parts of at least 5 MiB (except the last)
+
+
+class StorageError(Exception):
+    """The backend failed or the object is missing."""
+
+
+class ObjectWriter(Protocol):
+    def write(self, data: bytes) -> None: ...
+    def commit(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+class Storage(Protocol):
+    name: str
+
+    def writer(self, key: str) -> ObjectWriter: ...
+    def open(self, key: str) -> BinaryIO: ...
+    def read_range(self, key: str, start: int, length: int) -> bytes: ...
+    def exists(self, key: str) -> bool: ...
+    def delete(self, key: str) -> None: ...
+
+
+def new_key() -> str:
+    """A random object key, sharded by its first two characters."""
+    token = secrets.token_hex(20)
+    return f"{token[:2]}/{token}"
+
+
+def _check_key(key: str) -> str:
+    parts = key.split("/")
+    if len(parts) != 2 or not all(p and all(c in "0123456789abcdef" for c in p) for p in parts):
+        raise StorageError("malformed storage key")
+    return key
+
+
+class _LocalWriter:
+    def __init__(self, final: Path) -> None:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self._final = final
+        self._tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.part")
+        self._fh = open(self._tmp, "xb")  # noqa: SIM115 - closed by commit/abort
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+
+    def commit(self) -> None:
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        os.replace(self._tmp, self._final)
+
+    def abort(self) -> None:
+        self._fh.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+class LocalStorage:
+    name = "local"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def _path(self, key: str) -> Path:
+        return self.root / _check_key(key)
+
+    def writer(self, key: str) -> _LocalWriter:
+        return _LocalWriter(self._path(key))
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return open(self._path(key), "rb")  # noqa: SIM115 - the caller closes it
+        except FileNotFoundError:
+            raise StorageError(f"object {key} is missing") from None
+
+    def read_range(self, key: str, start: int, length: int) -> bytes:
+        with self.open(key) as fh:
+            fh.seek(start)
+            return fh.read(length)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+class _S3Writer:
+    """A multipart upload fed piece by piece; at most one part is held in memory."""
+
+    def __init__(self, storage: "S3Storage", key: str) -> None:
+        self._s3, self._bucket, self._key = storage.client, storage.bucket, storage.object_name(key)
+        self._buffer, self._parts, self._upload_id = bytearray(), [], None
+
+    def write(self, data: bytes) -> None:
+        self._buffer += data
+        if len(self._buffer) >= S3_PART_BYTES:
+            self._flush_part()
+
+    def _flush_part(self) -> None:
+        if self._upload_id is None:
+            self._upload_id = self._s3.create_multipart_upload(Bucket=self._bucket, Key=self._key)["UploadId"]
+        number = len(self._parts) + 1
+        answer = self._s3.upload_part(Bucket=self._bucket, Key=self._key, UploadId=self._upload_id,
+                                      PartNumber=number, Body=bytes(self._buffer))
+        self._parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+        self._buffer.clear()
+
+    def commit(self) -> None:
+        if self._upload_id is None:  # small object: one PUT
+            self._s3.put_object(Bucket=self._bucket, Key=self._key, Body=bytes(self._buffer))
+            return
+        if self._buffer:
+            self._flush_part()
+        self._s3.complete_multipart_upload(Bucket=self._bucket, Key=self._key, UploadId=self._upload_id,
+                                           MultipartUpload={"Parts": self._parts})
+
+    def abort(self) -> None:
+        self._buffer.clear()
+        if self._upload_id is not None:
+            self._s3.abort_multipart_upload(Bucket=self._bucket, Key=self._key, UploadId=self._upload_id)
+
+
+class S3Storage:
+    name = "s3"
+
+    def __init__(self, *, bucket: str, prefix: str = "", region: str = "", endpoint_url: str = "") -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket, self.prefix = bucket, prefix.strip("/")
+        self.client = boto3.client("s3", region_name=region or None, endpoint_url=endpoint_url or None,
+                                   config=Config(retries={"max_attempts": 5, "mode": "standard"}))
+
+    def object_name(self, key: str) -> str:
+        key = _check_key(key)
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def writer(self, key: str) -> _S3Writer:
+        return _S3Writer(self, key)
+
+    def _get(self, key: str, **extra):
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self.object_name(key), **extra)["Body"]
+        except ClientError as exc:
+            raise StorageError(f"object {key} could not be read: {exc.response['Error'].get('Code')}") from None
+
+    def open(self, key: str) -> BinaryIO:
+        return self._get(key)
+
+    def read_range(self, key: str, start: int, length: int) -> bytes:
+        if length <= 0:
+            return b""
+        body = self._get(key, Range=f"bytes={start}-{start + length - 1}")
+        try:
+            return body.read()
+        finally:
+            body.close()
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.object_name(key))
+            return True
+        except ClientError:
+            return False
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.object_name(key))
+
+
+def storage_from(cfg: Settings) -> Storage:
+    if cfg.storage_backend == "s3":
+        return S3Storage(bucket=cfg.s3_bucket, prefix=cfg.s3_prefix, region=cfg.s3_region,
+                         endpoint_url=cfg.s3_endpoint_url)
+    return LocalStorage(cfg.data_dir / "files")
+
+
+_backends: dict[tuple, Storage] = {}
+
+
+def get_storage() -> Storage:
+    """The configured backend (one client per configuration)."""
+    cfg = get_settings()
+    ident = (cfg.storage_backend, str(cfg.data_dir), cfg.s3_bucket, cfg.s3_prefix, cfg.s3_region, cfg.s3_endpoint_url)
+    if ident not in _backends:
+        _backends[ident] = storage_from(cfg)
+    return _backends[ident]

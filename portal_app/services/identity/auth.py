@@ -1,0 +1,153 @@
+"""Signing in and out, and the server-side sessions behind the HttpOnly cookie."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from models import AuthSession, Client, User, utcnow
+from portal_app.services.identity import passwords, throttle
+from portal_app.services.kernel import audit, db
+from portal_app.services.kernel.actor import Actor
+from portal_app.services.kernel.errors import InvalidLink, RateLimited, SignInFailed
+from portal_app.services.kernel.settings import get_settings
+from portal_app.services.kernel.tokens import hash_token, looks_like_token, new_token
+
+EXCHANGE_SECONDS = 60
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What a successful sign-in hands to the page: a single-use token for the exchange route."""
+
+    exchange_token: str
+    home_path: str
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()[:254]
+
+
+def _lock_minutes(until: datetime, now: datetime) -> int:
+    return max(1, int((until - now).total_seconds() + 59) // 60)
+
+
+def sign_in(email: str, password: str, *, ip: str = "", user_agent: str = "", now: datetime | None = None) -> SignIn:
+    """Check a password and open a session. Failures say nothing about whether the account exists."""
+    now, email = now or utcnow(), normalize_email(email)
+    keys = [throttle.account_key(email), throttle.ip_key(ip)]
+    with db.read() as s:
+        until = throttle.locked_until(s, keys, now)
+        user = s.exec(select(User).where(User.email == email)).first()
+    if until is not None:
+        raise RateLimited(minutes=_lock_minutes(until, now))
+    ok = passwords.verify_password(user.password_hash if user else None, password or "")
+    if not (ok and user is not None and user.is_active):
+        with db.write() as s:
+            until = _count_failure(s, email, ip, now, user)
+        if until is not None:
+            raise RateLimited(minutes=_lock_minutes(until, now))
+        raise SignInFailed()
+    with db.write() as s:
+        throttle.clear(s, keys[0])
+        token = _open_session(s, user, ip, user_agent, now)
+        audit.record(s, "auth.login", actor=_actor(user, ip), object_type="user", object_id=user.id)
+    return SignIn(exchange_token=token, home_path=_actor(user).home_path)
+
+
+def _count_failure(s: Session, email: str, ip: str, now: datetime, user: User | None) -> datetime | None:
+    """Count a failed sign-in on both keys; returns when the lockout ends if one has started."""
+    cfg = get_settings()
+    window, lockout = timedelta(minutes=cfg.throttle_window_minutes), timedelta(minutes=cfg.lockout_minutes)
+    limits = [throttle.Limit(throttle.account_key(email), cfg.account_max_failures),
+              throttle.Limit(throttle.ip_key(ip), cfg.ip_max_failures)]
+    locked = [throttle.record_failure(s, limit, now, window, lockout) for limit in limits]
+    details = {"known_account": user is not None, "account_key": limits[0].key, "locked": any(locked)}
+    audit.record(s, "auth.login_failed", object_type="user", object_id=user.id if user else "", ip=ip, details=details)
+    return now + lockout if any(locked) else None
+
+
+def _open_session(s: Session, user: User, ip: str, user_agent: str, now: datetime) -> str:
+    """Create a session row reachable only through a single-use exchange token."""
+    exchange = new_token()
+    s.add(AuthSession(
+        user_id=user.id,
+        exchange_hash=hash_token(exchange),
+        exchange_expires_at=now + timedelta(seconds=EXCHANGE_SECONDS),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=get_settings().session_hours),
+        ip=(ip or "")[:64],
+        user_agent=(user_agent or "")[:300],
+    ))
+    return exchange
+
+
+def open_session_for(s: Session, user: User, *, ip: str, user_agent: str, now: datetime) -> SignIn:
+    """Used by invitation and reset flows, inside their own transaction."""
+    return SignIn(exchange_token=_open_session(s, user, ip, user_agent, now), home_path=_actor(user).home_path)
+
+
+def exchange(exchange_token: str, now: datetime | None = None) -> tuple[str, int]:
+    """Swap the single-use exchange token for the session token. Returns (token, max_age seconds)."""
+    now = now or utcnow()
+    if not looks_like_token(exchange_token):
+        raise InvalidLink("auth.exchange_invalid")
+    with db.write() as s:
+        row = s.exec(select(AuthSession).where(AuthSession.exchange_hash == hash_token(exchange_token))).first()
+        if row is None or row.revoked_at or (row.exchange_expires_at or now) < now:
+            raise InvalidLink("auth.exchange_invalid")
+        token = new_token()
+        row.token_hash, row.exchange_hash, row.exchange_expires_at = hash_token(token), None, None
+        return token, int((row.expires_at - now).total_seconds())
+
+
+def _actor(user: User, ip: str = "", session_id=None, client_id=None) -> Actor:
+    return Actor(
+        user_id=user.id, role=user.role, email=user.email, full_name=user.full_name, locale=user.locale,
+        client_id=client_id, organization_id=user.organization_id, session_id=session_id, ip=ip,
+    )
+
+
+def resolve(token: str | None, *, ip: str = "", now: datetime | None = None) -> Actor | None:
+    """The actor behind a session token, or None if it is unknown, expired, idle too long or revoked."""
+    if not token or not looks_like_token(token):
+        return None
+    now, cfg = now or utcnow(), get_settings()
+    with db.read() as s:
+        row = s.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
+            return None
+        if now - row.last_seen_at > timedelta(minutes=cfg.session_idle_minutes):
+            return None
+        user = s.get(User, row.user_id)
+        if user is None or not user.is_active:
+            return None
+        client_id = s.exec(select(Client.id).where(Client.user_id == user.id)).first()
+        needs_touch = now - row.last_seen_at > TOUCH_EVERY
+        actor = _actor(user, ip, row.id, client_id)
+    if needs_touch:
+        with db.write() as s:
+            fresh = s.get(AuthSession, actor.session_id)
+            fresh.last_seen_at = now
+    return actor
+
+
+def sign_out(actor: Actor) -> None:
+    with db.write() as s:
+        row = s.get(AuthSession, actor.session_id) if actor.session_id else None
+        if row is not None and row.revoked_at is None:
+            row.revoked_at, row.revoked_reason = utcnow(), "logout"
+        audit.record(s, "auth.logout", actor=actor, object_type="session", object_id=actor.session_id)
+
+
+def revoke_all(s: Session, user_id, reason: str, keep_session_id=None) -> int:
+    rows = s.exec(select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))).all()
+    count = 0
+    for row in rows:
+        if row.id != keep_session_id:
+            row.revoked_at, row.revoked_reason = utcnow(), reason
+            count += 1
+    return count

@@ -1,0 +1,74 @@
+"""A person's local time: their timezone, quiet hours, and dates and money written for them."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.settings import get_settings
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "MXN": "MX$"}
+
+
+@lru_cache(maxsize=512)
+def zone(name: str | None) -> ZoneInfo:
+    """The person's zone; an unknown or empty name falls back to the firm's."""
+    try:
+        return ZoneInfo(name) if name else ZoneInfo(get_settings().firm_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(get_settings().firm_timezone)
+
+
+def is_known_zone(name: str) -> bool:
+    return name in _zone_names()
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def local(now: datetime, tz_name: str | None) -> datetime:
+    return now.astimezone(zone(tz_name))
+
+
+def today(now: datetime, tz_name: str | None) -> date:
+    return local(now, tz_name).date()
+
+
+def in_quiet_hours(local_dt: datetime, quiet: tuple[int, int] | None = None) -> bool:
+    start, end = quiet or get_settings().workflow.quiet_hours
+    hour = local_dt.hour
+    if start == end:
+        return False
+    return start <= hour or hour < end if start > end else start <= hour < end
+
+
+def not_before(now: datetime, tz_name: str | None) -> datetime | None:
+    """None when a message may go now; otherwise the end of the person's quiet hours (UTC)."""
+    here = local(now, tz_name)
+    if not in_quiet_hours(here):
+        return None
+    end_hour = get_settings().workflow.quiet_hours[1]
+    end = datetime.combine(here.date(), time(end_hour), tzinfo=here.tzinfo)
+    if end <= here:
+        end = datetime.combine(here.date() + timedelta(days=1), time(end_hour), tzinfo=here.tzinfo)
+    return end.astimezone(now.tzinfo)
+
+
+def format_date(value: date, locale: str = "en") -> str:
+    months = t("date.months", locale).split(",")
+    month = months[value.month - 1].strip() if len(months) == 12 else f"{value.month:02d}"
+    return t("date.format", locale, day=value.day, month=month, year=value.year)
+
+
+def format_money(cents: int, currency: str = "USD", locale: str = "en") -> str:
+    whole, rest = divmod(abs(int(cents)), 100)
+    if locale.startswith("es"):
+        number = f"{whole:,}".replace(",", ".") + f",{rest:02d}"
+    else:
+        number = f"{whole:,}.{rest:02d}"
+    sign = "-" if cents < 0 else ""
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency.upper()}"

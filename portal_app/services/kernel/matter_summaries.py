@@ -1,0 +1,45 @@
+"""The one query behind every matter header: the matter with its case type, client, responsible
+attorney and employer names. Every domain that shows a matter (its list, its checklist, the
+dashboard) reads it through here; scoping stays with policy.matter_scope."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from models import CaseType, Client, Matter, Organization, User
+
+
+@dataclass(frozen=True)
+class MatterSummary:
+    id: str
+    reference: str
+    title: str
+    case_type: str
+    client_name: str
+    status: str
+    attorney_name: str
+    organization_name: str
+    opened_at: datetime
+
+
+def summary_query():
+    attorney = sa.orm.aliased(User)
+    return (
+        select(Matter, CaseType.name, Client.full_name, attorney.full_name, Organization.name)
+        .join(CaseType, CaseType.id == Matter.case_type_id)
+        .join(Client, Client.id == Matter.client_id)
+        .join(attorney, attorney.id == Matter.responsible_attorney_id, isouter=True)
+        .join(Organization, Organization.id == Matter.organization_id, isouter=True)
+    )
+
+
+def to_summary(row) -> MatterSummary:
+    matter, case_type, client_name, attorney_name, org_name = row
+    return MatterSummary(
+        id=str(matter.id), reference=matter.reference, title=matter.title, case_type=case_type,
+        client_name=client_name, status=matter.status, attorney_name=attorney_name or "",
+        organization_name=org_name or "", opened_at=matter.opened_at,
+    )

@@ -1,0 +1,237 @@
+"""Collecting reminders: missing documents, invoices due and overdue, approaching deadlines.
+
+One pass reads every open item with a handful of set-based queries (never one per matter),
+works out in Python which occurrence is due today in each recipient's timezone
+(services/reminder_rules.py), and inserts the new occurrences as `reminder_item` rows. The
+unique key (recipient, subject, occurrence) makes a pass idempotent. Mail goes out later, one
+digest per person per day (services/digests.py), which re-checks that each item is still open.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models import Client, Deadline, DocumentRequest, Invoice, Matter, MatterMember, ReminderItem, User, new_id
+from portal_app.services.kernel import bulk, db, localtime
+from portal_app.services.kernel.settings import get_settings
+from portal_app.services.reminders.rules import (
+    CLIENT_NEEDED_KINDS,
+    deadline_occurrence,
+    document_occurrence,
+    invoice_occurrence,
+)
+
+OPEN_DOCUMENT = ("requested", "rejected")
+OPEN_INVOICE = ("sent", "partially_paid")  # draft, pending_approval, paid, void, refunded: nothing to remind
+REOPENED_NOTES = ("checklist.expired", "checklist.expiring")  # set when an expiring document is asked again
+LIVE_MATTER = Matter.status != "closed"
+
+
+@dataclass
+class Candidate:
+    recipient_id: uuid.UUID
+    matter_id: uuid.UUID
+    kind: str
+    subject_type: str
+    subject_id: uuid.UUID
+    occurrence: str
+    occurs_on: date
+    essential: bool
+    params: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple:
+        return (self.recipient_id, self.subject_type, self.subject_id, self.occurrence)
+
+
+@dataclass
+class Directory:
+    """Who is who, loaded once per pass: time zones, matter teams, HR contacts per organization."""
+
+    zones: dict[uuid.UUID, str]
+    team: dict[uuid.UUID, dict[str, list[uuid.UUID]]]
+    hr: dict[uuid.UUID, list[uuid.UUID]]
+    known: set = field(default_factory=set)  # (recipient, subject type, subject id, occurrence) already recorded
+    _today: dict = field(default_factory=dict)
+
+    def is_new(self, person: uuid.UUID, subject_type: str, subject_id: uuid.UUID, occurrence: str) -> bool:
+        return (person, subject_type, subject_id, occurrence) not in self.known
+
+    def today(self, user_id: uuid.UUID, now: datetime) -> date:
+        key = (user_id, now)
+        if key not in self._today:
+            self._today[key] = localtime.today(now, self.zones.get(user_id))
+        return self._today[key]
+
+    def first(self, matter_id: uuid.UUID, *roles: str) -> uuid.UUID | None:
+        for role in roles:
+            people = self.team.get(matter_id, {}).get(role)
+            if people:
+                return people[0]
+        return None
+
+
+def _directory(s: Session) -> Directory:
+    zones = dict(s.exec(select(User.id, User.timezone).where(User.is_active)).all())
+    team: dict = defaultdict(lambda: defaultdict(list))
+    for matter_id, user_id, role in s.exec(select(MatterMember.matter_id, MatterMember.user_id,
+                                                  MatterMember.role_on_matter)).all():
+        if user_id in zones:
+            team[matter_id][role].append(user_id)
+    for matter_id, attorney_id in s.exec(select(Matter.id, Matter.responsible_attorney_id).where(LIVE_MATTER)).all():
+        if attorney_id in zones:
+            team[matter_id]["responsible"] = [attorney_id]
+    hr: dict = defaultdict(list)
+    for user_id, org_id in s.exec(select(User.id, User.organization_id)
+                                  .where(User.role == "hr_liaison", User.is_active)).all():
+        hr[org_id].append(user_id)
+    return Directory(zones, team, hr)
+
+
+MATTER_COLUMNS = (Matter.id.label("matter_id"), Matter.reference, Matter.title.label("matter_title"),
+                  Matter.organization_id, Matter.shared_with_organization, Matter.organization_pays)
+
+
+def _matter_params(row) -> dict:
+    return {"reference": row.reference, "matter_title": row.matter_title}
+
+
+def _document_params(row, since: date) -> dict:
+    return {**_matter_params(row), "title": row.title, "rejected": row.status == "rejected", "since": since.isoformat()}
+
+
+def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
+    wf = get_settings().workflow
+    cutoff = now - timedelta(days=min(wf.document_days, default=3) - 1)
+    rows = s.exec(
+        select(DocumentRequest.id, DocumentRequest.title, DocumentRequest.status, DocumentRequest.provided_by,
+               DocumentRequest.requested_at, DocumentRequest.updated_at, DocumentRequest.note, *MATTER_COLUMNS,
+               Client.user_id)
+        .join(Matter, Matter.id == DocumentRequest.matter_id).join(Client, Client.id == Matter.client_id)
+        .where(LIVE_MATTER, DocumentRequest.removed_at.is_(None), sa.or_(
+            sa.and_(DocumentRequest.status == "requested", DocumentRequest.requested_at <= cutoff,
+                    sa.or_(DocumentRequest.note.is_(None), DocumentRequest.note.not_in(REOPENED_NOTES))),
+            sa.and_(DocumentRequest.status == "requested", DocumentRequest.note.in_(REOPENED_NOTES),
+                    DocumentRequest.updated_at <= cutoff),
+            sa.and_(DocumentRequest.status == "rejected", DocumentRequest.updated_at <= cutoff)))
+    ).all()
+    out = []
+    for request in rows:
+        asked_again = request.status == "rejected" or request.note in REOPENED_NOTES
+        base = request.updated_at if asked_again else request.requested_at
+        recipients = [request.user_id]
+        if request.provided_by == "employer" and request.shared_with_organization and request.organization_id:
+            recipients = d.hr.get(request.organization_id, [])
+        matter_id = request.matter_id
+        for person in recipients:
+            if person not in d.zones:
+                continue
+            since = localtime.today(base, d.zones[person])
+            offset = document_occurrence(since, d.today(person, now), wf.document_days, wf.document_repeat_days)
+            occurrence = f"d{offset}@{since:%y%m%d}" if offset is not None else ""
+            if offset is not None and d.is_new(person, "document_request", request.id, occurrence):
+                out.append(Candidate(person, matter_id, "document_missing", "document_request", request.id,
+                                     occurrence, since + timedelta(days=offset), False, _document_params(request, since)))
+        staff = d.first(matter_id, "paralegal", "responsible", "attorney")
+        last = max(wf.document_days, default=14)
+        if (staff is not None and (d.today(staff, now) - base.date()).days >= last
+                and d.is_new(staff, "document_request", request.id, f"s@{base:%y%m%d}")):
+            out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request.id,
+                                 f"s@{base:%y%m%d}", base.date() + timedelta(days=last), False,
+                                 _document_params(request, base.date())))
+    return out
+
+
+def _invoices(s: Session, now: datetime, d: Directory) -> list[Candidate]:
+    wf = get_settings().workflow
+    horizon = now.date() + timedelta(days=max(0, -min(wf.invoice_days, default=0)) + 1)
+    rows = s.exec(
+        select(Invoice.id, Invoice.number, Invoice.currency, Invoice.total_cents, Invoice.paid_cents, Invoice.due_date,
+               *MATTER_COLUMNS, Client.user_id)
+        .join(Matter, Matter.id == Invoice.matter_id).join(Client, Client.id == Matter.client_id)
+        .where(LIVE_MATTER, Invoice.status.in_(OPEN_INVOICE), Invoice.due_date.is_not(None),
+               Invoice.due_date <= horizon, Invoice.total_cents > Invoice.paid_cents)
+    ).all()
+    out = []
+    first_overdue = min((o for o in wf.invoice_days if o > 0), default=7)
+    for invoice in rows:
+        matter_id = invoice.matter_id
+        payers = (d.hr.get(invoice.organization_id, []) if invoice.organization_pays and invoice.organization_id
+                  else [invoice.user_id])
+        params = {**_matter_params(invoice), "number": invoice.number, "currency": invoice.currency,
+                  "amount_cents": invoice.total_cents - invoice.paid_cents, "due": invoice.due_date.isoformat()}
+        for person in (p for p in payers if p in d.zones):
+            offset = invoice_occurrence(invoice.due_date, d.today(person, now), wf.invoice_days, wf.invoice_repeat_days)
+            if offset is not None:
+                out.append(Candidate(person, matter_id, "invoice_due" if offset <= 0 else "invoice_overdue", "invoice",
+                                     invoice.id, f"i{offset}@{invoice.due_date:%y%m%d}",
+                                     invoice.due_date + timedelta(days=offset), False, params))
+        billing = d.first(matter_id, "billing")
+        if billing is not None and (d.today(billing, now) - invoice.due_date).days >= first_overdue:
+            out.append(Candidate(billing, matter_id, "invoice_overdue_staff", "invoice", invoice.id,
+                                 f"b@{invoice.due_date:%y%m%d}", invoice.due_date + timedelta(days=first_overdue),
+                                 False, params))
+    return out
+
+
+def _deadline_recipients(deadline, matter_id: uuid.UUID, client_user, d: Directory) -> list[tuple]:
+    wf, team = get_settings().workflow, d.team.get(matter_id, {})
+    staff = dict.fromkeys([*team.get("responsible", []), *team.get("attorney", []), *team.get("paralegal", [])])
+    people = [(person, wf.deadline_staff_days, "s") for person in staff]
+    if deadline.client_visible and deadline.kind in CLIENT_NEEDED_KINDS and client_user in d.zones:
+        people.append((client_user, wf.deadline_client_days, "c"))
+    return people
+
+
+def _deadlines(s: Session, now: datetime, d: Directory) -> list[Candidate]:
+    wf = get_settings().workflow
+    longest = max([*wf.deadline_staff_days, *wf.deadline_client_days], default=30)
+    rows = s.exec(
+        select(Deadline.id, Deadline.title, Deadline.kind, Deadline.due_date, Deadline.client_visible,
+               *MATTER_COLUMNS, Client.user_id)
+        .join(Matter, Matter.id == Deadline.matter_id).join(Client, Client.id == Matter.client_id)
+        .where(LIVE_MATTER, Deadline.completed_at.is_(None), Deadline.due_date >= now.date() - timedelta(days=1),
+               Deadline.due_date <= now.date() + timedelta(days=longest + 1))
+    ).all()
+    out = []
+    for deadline in rows:
+        matter_id, client_user = deadline.matter_id, deadline.user_id
+        params = {**_matter_params(deadline), "title": deadline.title, "kind": deadline.kind,
+                  "due": deadline.due_date.isoformat()}
+        for person, marks, tag in _deadline_recipients(deadline, matter_id, client_user, d):
+            mark = deadline_occurrence(deadline.due_date, d.today(person, now), marks)
+            if mark is not None:
+                out.append(Candidate(person, matter_id, "deadline", "deadline", deadline.id,
+                                     f"{tag}{mark}@{deadline.due_date:%y%m%d}", deadline.due_date - timedelta(days=mark),
+                                     True, params))
+    return out
+
+
+def _lookback_days() -> int:
+    wf = get_settings().workflow
+    spans = [*wf.document_days, wf.document_repeat_days, *(abs(o) for o in wf.invoice_days), wf.invoice_repeat_days,
+             *wf.deadline_staff_days, *wf.deadline_client_days]
+    return max(spans, default=30) + 2
+
+
+def collect(now: datetime) -> int:
+    """Record every reminder occurrence that has come and is not recorded yet; returns how many.
+    Everything is read first; the write transaction is short (SQLite has one writer at a time)."""
+    with db.read() as s:
+        directory = _directory(s)
+        since = now.date() - timedelta(days=_lookback_days())
+        directory.known = set(s.exec(select(ReminderItem.recipient_id, ReminderItem.subject_type,
+                                            ReminderItem.subject_id, ReminderItem.occurrence)
+                                     .where(ReminderItem.occurs_on >= since)).all())
+        candidates = [*_documents(s, now, directory), *_invoices(s, now, directory), *_deadlines(s, now, directory)]
+    fresh = {c.key: c for c in candidates if c.key not in directory.known}
+    rows = [{**vars(c), "id": new_id(), "status": "pending", "created_at": now} for c in fresh.values()]
+    with db.write() as s:
+        bulk.insert_ignoring_duplicates(s, ReminderItem.__table__, rows,
+                                        ["recipient_id", "subject_type", "subject_id", "occurrence"])
+    return len(rows)

@@ -1,0 +1,71 @@
+"""The list inside a digest: one block per matter, one line per item, in the reader's language."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from models import ReminderItem
+from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.localtime import format_date, format_money
+from portal_app.services.matters.deadlines import label
+
+MAX_TITLES = 5
+
+
+def _document(item: ReminderItem, locale: str, today: date) -> str:
+    since = date.fromisoformat(item.params["since"])
+    key = "digest.document_rejected" if item.params.get("rejected") else "digest.document_missing"
+    return t(key, locale, title=item.params["title"], date=format_date(since, locale), days=(today - since).days)
+
+
+def _invoice(item: ReminderItem, locale: str, today: date) -> str:
+    due = date.fromisoformat(item.params["due"])
+    amount = format_money(item.params["amount_cents"], item.params.get("currency", "USD"), locale)
+    late = (today - due).days
+    key = "digest.invoice_overdue" if late > 0 else ("digest.invoice_due_today" if late == 0 else "digest.invoice_due")
+    if item.kind == "invoice_overdue_staff":
+        key = "digest.invoice_overdue_staff"
+    return t(key, locale, number=item.params["number"], amount=amount, date=format_date(due, locale), days=late)
+
+
+def _deadline(item: ReminderItem, locale: str, today: date) -> str:
+    due = date.fromisoformat(item.params["due"])
+    left = (due - today).days
+    key = "digest.deadline_today" if left <= 0 else ("digest.deadline_tomorrow" if left == 1 else "digest.deadline")
+    title = label(item.params.get("kind", ""), item.params["title"], locale)
+    return t(key, locale, title=title, date=format_date(due, locale), days=left)
+
+
+def _overdue_documents(items: list[ReminderItem], locale: str) -> str:
+    titles = [i.params["title"] for i in items[:MAX_TITLES]]
+    more = len(items) - len(titles)
+    listed = ", ".join(titles) + (t("digest.and_more", locale, count=more) if more > 0 else "")
+    return t("digest.documents_overdue_staff", locale, count=len(items), titles=listed)
+
+
+def _lines(items: list[ReminderItem], locale: str, today: date) -> list[str]:
+    lines = []
+    overdue_docs = [i for i in items if i.kind == "document_overdue_staff"]
+    for item in items:
+        if item.kind == "document_missing":
+            lines.append(_document(item, locale, today))
+        elif item.kind.startswith("invoice"):
+            lines.append(_invoice(item, locale, today))
+        elif item.kind == "deadline":
+            lines.append(_deadline(item, locale, today))
+    if overdue_docs:
+        lines.append(_overdue_documents(overdue_docs, locale))
+    return lines
+
+
+def render_items(items: list[ReminderItem], locale: str, today: date) -> str:
+    """Deadlines first within each matter, then documents, then invoices."""
+    order = {"deadline": 0, "document_missing": 1, "document_overdue_staff": 2}
+    by_matter: dict[str, list[ReminderItem]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: (order.get(i.kind, 3), i.occurs_on, i.params.get("title", ""))):
+        by_matter[f"{item.params['reference']} · {item.params['matter_title']}"].append(item)
+    blocks = []
+    for heading in sorted(by_matter):
+        lines = _lines(by_matter[heading], locale, today)
+        blocks.append("\n".join([heading, *(f"- {line}" for line in lines)]))
+    return "\n\n".join(blocks)

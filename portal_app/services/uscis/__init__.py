@@ -1,0 +1,1 @@
+"""USCIS: receipt numbers, the Case Status API adapter, polling, and what a status change means."""
