@@ -23,7 +23,7 @@ class World:
         user = self.users[key]
         client = self.clients.get(key)
         return Actor(user_id=user.id, role=user.role, email=user.email, full_name=user.full_name,
-                     client_id=client.id if client else None, organization_id=user.organization_id)
+                     timezone=user.timezone or "", client_id=client.id if client else None, organization_id=user.organization_id)
 
 
 def _user(s, key: str, role: str, **extra) -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.ui import empty, error_callout, notice_callout
-from portal_app.services.kernel import policy
+from portal_app.services.kernel import localtime, policy
 from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
@@ -13,8 +13,6 @@ from portal_app.services.kernel.settings import get_settings
 from portal_app.services.messaging import log as mail_log
 from portal_app.services.uscis import receipts as uscis_receipts
 from portal_app.state import PageState, run
-
-STAMP = "%Y-%m-%d %H:%M UTC"
 
 
 def _matter_id(state: rx.State) -> str:
@@ -31,7 +29,7 @@ class MatterReceiptsState(PageState, rx.State):
         found = await run(uscis_receipts.for_matter, actor, _matter_id(self))
         self.receipts = [{
             "number": r.receipt_number, "form": r.form_type, "status": r.current_status or t("uscis.not_checked"),
-            "checked": r.last_checked_at.strftime(STAMP) if r.last_checked_at else "", "error": r.last_error,
+            "checked": localtime.shown_datetime(r.last_checked_at, actor.timezone, actor.locale) if r.last_checked_at else "", "error": r.last_error,
             "history": " → ".join(e.status + (f" ({format_date(e.status_date)})" if e.status_date else "")
                                   for e in reversed(r.history)),
         } for r in found]
@@ -97,7 +95,7 @@ class MatterMailState(PageState, rx.State):
 
     async def _refresh(self, actor) -> None:
         found = await run(mail_log.for_matter, actor, _matter_id(self))
-        self.messages = [{"id": m.id, "when": (m.sent_at or m.created_at).strftime(STAMP), "to": m.to_address,
+        self.messages = [{"id": m.id, "when": localtime.shown_datetime(m.sent_at or m.created_at, actor.timezone, actor.locale), "to": m.to_address,
                           "subject": m.subject, "status": m.status, "label": t(f"mail_log.status.{m.status}"),
                           "error": m.last_error} for m in found]
         self.visible = True

@@ -11,16 +11,15 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import empty, error_callout, gated, notice_callout
 from portal_app.jobs.registry import JOBS
 from portal_app.services.automation import status as job_status
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import log as mail_log
 from portal_app.state import PageState, login_redirect, run
 
-STAMP = "%Y-%m-%d %H:%M:%S"
 
-
-def _at(value: datetime | None) -> str:
-    return value.strftime(STAMP) if value else "—"
+def _at(value: datetime | None, reader) -> str:
+    return localtime.shown_datetime(value, reader.timezone, reader.locale) if value else "—"
 
 
 def _every(value: timedelta | None) -> str:
@@ -51,15 +50,15 @@ class JobsAdminState(PageState, rx.State):
         except NotAllowed:
             self.access = "denied"
             return None
-        self.jobs = [{"name": j.name, "every": _every(j.every), "last": _at(j.last_started_at),
-                      "status": j.last_status or "—", "next": _at(j.next_due_at), "holder": j.holder or "—",
+        self.jobs = [{"name": j.name, "every": _every(j.every), "last": _at(j.last_started_at, actor),
+                      "status": j.last_status or "—", "next": _at(j.next_due_at, actor), "holder": j.holder or "—",
                       "error": j.last_error.splitlines()[0] if j.last_error else "",
                       "result": json.dumps(j.last_result, sort_keys=True)} for j in seen.jobs]
-        self.runs = [{"job": r.job_name, "started": _at(r.started_at), "status": r.status, "holder": r.holder,
+        self.runs = [{"job": r.job_name, "started": _at(r.started_at, actor), "status": r.status, "holder": r.holder,
                       "result": r.error.splitlines()[0] if r.error else json.dumps(r.result, sort_keys=True)}
                      for r in seen.runs]
         self.failed_mail = [{"id": m.id, "to": m.to_address, "subject": m.subject, "error": m.last_error,
-                             "reference": m.reference, "when": _at(m.created_at)} for m in failed]
+                             "reference": m.reference, "when": _at(m.created_at, actor)} for m in failed]
         self.queue = t("jobs.mail_queue", pending=seen.mail_pending, failed=seen.mail_failed)
         self.access = "ok"
         return None

@@ -13,7 +13,7 @@ from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
-from portal_app.services.kernel import money
+from portal_app.services.kernel import localtime, money
 from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, login_redirect, run
@@ -75,7 +75,7 @@ class InvoiceNewState(PageState, rx.State):
             return
         try:
             await run(invoice_templates.schedule, actor, self._matter_id(), self.template_id, 1,
-                      invoice_templates.add_months(date.today(), 1))
+                      invoice_templates.add_months(localtime.today_for(actor), 1))
         except PortalError as exc:
             self.error = exc.message(actor.locale)
             return

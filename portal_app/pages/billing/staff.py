@@ -2,7 +2,7 @@
 the ways to the ledgers, settings and webhooks."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import reflex as rx
 
@@ -11,7 +11,7 @@ from portal_app.components.ui import empty, error_callout, gated
 from portal_app.pages.billing.common import STATUSES, invoice_dict, sandbox_banner, status_badge
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import export as payment_export
-from portal_app.services.kernel import policy
+from portal_app.services.kernel import localtime, policy
 from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
@@ -38,6 +38,7 @@ class BillingHomeState(PageState, rx.State):
             self.access = "denied"
             return None
         self.rows = [invoice_dict(v) for v in views]
+        self.export_day = self.export_day or localtime.today_for(actor).isoformat()
         self.is_admin = policy.role_allows(actor.role, "webhook.manage")
         self.sandbox = get_settings().payments.is_sandbox
         self.access = "ok"
@@ -45,7 +46,7 @@ class BillingHomeState(PageState, rx.State):
 
     @rx.event
     async def load(self):
-        self.error, self.export_day = "", (date.today() - timedelta(days=0)).isoformat()
+        self.error, self.export_day = "", ""
         return await self._refresh()
 
     @rx.event

@@ -12,6 +12,7 @@ from portal_app.components.ui import card, error_callout, gated, notice_callout
 from portal_app.pages.billing.common import money_row
 from portal_app.services.billing.accounting import reconciliation, trust
 from portal_app.services.billing.accounting import report as ledger_report
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, login_redirect, run
@@ -52,7 +53,7 @@ class TrustPageState(PageState, rx.State):
         except NotAllowed:
             self.access = "denied"
             return None
-        today = date.today()
+        today = localtime.today_for(actor)
         self.form = {"start": today.replace(day=1).isoformat(), "end": today.isoformat(), "bank": ""}
         self.access = "ok"
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.services.documents.checklist_views import ChecklistView, ItemView, VersionView
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.i18n import t
 
 STATUS_COLORS = {"requested": "gray", "uploaded": "blue", "accepted": "green", "rejected": "red", "waived": "gray",
@@ -33,20 +34,21 @@ def item_row(item: ItemView, locale: str, staff: bool = False) -> dict[str, str]
     }
 
 
-def version_row(item: ItemView, version: VersionView, locale: str) -> dict[str, str]:
+def version_row(item: ItemView, version: VersionView, locale: str, tz: str = "") -> dict[str, str]:
     return {
         "id": version.id, "request_id": item.id, "item": item.title, "number": str(version.number),
         "name": version.stored_name, "original": version.original_name, "size": size_label(version.size_bytes),
         "status": version.status, "status_label": t(f"review.status.{version.status}", locale),
         "color": STATUS_COLORS.get(version.status, "gray"), "note": version.note,
-        "uploaded_at": version.uploaded_at.strftime("%Y-%m-%d %H:%M"), "rendition": version.rendition_id,
+        "uploaded_at": localtime.shown_datetime(version.uploaded_at, tz, locale), "rendition": version.rendition_id,
         "is_image": "yes" if version.content_type.startswith("image/") else "",
     }
 
 
-def rows_of(view: ChecklistView, locale: str, staff: bool = False) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def rows_of(view: ChecklistView, locale: str, staff: bool = False,
+            tz: str = "") -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     items = [item_row(i, locale, staff) for i in view.items]
-    versions = [version_row(i, v, locale) for i in view.items for v in i.versions]
+    versions = [version_row(i, v, locale, tz) for i in view.items for v in i.versions]
     return items, versions
 
 

@@ -44,7 +44,7 @@ class DocumentsState(PageState, UploadRows, rx.State):
     async def _refresh(self, actor) -> None:
         view = await run(checklist_views.matter_checklist, actor, self._matter_id())
         self.matter = {"id": view.matter_id, "reference": view.reference, "title": view.title}
-        self.items, self.versions = common.rows_of(view, actor.locale)
+        self.items, self.versions = common.rows_of(view, actor.locale, tz=actor.timezone)
         self.removed = view.removed
         self.percent, self.received, self.missing = (view.progress.percent_received, view.progress.received,
                                                      view.progress.missing)

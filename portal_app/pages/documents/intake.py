@@ -8,6 +8,7 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.services.documents import intake
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, login_redirect, run
@@ -53,7 +54,7 @@ class IntakeFormState(PageState, rx.State):
         self.options = {q["key"]: [{"value": o, "label": t(f"intake.option.{o}", actor.locale)} for o in q["options"]]
                         for q in view.questions if q.get("options")}
         self.answers = {k: _shown(v) for k, v in view.answers.items()}
-        self.saved_at = view.updated_at.strftime("%H:%M") if view.updated_at else ""
+        self.saved_at = localtime.shown_time(view.updated_at, actor.timezone, actor.locale) if view.updated_at else ""
         self.access = "ok"
         return None
 
@@ -67,7 +68,7 @@ class IntakeFormState(PageState, rx.State):
         self.answers = {**self.answers, str(key): shown}
         try:
             saved = await run(intake.save_draft, actor, self._matter_id(), {str(key): value})
-            self.saved_at, self.status = saved.strftime("%H:%M"), "draft"
+            self.saved_at, self.status = localtime.shown_time(saved, actor.timezone, actor.locale), "draft"
         except PortalError as exc:
             self.error = exc.message(actor.locale)
         return None

@@ -35,7 +35,7 @@ class ChecklistReviewState(PageState, rx.State):
             raise NotAllowed()
         self.matter = {"id": view.matter_id, "reference": view.reference, "title": view.title,
                        "client": view.client_name, "percent": str(view.progress.percent_complete)}
-        self.items, self.versions = common.rows_of(view, actor.locale, staff=True)
+        self.items, self.versions = common.rows_of(view, actor.locale, staff=True, tz=actor.timezone)
         p = view.progress
         self.counts = {"missing": p.missing, "awaiting_review": p.awaiting_review, "overdue": p.overdue}
 

@@ -6,6 +6,7 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, field, gated, notice_callout
 from portal_app.services.identity import sessions
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, login_redirect, run
@@ -25,8 +26,8 @@ class SessionsState(PageState, rx.State):
         except NotAllowed:
             self.access = "denied"
             return True
-        self.rows = [{"id": r.id, "started": r.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-                      "seen": r.last_seen_at.strftime("%Y-%m-%d %H:%M UTC"), "ip": r.ip,
+        self.rows = [{"id": r.id, "started": localtime.shown_datetime(r.created_at, actor.timezone, actor.locale),
+                      "seen": localtime.shown_datetime(r.last_seen_at, actor.timezone, actor.locale), "ip": r.ip,
                       "agent": r.user_agent[:80], "current": "yes" if r.current else ""} for r in found]
         self.access = "ok"
         return True

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import BillingSettings, FeeScheduleItem, utcnow
-from portal_app.services.kernel import audit, content, db, money, policy
+from portal_app.services.kernel import audit, content, db, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput, NotFound
 from portal_app.services.kernel.settings import get_settings
@@ -162,7 +162,7 @@ def save_fee(actor: Actor, *, code: str, form: str, description: str, amount: st
             row = FeeScheduleItem(code=code, form=form, description=description, amount_cents=cents)
             s.add(row)
         row.form, row.description, row.amount_cents, row.is_active = form, description, cents, is_active
-        row.updated_by_id, row.updated_at, row.effective_on = actor.user_id, utcnow(), utcnow().date()
+        row.updated_by_id, row.updated_at, row.effective_on = actor.user_id, utcnow(), localtime.firm_today()
         s.flush()
         audit.record(s, "billing.fee_saved", actor=actor, object_type="fee_schedule_item", object_id=row.id,
                      details={"code": code, "before": before, "amount_cents": cents, "is_active": is_active})

@@ -13,7 +13,7 @@ from models import Client, Invoice, InvoiceLine, Matter, Payment
 from portal_app.services.billing import pdf_render as billing_pdf
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.files.generated import store_generated
-from portal_app.services.kernel import db, money
+from portal_app.services.kernel import db, localtime, money
 from portal_app.services.kernel.settings import get_settings
 
 BATCH = 20
@@ -36,7 +36,7 @@ def _invoice_doc(s: Session, invoice: Invoice) -> billing_pdf.Document:
         title="Invoice", number=invoice.number, firm_name=get_settings().firm_name,
         facts=[("Client", client.full_name), ("Matter", f"{matter.reference} - {matter.title}"),
                ("Kind", KIND_LABEL[invoice.kind]), ("Description", invoice.title),
-               ("Date", (invoice.sent_at or invoice.created_at).strftime("%Y-%m-%d")),
+               ("Date", localtime.local(invoice.sent_at or invoice.created_at, None).date().isoformat()),
                ("Due", invoice.due_date.isoformat() if invoice.due_date else "")],
         lines=rows, totals=[("Subtotal", fmt(invoice.subtotal_cents)), ("Tax", fmt(invoice.tax_cents)),
                             ("Total", fmt(invoice.total_cents))], notes=notes)
@@ -59,7 +59,7 @@ def receipt_doc(s: Session, payment: Payment) -> billing_pdf.Document:
     return billing_pdf.Document(
         title="Receipt", number=f"{invoice.number}-{payment.attempt_no}", firm_name=get_settings().firm_name,
         facts=[("Received from", client.full_name), ("Matter", f"{matter.reference} - {matter.title}"),
-               ("Invoice", invoice.number), ("Date", (payment.received_at or payment.created_at).strftime("%Y-%m-%d %H:%M UTC")),
+               ("Invoice", invoice.number), ("Date", localtime.shown_datetime(payment.received_at or payment.created_at, None, "en")),
                ("Method", payment.method.replace("_", " ")), ("Account", "Client trust" if payment.destination == "trust"
                                                              else "Operating"),
                ("Reference", payment.provider_ref or payment.reference or str(payment.id))],

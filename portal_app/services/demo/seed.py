@@ -3,7 +3,7 @@ different case types, and an employer's HR contact with one shared matter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from models import CaseType, Client, Matter, MatterMember, Organization, User
 from portal_app.services.documents import checklists
 from portal_app.services.identity import passwords
-from portal_app.services.kernel import audit, db
+from portal_app.services.kernel import audit, db, localtime
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.matters import case_types
 
@@ -117,7 +117,7 @@ def _deadlines(s: Session, matters: list[Matter]) -> None:
     from portal_app.services.matters import deadlines
 
     i130, h1b, n400 = matters
-    today = date.today()
+    today = localtime.firm_today()
     deadlines.create_in_session(s, i130, kind="biometrics", due_date=today + timedelta(days=12))
     deadlines.create_in_session(s, h1b, kind="rfe_response", notice_date=today - timedelta(days=20),
                                 source="uscis:WAC2690012345")

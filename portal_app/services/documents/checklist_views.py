@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from models import Document, DocumentRequest, DocumentVersion, Matter, utcnow
+from models import Document, DocumentRequest, DocumentVersion, Matter
 from portal_app.services.documents import validation
 from portal_app.services.files import names as filenames
-from portal_app.services.kernel import db, policy
+from portal_app.services.kernel import db, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.matter_summaries import summary_query
 
@@ -141,13 +141,13 @@ def progress_of(items: list[ItemView]) -> Progress:
     )
 
 
-def matter_checklist(actor: Actor, matter_id: str) -> ChecklistView:
+def matter_checklist(actor: Actor, matter_id: str, now: datetime | None = None) -> ChecklistView:
     with db.read() as s:
         matter = policy.require_matter(s, actor, "document.view", matter_id)
         summary = s.exec(summary_query().where(Matter.id == matter.id)).one()
         requests = visible_requests(s, actor, [matter.id])
         versions = versions_by_request(s, [r.id for r in requests])
-        today, person = utcnow().date(), summary[2]
+        today, person = localtime.today_for(actor, now), summary[2]
         items = [item_view(r, versions.get(r.id, []), today, person) for r in requests if r.removed_at is None]
         removed = [r.title for r in requests if r.removed_at is not None and r.note == "checklist.removed_by_answers"]
         return ChecklistView(str(matter.id), matter.reference, matter.title, person, items, removed,
@@ -165,13 +165,13 @@ class NeededItem:
     rejection_reason: str
 
 
-def needed_for_me(actor: Actor, limit: int = 50) -> tuple[list[NeededItem], Progress]:
+def needed_for_me(actor: Actor, limit: int = 50, now: datetime | None = None) -> tuple[list[NeededItem], Progress]:
     """Everything still missing across the matters I can upload to (client home), and the totals."""
     with db.read() as s:
         matters = {m.id: m for m in s.exec(select(Matter).where(policy.matter_scope(actor, "document.upload"))).all()}
         requests = [r for r in visible_requests(s, actor, list(matters)) if r.removed_at is None]
         versions = versions_by_request(s, [r.id for r in requests])
-        today = utcnow().date()
+        today = localtime.today_for(actor, now)
         items = [item_view(r, versions.get(r.id, []), today, "") for r in requests]
         needed = [NeededItem(str(r.matter_id), matters[r.matter_id].reference, str(r.id), r.title, r.status,
                              r.rejection_reason or "") for r in requests if r.status in MISSING]

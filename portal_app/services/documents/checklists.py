@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import CaseType, ChecklistTemplate, ChecklistTemplateItem, DocumentRequest, Matter, utcnow
-from portal_app.services.kernel import audit, content
+from portal_app.services.kernel import audit, content, localtime
 from portal_app.services.kernel.actor import Actor
 
 FILE_TYPES = {"pdf": ["application/pdf"], "jpeg": ["image/jpeg"], "png": ["image/png"],
@@ -103,7 +103,7 @@ def instantiate(s: Session, actor: Actor | None, matter: Matter, answers: dict[s
     template = current_template(s, matter.case_type_id)
     if template is None:
         return 0
-    today = utcnow().date()
+    today = localtime.firm_today()
     created = 0
     for item in template_items(s, template.id):
         if condition_met(item.condition, answers or {}):
@@ -150,7 +150,7 @@ def apply_answers(s: Session, actor: Actor | None, matter: Matter, answers: dict
             continue
         request, needed = existing.get(item.key), condition_met(item.condition, answers)
         if needed and request is None:
-            s.add(_request_from(item, matter.id, now.date(), note="checklist.added_by_answers"))
+            s.add(_request_from(item, matter.id, localtime.firm_today(now), note="checklist.added_by_answers"))
             change.added.append(item.title)
         elif needed and request.removed_at is not None:
             request.removed_at, request.note, request.updated_at = None, "checklist.added_by_answers", now

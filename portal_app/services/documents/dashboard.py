@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import select
 
-from models import CaseType, Matter, User, utcnow
+from models import CaseType, Matter, User
 from portal_app.services.documents.checklist_views import item_view, progress_of, versions_by_request, visible_requests
-from portal_app.services.kernel import db, policy
+from portal_app.services.kernel import db, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.matter_summaries import summary_query
 
@@ -47,14 +48,15 @@ def _matches(row: DashboardRow, case_type: str, attorney: str, status: str) -> b
             "overdue": row.overdue > 0, "complete": row.percent_complete == 100}.get(status, True)
 
 
-def rows(actor: Actor, *, case_type: str = "", attorney: str = "", status: str = "") -> list[DashboardRow]:
+def rows(actor: Actor, *, case_type: str = "", attorney: str = "", status: str = "",
+         now: datetime | None = None) -> list[DashboardRow]:
     policy.require(actor, "staff.dashboard")
     with db.read() as s:
         found = s.exec(summary_query().add_columns(CaseType.code)
                        .where(policy.matter_scope(actor, "document.view"), Matter.status != "closed")).all()
         matter_ids = [r[0].id for r in found]
         requests = [r for r in visible_requests(s, actor, matter_ids) if r.removed_at is None]
-        versions, today = versions_by_request(s, [r.id for r in requests]), utcnow().date()
+        versions, today = versions_by_request(s, [r.id for r in requests]), localtime.today_for(actor, now)
         by_matter: dict[uuid.UUID, list] = {}
         for request in requests:
             by_matter.setdefault(request.matter_id, []).append(item_view(request, versions.get(request.id, []), today, ""))

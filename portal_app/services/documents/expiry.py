@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from models import DocumentRequest, Matter
 from portal_app.services.documents.notices import mail_client
-from portal_app.services.kernel import audit, db
+from portal_app.services.kernel import audit, db, localtime
 from portal_app.services.kernel.settings import get_settings
 
 REOPEN_FROM = ("accepted", "uploaded")
@@ -18,7 +18,8 @@ REOPEN_FROM = ("accepted", "uploaded")
 def reopen_expiring(now: datetime, window_days: int | None = None) -> dict:
     """Reopen every expiring item still counted as received. Returns {"reopened": n}."""
     window = window_days if window_days is not None else get_settings().expiry_window_days
-    horizon = (now + timedelta(days=window)).date()
+    today = localtime.firm_today(now)
+    horizon = today + timedelta(days=window)
     reopened = 0
     with db.write() as s:
         due = s.exec(select(DocumentRequest, Matter).join(Matter, Matter.id == DocumentRequest.matter_id)
@@ -26,11 +27,11 @@ def reopen_expiring(now: datetime, window_days: int | None = None) -> dict:
                             DocumentRequest.expiry_date <= horizon, DocumentRequest.removed_at.is_(None),
                             DocumentRequest.status.in_(REOPEN_FROM), Matter.status != "closed")).all()
         for request, matter in due:
-            expired = request.expiry_date < now.date()
+            expired = request.expiry_date < today
             request.status, request.updated_at = "requested", now
             request.note = "checklist.expired" if expired else "checklist.expiring"
-            request.due_date = min(request.expiry_date, (now + timedelta(days=30)).date()) if not expired \
-                else (now + timedelta(days=14)).date()
+            request.due_date = min(request.expiry_date, today + timedelta(days=30)) if not expired \
+                else today + timedelta(days=14)
             mail_client(s, matter, "document_expiring", item=request.title,
                          expiry_date=request.expiry_date.isoformat())
             audit.record(s, "document.expiry_reopened", object_type="document_request", object_id=request.id,

@@ -107,7 +107,7 @@ def exchange(exchange_token: str, now: datetime | None = None) -> tuple[str, int
 def _actor(user: User, ip: str = "", session_id=None, client_id=None) -> Actor:
     return Actor(
         user_id=user.id, role=user.role, email=user.email, full_name=user.full_name, locale=user.locale,
-        client_id=client_id, organization_id=user.organization_id, session_id=session_id, ip=ip,
+        timezone=user.timezone or "", client_id=client_id, organization_id=user.organization_id, session_id=session_id, ip=ip,
     )
 
 

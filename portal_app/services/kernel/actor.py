@@ -14,6 +14,7 @@ class Actor:
     email: str = ""
     full_name: str = ""
     locale: str = "en"
+    timezone: str = ""  # the person's IANA zone; empty means the firm's
     client_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
     session_id: uuid.UUID | None = None

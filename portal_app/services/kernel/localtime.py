@@ -5,6 +5,10 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+
+from portal_app.services.kernel.clock import utcnow
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 
@@ -35,6 +39,47 @@ def local(now: datetime, tz_name: str | None) -> datetime:
 
 def today(now: datetime, tz_name: str | None) -> date:
     return local(now, tz_name).date()
+
+
+def today_for(person: object | None, now: datetime | None = None) -> date:
+    """The local date of the person it is for (anything with a `timezone`, e.g. an Actor; None or
+    an empty zone means the firm's). Never the UTC date, never the server's."""
+    return today(now or utcnow(), getattr(person, "timezone", "") or None)
+
+
+def firm_today(now: datetime | None = None) -> date:
+    """The firm's local date: for the firm's own records (issue dates, received checks, due dates)."""
+    return today(now or utcnow(), None)
+
+
+def babel_locale(locale: str) -> str:
+    """A CLDR locale for a reader's language with the firm's region (a US firm's Spanish is es_US)."""
+    region = get_settings().firm_region
+    try:
+        return str(Locale.parse(f"{locale}_{region}"))
+    except (UnknownLocaleError, ValueError):
+        try:
+            return str(Locale.parse(locale))
+        except (UnknownLocaleError, ValueError):
+            return "en_US"
+
+
+def shown_datetime(value: datetime, tz_name: str | None, locale: str = "en") -> str:
+    """A moment as the reader reads it: their date and time in their zone, with the zone named
+    ("Dec 1, 2026, 1:56 AM EST"), so nobody mistakes the server's UTC for their own time."""
+    here = local(value, tz_name)
+    loc = babel_locale(locale)
+    return f"{babel_dates.format_date(here.date(), 'medium', locale=loc)}, {shown_time(value, tz_name, locale)}"
+
+
+def shown_time(value: datetime, tz_name: str | None, locale: str = "en") -> str:
+    """Only the time, with the zone ("1:56 AM EST"): for "saved at" notices on a page of today."""
+    here = local(value, tz_name)
+    return f"{babel_dates.format_time(here, 'short', tzinfo=here.tzinfo, locale=babel_locale(locale))} {here.tzname()}"
+
+
+def shown_date(value: date, locale: str = "en") -> str:
+    return babel_dates.format_date(value, "medium", locale=babel_locale(locale))
 
 
 def in_quiet_hours(local_dt: datetime, quiet: tuple[int, int] | None = None) -> bool:

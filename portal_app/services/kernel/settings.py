@@ -45,6 +45,7 @@ class Settings:
     firm_color: str
     firm_timezone: str
     cookie_secure: bool
+    firm_region: str = "US"
     session_hours: int = 12
     session_idle_minutes: int = 120
     invitation_hours: int = 72
@@ -123,6 +124,7 @@ def load_settings() -> Settings:
         firm_logo=env_str("PORTAL_FIRM_LOGO", "/logo.svg"),
         firm_color=env_str("PORTAL_FIRM_COLOR", "#1f4e8c"),
         firm_timezone=env_str("PORTAL_FIRM_TIMEZONE", "America/New_York"),
+        firm_region=env_str("PORTAL_FIRM_REGION", "US").upper(),
         cookie_secure=env_bool("PORTAL_COOKIE_SECURE", public_url.startswith("https://")),
         session_hours=env_int("PORTAL_SESSION_HOURS", 12),
         session_idle_minutes=env_int("PORTAL_SESSION_IDLE_MINUTES", 120),

@@ -102,7 +102,7 @@ def add(actor: Actor, matter_id: str, *, kind: str, title: str = "", due_date: d
         matter = policy.require_matter(s, actor, "deadline.edit", matter_id)
         deadline = create_in_session(s, matter, kind=kind, title=title, due_date=due_date, notice_date=notice_date,
                                      mailed=mailed, client_visible=client_visible, actor=actor, now=now)
-        return view(deadline, matter, (now or utcnow()).date())
+        return view(deadline, matter, localtime.today_for(actor, now), actor.locale)
 
 
 def _editable(s: Session, actor: Actor, deadline_id: str) -> tuple[Deadline, Matter]:
@@ -130,7 +130,7 @@ def override(actor: Actor, deadline_id: str, new_date: date, reason: str, now: d
                                                    "rule_date": str(deadline.rule_due_date), "reason": reason})
         if old != new_date:
             _notify_client(s, deadline, matter, now, changed=True)
-        return view(deadline, matter, now.date())
+        return view(deadline, matter, localtime.today_for(actor, now), actor.locale)
 
 
 def complete(actor: Actor, deadline_id: str, now: datetime | None = None) -> None:
@@ -148,7 +148,7 @@ def complete(actor: Actor, deadline_id: str, now: datetime | None = None) -> Non
 
 def for_matter(actor: Actor, matter_id: str, now: datetime | None = None) -> list[DeadlineView]:
     """A matter's open deadlines, soonest first (clients see only those shown to them)."""
-    today = (now or utcnow()).date()
+    today = localtime.today_for(actor, now)
     with db.read() as s:
         matter = policy.require_matter(s, actor, "deadline.view", matter_id)
         query = select(Deadline).where(Deadline.matter_id == matter.id, Deadline.completed_at.is_(None))
@@ -160,7 +160,7 @@ def for_matter(actor: Actor, matter_id: str, now: datetime | None = None) -> lis
 
 def upcoming(actor: Actor, *, within_days: int = 90, limit: int = 50, now: datetime | None = None) -> list[DeadlineView]:
     """Open deadlines on every matter the actor may see: overdue ones first, then soonest first."""
-    today = (now or utcnow()).date()
+    today = localtime.today_for(actor, now)
     query = (select(Deadline, Matter).join(Matter, Matter.id == Deadline.matter_id)
              .where(policy.matter_scope(actor, "deadline.view"), Deadline.completed_at.is_(None),
                     Deadline.due_date <= date.fromordinal(today.toordinal() + within_days)))

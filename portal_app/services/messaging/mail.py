@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import OutboxMessage, utcnow
-from portal_app.services.kernel import db
+from portal_app.services.kernel import db, localtime
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.messaging import html as mail_html
@@ -94,7 +94,7 @@ def _record_failure(message_id: uuid.UUID, now: datetime, exc: Exception) -> Non
         if message.matter_id is not None:
             tasks.open_task(s, matter_id=message.matter_id, kind="mail_failed", subject_type="outbox_message",
                             subject_id=message.id, title=f"Mail to {message.to_address} failed: {message.subject}",
-                            due_date=now.date())
+                            due_date=localtime.firm_today(now))
 
 
 def deliver_pending(sender: Sender | None = None, now: datetime | None = None, limit: int = 100) -> int:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models import Matter, Task, User, utcnow
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed
 
@@ -49,7 +49,7 @@ def list_tasks(actor: Actor, which: str = "mine", now: datetime | None = None) -
     policy.require(actor, "staff.dashboard")
     if which not in ("mine", "matters", "done"):
         which = "mine"
-    today = (now or utcnow()).date()
+    today = localtime.today_for(actor, now)
     order = [Task.closed_at.desc()] if which == "done" else [Task.due_date.is_(None), Task.due_date, Task.created_at]
     with db.read() as s:
         rows = s.exec(_query(actor, which).order_by(*order).limit(LIMIT)).all()

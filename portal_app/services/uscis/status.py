@@ -77,7 +77,7 @@ def _notify_client(s: Session, matter: Matter, tracked: TrackedReceipt, case: Ca
 
 def _rfe_deadline(s: Session, matter: Matter, tracked: TrackedReceipt, case: CaseStatus, now: datetime) -> None:
     source = f"uscis:{tracked.receipt_number}"
-    notice = case.status_date or now.date()
+    notice = case.status_date or localtime.firm_today(now)
     exists = s.exec(select(Deadline.id).where(Deadline.matter_id == matter.id, Deadline.kind == "rfe_response",
                                               Deadline.source == source, Deadline.source_date == notice)).first()
     if exists is None:
@@ -102,7 +102,7 @@ def record(s: Session, tracked: TrackedReceipt, case: CaseStatus, now: datetime)
     matter = s.get(Matter, tracked.matter_id)
     tasks.open_task(s, matter_id=matter.id, kind="uscis_status", subject_type="receipt_status", subject_id=event.id,
                     title=f"USCIS {tracked.receipt_number}: {case.status}", role_on_matter="attorney",
-                    due_date=(now + timedelta(days=2 if category in ACTIVE else 7)).date())
+                    due_date=localtime.firm_today(now) + timedelta(days=2 if category in ACTIVE else 7))
     if category == "rfe":
         _rfe_deadline(s, matter, tracked, case, now)
     if not first_seen and category in CLIENT_SAFE and get_settings().uscis.client_notices:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from models import Client, Journal, LedgerEntry, TrustReconciliation
 from portal_app.services.billing.accounting import ledger
-from portal_app.services.kernel import audit, db, money, policy
+from portal_app.services.kernel import audit, db, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput
 
@@ -49,8 +49,13 @@ class Report:
         return not self.differences
 
 
+def _start(day: date) -> datetime:
+    """A period runs over the firm's local days (a trust month ends at the firm's midnight, not UTC's)."""
+    return datetime.combine(day, time(0), tzinfo=localtime.zone(None)).astimezone(timezone.utc)
+
+
 def _end(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc) - timedelta(microseconds=1)
+    return _start(day + timedelta(days=1)) - timedelta(microseconds=1)
 
 
 def _check_period(start: date, end: date) -> None:
@@ -69,13 +74,13 @@ def report(actor: Actor, period_start: date, period_end: date, bank_balance: str
         clients = [(c.full_name, ledger.trust_balance(s, c.id, until)) for c in s.exec(select(Client)).all()]
         entries = s.exec(select(LedgerEntry, Journal).join(Journal, Journal.id == LedgerEntry.journal_id)
                          .where(LedgerEntry.account == "trust_bank",
-                                LedgerEntry.created_at >= datetime.combine(period_start, time(0), tzinfo=timezone.utc),
+                                LedgerEntry.created_at >= _start(period_start),
                                 LedgerEntry.created_at <= until).order_by(LedgerEntry.created_at)).all()
     clients = [(name, cents) for name, cents in clients if cents != 0]
     ledgers_total = sum(cents for _name, cents in clients)
     return Report(period_start, period_end, bank, journal_balance, ledgers_total, owed,
                   clients=[ClientLine(n, money.format_money(c), c) for n, c in sorted(clients)],
-                  journal=[JournalLine(e.created_at.strftime("%Y-%m-%d"), j.kind, e.memo, money.format_money(e.amount_cents))
+                  journal=[JournalLine(localtime.local(e.created_at, None).date().isoformat(), j.kind, e.memo, money.format_money(e.amount_cents))
                            for e, j in entries],
                   differences=_differences(bank, journal_balance, ledgers_total, owed, clients))
 
@@ -130,4 +135,5 @@ def saved(actor: Actor, limit: int = 24) -> list[SavedRow]:
         rows = s.exec(select(TrustReconciliation).order_by(TrustReconciliation.period_end.desc()).limit(limit)).all()
         return [SavedRow(str(r.id), f"{r.period_start} – {r.period_end}", money.format_money(r.bank_balance_cents),
                          money.format_money(r.journal_balance_cents), money.format_money(r.client_ledgers_cents),
-                         len(r.differences or []), r.created_at.strftime("%Y-%m-%d %H:%M")) for r in rows]
+                         len(r.differences or []), localtime.shown_datetime(r.created_at, actor.timezone, actor.locale))
+                for r in rows]

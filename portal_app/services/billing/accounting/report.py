@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from models import Client, Journal, LedgerEntry, User
 from portal_app.services.billing.accounting import ledger, trust
-from portal_app.services.kernel import db, money, policy
+from portal_app.services.kernel import db, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 
 
@@ -56,21 +56,21 @@ def overview(actor: Actor, limit: int = 100) -> Overview:
         clients = [ClientBalance(str(cid), names.get(cid, "?"), money.format_money(-b.get("client_trust", 0)),
                                  money.format_money(b.get("accounts_receivable", 0)), -b.get("client_trust", 0))
                    for cid, b in sorted(balances.items(), key=lambda kv: names.get(kv[0], ""))]
-        journal = _journal(s, names, limit)
+        journal = _journal(s, names, limit, actor)
         owed = trust.fees_owed_to_trust(s)
         return Overview(clients, journal, money.format_money(ledger.account_balance(s, "trust_bank")),
                         money.format_money(ledger.account_balance(s, "operating_bank")), money.format_money(owed),
                         owed, money.format_money(ledger.account_balance(s, "processing_fees")))
 
 
-def _journal(s, names: dict, limit: int) -> list[JournalRow]:
+def _journal(s, names: dict, limit: int, reader: Actor) -> list[JournalRow]:
     journals = s.exec(select(Journal).order_by(Journal.created_at.desc()).limit(limit)).all()
     users = dict(s.exec(select(User.id, User.full_name)).all())
     legs: dict = {}
     if journals:
         for entry in s.exec(select(LedgerEntry).where(LedgerEntry.journal_id.in_([j.id for j in journals]))).all():
             legs.setdefault(entry.journal_id, []).append(entry)
-    return [JournalRow(j.created_at.strftime("%Y-%m-%d %H:%M"), j.book, j.kind, j.memo, names.get(j.client_id, ""),
+    return [JournalRow(localtime.shown_datetime(j.created_at, reader.timezone, reader.locale), j.book, j.kind, j.memo, names.get(j.client_id, ""),
                        "; ".join(f"{e.account} {money.format_money(e.amount_cents, e.currency)}"
                                  for e in sorted(legs.get(j.id, []), key=lambda e: -e.amount_cents)),
                        users.get(j.created_by_id, "portal")) for j in journals]

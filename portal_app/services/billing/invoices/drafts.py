@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session, select
 
 from models import Invoice, InvoiceLine, Matter, utcnow
 from portal_app.services.billing import config as billing_config
-from portal_app.services.kernel import audit, db, money, policy
+from portal_app.services.kernel import audit, db, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput
 
@@ -80,7 +80,7 @@ def validate(s: Session, data: DraftInput) -> tuple[list[InvoiceLine], str]:
         raise InvalidInput("billing.lines_required")
     if len(data.lines) > MAX_LINES:
         raise InvalidInput("billing.too_many_lines", max=MAX_LINES)
-    if data.due_date is not None and data.due_date < utcnow().date() - timedelta(days=1):
+    if data.due_date is not None and data.due_date < localtime.firm_today():
         raise InvalidInput("billing.due_date_past")
     return [_clean_line(s, data.kind, line, n) for n, line in enumerate(data.lines, start=1)], title
 

@@ -14,7 +14,7 @@ from models import Client, Invoice, InvoiceLine, Matter, Organization, User, utc
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.invoices.drafts import line_counts, load_for, recalculate
-from portal_app.services.kernel import audit, db, money
+from portal_app.services.kernel import audit, db, localtime, money
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict
 from portal_app.services.kernel.settings import get_settings
@@ -99,7 +99,7 @@ def issue(s: Session, actor: Actor | None, invoice: Invoice) -> None:
     now = utcnow()
     invoice.status, invoice.sent_at = "sent", now
     if invoice.due_date is None:
-        invoice.due_date = (now + timedelta(days=billing_config.current(s).default_due_days)).date()
+        invoice.due_date = localtime.firm_today(now) + timedelta(days=billing_config.current(s).default_due_days)
     if invoice.kind != "retainer":
         counted = [line for line in _lines(s, invoice) if line_counts(line)]
         ledger.post(s, posting_key=f"invoice:{invoice.id}:issued", book=ledger.OPERATING, kind="invoice_issued",

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from models import BillingSchedule, InvoiceTemplate, Matter
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
-from portal_app.services.kernel import audit, content, db, policy
+from portal_app.services.kernel import audit, content, db, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput
 
@@ -56,7 +56,7 @@ def draft_from(s: Session, template_id, today: date) -> DraftInput:
 def preview(actor: Actor, template_id: str) -> DraftInput:
     policy.require(actor, "staff.dashboard")
     with db.read() as s:
-        return draft_from(s, template_id, date.today())
+        return draft_from(s, template_id, localtime.firm_today())
 
 
 def add_months(day: date, months: int) -> date:
@@ -90,12 +90,12 @@ def run_due(now: datetime) -> dict:
     made = 0
     with db.write() as s:
         for row in s.exec(select(BillingSchedule).where(BillingSchedule.is_active,
-                                                        BillingSchedule.next_run_on <= now.date())).all():
+                                                        BillingSchedule.next_run_on <= localtime.firm_today(now))).all():
             matter = s.get(Matter, row.matter_id)
             if matter.status == "closed":
                 row.is_active = False
                 continue
-            data = draft_from(s, row.template_id, now.date())
+            data = draft_from(s, row.template_id, localtime.firm_today(now))
             label = f"{data.title} ({row.next_run_on.strftime('%B %Y')})"
             invoice = invoice_drafts.new_invoice(s, None, matter, DraftInput(**{**data.__dict__, "title": label}))
             row.last_invoice_id, row.next_run_on = invoice.id, add_months(row.next_run_on, row.interval_months)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from models import Client, Invoice, InvoiceLine, Matter, Payment
 from portal_app.services.billing.accounting import ledger
-from portal_app.services.kernel import db, money, policy
+from portal_app.services.kernel import db, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed
 
@@ -87,7 +87,7 @@ def _line(line: InvoiceLine, currency: str) -> LineView:
 def _payment(p: Payment) -> PaymentView:
     when = p.received_at or p.created_at
     refundable = p.amount_cents - p.refunded_cents if p.status in ("succeeded", "partially_refunded") else 0
-    return PaymentView(str(p.id), when.strftime("%Y-%m-%d"), p.method, p.destination, p.status,
+    return PaymentView(str(p.id), localtime.local(when, None).date().isoformat(), p.method, p.destination, p.status,
                        money.format_money(p.amount_cents, p.currency), money.format_money(p.refunded_cents, p.currency),
                        money.format_money(p.fee_cents, p.currency), p.reference, refundable)
 

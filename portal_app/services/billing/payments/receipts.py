@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from models import Client, Invoice, Payment
 from portal_app.services.billing.accounting import ledger
-from portal_app.services.kernel import db, money, policy
+from portal_app.services.kernel import db, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.settings import get_settings
@@ -44,7 +44,7 @@ def view(actor: Actor, payment_id: str) -> Receipt:
             matter=f"{matter.reference} · {matter.title}", invoice_number=invoice.number,
             amount=money.format_money(payment.amount_cents, payment.currency), method=payment.method,
             to_trust=payment.destination == ledger.TRUST,
-            received_at=payment.received_at.strftime("%Y-%m-%d %H:%M UTC"),
+            received_at=localtime.shown_datetime(payment.received_at, actor.timezone, actor.locale),
             reference=payment.provider_ref or payment.reference, status=payment.status,
             still_owed=money.format_money(max(invoice.total_cents - invoice.paid_cents, 0), invoice.currency),
             trust_balance=money.format_money(ledger.trust_balance(s, client.id), payment.currency),

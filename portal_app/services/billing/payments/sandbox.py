@@ -19,7 +19,7 @@ from sqlmodel import select
 from models import SandboxIntent, SandboxPaymentMethod, utcnow
 from portal_app.services.billing.payments.processor import Intent
 from portal_app.services.billing.payments.sandbox_cards import BY_KEY, TestCard, check_bank, check_card
-from portal_app.services.kernel import db, money
+from portal_app.services.kernel import db, localtime, money
 from portal_app.services.kernel.errors import Conflict, NotFound
 from portal_app.services.kernel.settings import get_settings
 
@@ -183,7 +183,7 @@ def confirm_card(intent_id: str, client_secret: str, *, number: str = "", expiry
                 raise NotFound()
             card, method_id = BY_KEY[method.test_number_key][1], method.id
         else:
-            card, month, year = check_card(number, expiry, cvc, utcnow().date())
+            card, month, year = check_card(number, expiry, cvc, localtime.firm_today())
             method_id = "pm_sbx_" + secrets.token_hex(10)
             if save and row.customer and card.outcome != "declined" and not _has_card(s, row.customer, card.key):
                 s.add(SandboxPaymentMethod(id=method_id, customer=row.customer, test_number_key=card.key,
