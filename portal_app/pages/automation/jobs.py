@@ -11,10 +11,9 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import empty, error_callout, gated, notice_callout
 from portal_app.jobs.registry import JOBS
 from portal_app.services.automation import status as job_status
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import log as mail_log
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 STAMP = "%Y-%m-%d %H:%M:%S"
 
@@ -38,19 +37,10 @@ class JobsAdminState(PageState, rx.State):
     runs: list[dict[str, str]] = []
     failed_mail: list[dict[str, str]] = []
     queue: str = ""
-    error: str = ""
-    notice: str = ""
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            seen = await run(job_status.overview, actor, {job.name: job.every for job in JOBS})
-            failed = await run(mail_log.failed, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+    async def _fill(self, actor) -> None:
+        seen = await run(job_status.overview, actor, {job.name: job.every for job in JOBS})
+        failed = await run(mail_log.failed, actor)
         self.jobs = [{"name": j.name, "every": _every(j.every), "last": _at(j.last_started_at),
                       "status": j.last_status or "—", "next": _at(j.next_due_at), "holder": j.holder or "—",
                       "error": j.last_error.splitlines()[0] if j.last_error else "",
@@ -61,33 +51,23 @@ class JobsAdminState(PageState, rx.State):
         self.failed_mail = [{"id": m.id, "to": m.to_address, "subject": m.subject, "error": m.last_error,
                              "reference": m.reference, "when": _at(m.created_at)} for m in failed]
         self.queue = t("jobs.mail_queue", pending=seen.mail_pending, failed=seen.mail_failed)
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.error, self.notice = "", ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
-    async def _act(self, fn, *args, notice_key: str):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(fn, actor, *args)
-            self.notice = t(notice_key)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-        return await self._refresh()
+    async def _request(self, fn, *args, notice: str):
+        # the page is read again whether or not it worked: it shows what is true now
+        return await self._act(fn, *args, notice=notice) or await self._load_page(self._fill)
 
     @rx.event
     async def run_now(self, name: str):
-        return await self._act(job_status.run_soon, str(name), notice_key="jobs.requested")
+        return await self._request(job_status.run_soon, str(name), notice=t("jobs.requested"))
 
     @rx.event
     async def retry_mail(self, message_id: str):
-        return await self._act(mail_log.retry, str(message_id), notice_key="mail.retried")
+        return await self._request(mail_log.retry, str(message_id), notice=t("mail.retried"))
 
 
 def _tone(status) -> rx.Var:

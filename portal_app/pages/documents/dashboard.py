@@ -8,9 +8,8 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import empty, gated
 from portal_app.pages.documents.checklist_common import bar
 from portal_app.services.documents import dashboard as checklist_dashboard
-from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
 
@@ -23,36 +22,27 @@ class ChecklistDashboardState(PageState, rx.State):
     attorney: str = ""
     status: str = ""
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            found = await run(checklist_dashboard.rows, actor, case_type=self.case_type, attorney=self.attorney,
-                              status=self.status)
-            options = await run(checklist_dashboard.filters, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+    async def _fill(self, actor) -> None:
+        found = await run(checklist_dashboard.rows, actor, case_type=self.case_type, attorney=self.attorney,
+                          status=self.status)
+        options = await run(checklist_dashboard.filters, actor)
         self.rows = [{"id": r.matter_id, "reference": r.reference, "client": r.client, "case_type": r.case_type,
                       "attorney": r.attorney, "percent": str(r.percent_complete), "missing": str(r.missing),
                       "review": str(r.awaiting_review), "overdue": str(r.overdue), "total": str(r.total)}
                      for r in found]
         self.case_types = [{"value": c, "label": n} for c, n in options.case_types]
         self.attorneys = [{"value": i, "label": n} for i, n in options.attorneys]
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.case_type, self.attorney, self.status = "", "", ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     async def set_filter(self, name: str, value: str):
         if name in ("case_type", "attorney", "status"):
             setattr(self, name, str(value)[:64])
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
 
 def _select(name: str, label: str, options, value) -> rx.Component:

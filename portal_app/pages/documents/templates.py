@@ -7,9 +7,8 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.services.documents import templates
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
 SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
@@ -22,8 +21,6 @@ class TemplateEditorState(PageState, rx.State):
     version: int = 0
     items: list[dict[str, str]] = []
     editing: dict[str, str] = {}
-    error: str = ""
-    notice: str = ""
 
     async def _refresh(self, actor) -> None:
         if not self.code:
@@ -38,27 +35,17 @@ class TemplateEditorState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.editing = "checking", "", "", {}
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            self.case_types = [{"value": c, "label": n} for c, n in await run(templates.case_types, actor)]
-            self.code = self.code or (self.case_types[0]["value"] if self.case_types else "")
-            await self._refresh(actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
-        self.access = "ok"
-        return None
+        return await self._load_page(self._open)
+
+    async def _open(self, actor) -> None:
+        self.case_types = [{"value": c, "label": n} for c, n in await run(templates.case_types, actor)]
+        self.code = self.code or (self.case_types[0]["value"] if self.case_types else "")
+        await self._refresh(actor)
 
     @rx.event
     async def choose(self, code: str):
-        self.code, self.editing, self.error, self.notice = str(code)[:32], {}, "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        await self._refresh(actor)
-        return None
+        self.code, self.editing = str(code)[:32], {}
+        return await self._act(self._refresh)
 
     @rx.event
     def edit(self, key: str):
@@ -70,19 +57,11 @@ class TemplateEditorState(PageState, rx.State):
         self.editing = {"key": "", "title": "", "why": "", "example": "", "types": "pdf", "max_mb": "10",
                         "naming": "", "provided_by": "beneficiary", "expires": ""}
 
-    async def _save(self, fn, *args):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            version = await run(fn, actor, self.code, *args, self.version)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+    async def _new_version(self, actor, fn, *args) -> None:
+        """Every change to a template makes a new version of it."""
+        version = await run(fn, actor, self.code, *args, self.version)
         self.notice, self.editing = t("templates.saved", version=version), {}
         await self._refresh(actor)
-        return None
 
     @rx.event
     async def save(self, form: dict):
@@ -90,11 +69,11 @@ class TemplateEditorState(PageState, rx.State):
                   "accepted_types": [k for k, _ in FILE_TYPES if form.get(f"type_{k}")],
                   "max_mb": form.get("max_mb", "10"), "naming_convention": form.get("naming", ""),
                   "provided_by": form.get("provided_by", "beneficiary"), "expires": bool(form.get("expires"))}
-        return await self._save(templates.save_item, self.editing.get("key", ""), fields)
+        return await self._act(self._new_version, templates.save_item, self.editing.get("key", ""), fields)
 
     @rx.event
     async def remove(self, key: str):
-        return await self._save(templates.remove_item, str(key))
+        return await self._act(self._new_version, templates.remove_item, str(key))
 
 
 def _editor() -> rx.Component:

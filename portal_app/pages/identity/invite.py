@@ -6,9 +6,8 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, field, gated, notice_callout
 from portal_app.services.identity import invitations
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 NEW_CLIENT = "new"
 
@@ -18,30 +17,19 @@ class InviteState(PageState, rx.State):
     client_choice: str = NEW_CLIENT
     clients: list[dict[str, str]] = []
     organizations: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
     busy: bool = False
 
     async def _load_options(self, actor) -> None:
-        try:
-            options = await run(invitations.invite_options, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return
+        options = await run(invitations.invite_options, actor)
         self.clients = [{"id": NEW_CLIENT, "name": t("invite.new_client")}] + [
             {"id": cid, "name": name} for cid, name in options.clients]
         self.organizations = [{"id": oid, "name": name} for oid, name in options.organizations]
         self.client_choice = NEW_CLIENT
-        self.access = "ok"
 
     @rx.event
     async def load(self):
         self.error, self.notice, self.busy = "", "", False
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        await self._load_options(actor)
-        return None
+        return await self._load_page(self._load_options)
 
     @rx.event
     def set_kind(self, value: str | list[str]):
@@ -53,25 +41,18 @@ class InviteState(PageState, rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        name, email = str(form.get("full_name", "")), str(form.get("email", ""))
-        try:
-            if self.kind == "hr_liaison":
-                sent = await run(invitations.invite_hr_contact, actor, full_name=name, email=email,
-                                 organization_id=str(form.get("organization_id", "")))
-            else:
-                chosen = None if self.client_choice == NEW_CLIENT else self.client_choice
-                sent = await run(invitations.invite_client, actor, full_name=name, email=email,
-                                 language=str(form.get("language", "en")), client_id=chosen)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+        return await self._act(self._invite, str(form.get("full_name", "")), str(form.get("email", "")), form,
+                               then=self._load_options)
+
+    async def _invite(self, actor, name: str, email: str, form: dict) -> None:
+        if self.kind == "hr_liaison":
+            sent = await run(invitations.invite_hr_contact, actor, full_name=name, email=email,
+                             organization_id=str(form.get("organization_id", "")))
+        else:
+            chosen = None if self.client_choice == NEW_CLIENT else self.client_choice
+            sent = await run(invitations.invite_client, actor, full_name=name, email=email,
+                             language=str(form.get("language", "en")), client_id=chosen)
         self.notice = t("invite.sent", email=sent.email)
-        await self._load_options(actor)
-        return None
 
 
 SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}

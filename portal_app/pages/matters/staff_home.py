@@ -6,42 +6,33 @@ import reflex as rx
 from portal_app.components.deadline_views import staff_deadlines_panel
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, gated
-from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class StaffHomeState(PageState, rx.State):
     search: str = ""
     rows: list[dict[str, str]] = []
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            found = await run(matters.staff_dashboard, actor, self.search)
-        except NotAllowed:
-            self.access, self.rows = "denied", []
-            return None
+    async def _fill(self, actor) -> None:
+        self.rows = []
+        found = await run(matters.staff_dashboard, actor, self.search)
         self.rows = [
             {"id": m.id, "reference": m.reference, "title": m.title, "client": m.client_name,
              "case_type": m.case_type, "status": t(f"matter.status.{m.status}"), "attorney": m.attorney_name}
             for m in found
         ]
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.search = ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     async def set_search(self, value: str):
         self.search = str(value)[:100]
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
 
 def _row(m: dict) -> rx.Component:
