@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.components.ui import empty, error_callout, notice_callout
+from portal_app.components.ui import data_table, empty, error_callout, notice_callout
 from portal_app.services.kernel import policy
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
@@ -111,9 +111,5 @@ def matter_mail_section() -> rx.Component:
     return rx.box(rx.cond(MatterMailState.visible, rx.vstack(
         rx.heading(t("mail_log.title"), size="4"),
         notice_callout(MatterMailState.notice), error_callout(MatterMailState.error),
-        rx.cond(MatterMailState.messages.length() > 0,
-                rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                                     rx.table.body(rx.foreach(MatterMailState.messages, _mail_row)), width="100%",
-                                     size="1"), overflow_x="auto", width="100%"),
-                empty(t("mail_log.none"))),
+        data_table(header, MatterMailState.messages, _mail_row, none=t("mail_log.none"), size="1"),
         width="100%", spacing="2")), on_mount=MatterMailState.load, width="100%", id="matter-mail")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, error_callout, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout
 from portal_app.jobs.registry import JOBS
 from portal_app.services.automation import status as job_status
 from portal_app.services.kernel.i18n import t
@@ -85,12 +85,6 @@ def _job_row(j: dict) -> rx.Component:
         class_name="job-row")
 
 
-def _table(header: list[str], items, row) -> rx.Component:
-    return rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                                rx.table.body(rx.foreach(items, row)), width="100%", size="1"),
-                  overflow_x="auto", width="100%")
-
-
 def _content() -> rx.Component:
     jobs_header = [t(k) for k in ("jobs.col_job", "jobs.col_every", "jobs.col_last", "jobs.col_status", "jobs.col_next",
                                   "jobs.col_holder")] + [""]
@@ -99,22 +93,19 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("jobs.title"), size="7"), rx.text(t("jobs.intro"), color_scheme="gray"),
         notice_callout(JobsAdminState.notice), error_callout(JobsAdminState.error),
-        _table(jobs_header, JobsAdminState.jobs, _job_row),
+        data_table(jobs_header, JobsAdminState.jobs, _job_row, size="1"),
         rx.text(JobsAdminState.queue, weight="medium", id="mail-queue"),
         rx.heading(t("jobs.failed_mail"), size="5"),
-        rx.cond(JobsAdminState.failed_mail.length() > 0, _table(
-            ["", "", "", ""], JobsAdminState.failed_mail, lambda m: rx.table.row(
-                rx.table.cell(m["when"]), rx.table.cell(m["to"], rx.text(m["reference"], size="1")),
-                rx.table.cell(m["subject"], rx.text(m["error"], size="1", color_scheme="red")),
-                rx.table.cell(rx.button(t("mail.retry"), size="1", variant="soft", type="button",
-                                        on_click=JobsAdminState.retry_mail(m["id"]))))),
-            empty(t("jobs.no_failed_mail"))),
+        data_table(["", "", "", ""], JobsAdminState.failed_mail, lambda m: rx.table.row(
+            rx.table.cell(m["when"]), rx.table.cell(m["to"], rx.text(m["reference"], size="1")),
+            rx.table.cell(m["subject"], rx.text(m["error"], size="1", color_scheme="red")),
+            rx.table.cell(rx.button(t("mail.retry"), size="1", variant="soft", type="button",
+                                    on_click=JobsAdminState.retry_mail(m["id"])))), none=t("jobs.no_failed_mail"), size="1"),
         rx.heading(t("jobs.runs"), size="5"),
-        rx.cond(JobsAdminState.runs.length() > 0, _table(run_header, JobsAdminState.runs, lambda r: rx.table.row(
+        data_table(run_header, JobsAdminState.runs, lambda r: rx.table.row(
             rx.table.cell(rx.code(r["job"])), rx.table.cell(r["started"]),
             rx.table.cell(rx.badge(r["status"], color_scheme=_tone(r["status"]))), rx.table.cell(r["holder"]),
-            rx.table.cell(rx.text(r["result"], size="1")), class_name="run-row")),
-            empty(t("jobs.no_runs"))),
+            rx.table.cell(rx.text(r["result"], size="1")), class_name="run-row"), none=t("jobs.no_runs"), size="1"),
         spacing="4", width="100%",
     )
 

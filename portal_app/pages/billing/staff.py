@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, error_callout, gated
+from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated
 from portal_app.pages.billing.common import STATUSES, invoice_dict, sandbox_banner, status_badge
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import export as payment_export
@@ -15,8 +15,6 @@ from portal_app.services.kernel import policy
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import PageState, run
-
-SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
 
 
 class BillingHomeState(PageState, rx.State):
@@ -94,11 +92,8 @@ def _content() -> rx.Component:
         rx.el.select(rx.el.option(t("billing.all_statuses"), value=""),
                      *[rx.el.option(t(f"billing.status.{k}"), value=k) for k in STATUSES],
                      value=s.status, on_change=s.set_status, style=SELECT_STYLE, id="status-filter"),
-        rx.cond(s.rows.length() > 0, rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"billing.col_{k}")) for k in (
-                "number", "matter", "client", "kind", "status", "total", "owed")])),
-            rx.table.body(rx.foreach(s.rows, _row)), width="100%"), overflow_x="auto", width="100%"),
-            empty(t("billing.no_invoices_staff"))),
+        data_table([t(f"billing.col_{k}") for k in ("number", "matter", "client", "kind", "status", "total", "owed")],
+                   s.rows, _row, none=t("billing.no_invoices_staff")),
         spacing="4", width="100%")
 
 

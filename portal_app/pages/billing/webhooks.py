@@ -7,7 +7,7 @@ from dataclasses import asdict
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated, notice_callout
+from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout
 from portal_app.services.billing.webhooks import endpoints as webhook_endpoints
 from portal_app.services.billing.webhooks.events import EVENT_TYPES
 from portal_app.services.kernel.i18n import t
@@ -103,10 +103,8 @@ def _content() -> rx.Component:
                                                color_scheme="amber", width="100%")),
         _register_form(), rx.foreach(s.endpoints, _endpoint),
         rx.heading(t("webhook.deliveries"), size="4"),
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"webhook.col_{k}")) for k in (
-                "created", "type", "endpoint", "status", "attempts", "last", "next", "replay")])),
-            rx.table.body(rx.foreach(s.deliveries, _delivery)), width="100%"), overflow_x="auto", width="100%"),
+        data_table([t(f"webhook.col_{k}") for k in ("created", "type", "endpoint", "status", "attempts", "last", "next",
+                                                    "replay")], s.deliveries, _delivery),
         spacing="4", width="100%")
 
 

@@ -13,6 +13,7 @@ from reflex_base.vars.base import Var
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, error_callout, gated, notice_callout
 from portal_app.pages.documents import checklist_common as common
+from portal_app.pages.documents.item_form import FILE_TYPES
 from portal_app.pages.documents.upload_receiver import UPLOAD_ID, UploadRows, receive_files
 from portal_app.services.documents import checklist_views, review
 from portal_app.services.kernel.i18n import t
@@ -81,8 +82,7 @@ class DocumentsState(PageState, UploadRows, rx.State):
     @rx.var
     def selected_accept(self) -> dict[str, list[str]]:
         item = self.selected
-        tokens = [t_ for t_, label in (("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC"))
-                  if label in item.get("accepted", "")]
+        tokens = [token for token, label in FILE_TYPES if label in item.get("accepted", "")]
         return checklist_views.accept_map(tokens)
 
     @rx.event(background=True)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, gated
+from portal_app.components.ui import SELECT_STYLE, data_table, gated
 from portal_app.pages.documents.checklist_common import bar
 from portal_app.services.documents import dashboard as checklist_dashboard
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
-
-SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
 
 
 class ChecklistDashboardState(PageState, rx.State):
@@ -79,11 +77,9 @@ def _content() -> rx.Component:
         rx.hstack(_select("case_type", t("dashboard.all_case_types"), s.case_types, s.case_type),
                   _select("attorney", t("dashboard.all_attorneys"), s.attorneys, s.attorney),
                   _select("status", t("dashboard.any_status"), statuses, s.status), wrap="wrap", spacing="2"),
-        rx.cond(s.rows.length() > 0, rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"dashboard.col_{k}")) for k in (
-                "reference", "client", "case_type", "attorney", "complete", "review", "missing", "overdue")])),
-            rx.table.body(rx.foreach(s.rows, _row)), width="100%"), overflow_x="auto", width="100%"),
-            empty(t("staff_home.none"))),
+        data_table([t(f"dashboard.col_{k}") for k in ("reference", "client", "case_type", "attorney", "complete",
+                                                      "review", "missing", "overdue")],
+                   s.rows, _row, none=t("staff_home.none")),
         spacing="4", width="100%",
     )
 

@@ -8,13 +8,12 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.pages.documents import checklist_common as common
+from portal_app.pages.documents.item_form import item_fields, item_inputs
 from portal_app.services.documents import checklist_views, review
 from portal_app.services.files import links as file_links
 from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
-
-FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
 
 
 class ChecklistReviewState(PageState, rx.State):
@@ -65,11 +64,8 @@ class ChecklistReviewState(PageState, rx.State):
 
     @rx.event
     async def add_item(self, form: dict):
-        fields = {"title": form.get("title", ""), "why": form.get("why", ""), "example": form.get("example", ""),
-                  "accepted_types": [k for k, _ in FILE_TYPES if form.get(f"type_{k}")],
-                  "max_mb": form.get("max_mb", "10"), "provided_by": form.get("provided_by", "beneficiary"),
-                  "naming_convention": form.get("naming", ""), "expires": bool(form.get("expires"))}
-        return await self._review(review.add_item, self._url_segment(2), fields, notice=t("review.added_notice"))
+        return await self._review(review.add_item, self._url_segment(2), item_fields(form),
+                                  notice=t("review.added_notice"))
 
     @rx.event
     async def make_links(self, version_id: str, name: str):
@@ -136,16 +132,8 @@ def _item(item) -> rx.Component:
 def _add_form() -> rx.Component:
     return rx.form(rx.vstack(
         rx.heading(t("review.add_title"), size="3"),
-        rx.input(name="title", placeholder=t("templates.field_title"), width="100%", required=True),
-        rx.text_area(name="why", placeholder=t("templates.field_why"), width="100%"),
-        rx.input(name="example", placeholder=t("templates.field_example"), width="100%"),
-        rx.input(name="naming", placeholder=t("templates.field_naming"), width="100%"),
-        rx.hstack(*[rx.checkbox(label, name=f"type_{key}", default_checked=key == "pdf") for key, label in FILE_TYPES],
-                  rx.input(name="max_mb", type="number", default_value="10", width="80px"), rx.text("MB", size="2"),
-                  rx.checkbox(t("templates.field_expires"), name="expires"), wrap="wrap", align="center"),
-        rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p)
-                       for p in ("beneficiary", "petitioner", "employer")], name="provided_by"),
-        rx.button(t("review.add"), type="submit"),
+        *item_inputs(),
+        rx.button(t("review.add"), type="submit", id="add-item"),
         spacing="2", width="100%"), on_submit=ChecklistReviewState.add_item, reset_on_submit=True, width="100%")
 
 

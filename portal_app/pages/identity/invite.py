@@ -4,7 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, gated, notice_callout
+from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated, notice_callout
 from portal_app.services.identity import invitations
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
@@ -55,7 +55,6 @@ class InviteState(PageState, rx.State):
         self.notice = t("invite.sent", email=sent.email)
 
 
-SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}
 
 
 def _options(options) -> rx.Component:
@@ -79,14 +78,14 @@ def _content() -> rx.Component:
                 rx.cond(InviteState.kind == "client",
                         rx.el.select(_options(InviteState.clients), name="client_id", id="client_id",
                                      value=InviteState.client_choice, on_change=InviteState.set_client_choice,
-                                     style=SELECT_STYLE),
+                                     style=FORM_SELECT_STYLE),
                         rx.el.select(_options(InviteState.organizations), name="organization_id",
-                                     id="organization_id", style=SELECT_STYLE)),
+                                     id="organization_id", style=FORM_SELECT_STYLE)),
                 field(t("invite.full_name"), "full_name", autocomplete="name"),
                 field(t("invite.email"), "email", type_="email"),
                 rx.el.select(rx.el.option("English", value="en"), rx.el.option("Español", value="es"),
                              name="language", id="language", default_value="en",
-                             style=SELECT_STYLE),
+                             style=FORM_SELECT_STYLE),
                 rx.button(t("invite.submit"), type="submit", size="3", loading=InviteState.busy, id="send-invite"),
                 spacing="3", width="100%",
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout
 from portal_app.services.identity import users
 from portal_app.services.kernel import policy
 from portal_app.services.kernel.i18n import t
@@ -61,9 +61,7 @@ def _content() -> rx.Component:
         rx.heading(t("admin.users_title"), size="7"),
         notice_callout(AdminUsersState.notice),
         error_callout(AdminUsersState.error),
-        rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-                             rx.table.body(rx.foreach(AdminUsersState.rows, _row)), width="100%"),
-               overflow_x="auto", width="100%"),
+        data_table(headers, AdminUsersState.rows, _row),
         spacing="4", width="100%",
     )
 

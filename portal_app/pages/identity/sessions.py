@@ -4,7 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, field, gated, notice_callout
 from portal_app.services.identity import sessions
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
@@ -55,9 +55,7 @@ def _content() -> rx.Component:
         rx.heading(t("sessions.title"), size="7"),
         notice_callout(SessionsState.notice),
         error_callout(SessionsState.error),
-        rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                             rx.table.body(rx.foreach(SessionsState.rows, _row)), width="100%"),
-               overflow_x="auto", width="100%"),
+        data_table(header, SessionsState.rows, _row),
         rx.heading(t("sessions.change_password"), size="5"),
         rx.form(
             rx.vstack(

@@ -4,14 +4,13 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, gated
+from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.services.matters.choices import NewClient, matter_choices
 from portal_app.state import PageState, run
 
 NEW = "new"
-SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}
 
 
 def _options(rows: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -61,7 +60,7 @@ def _select(label: str, name: str, options, **props) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=name, style={"font-weight": "500", "font-size": "14px"}),
         rx.el.select(rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"])), name=name, id=name,
-                     style=SELECT_STYLE, **props),
+                     style=FORM_SELECT_STYLE, **props),
         spacing="1", width="100%",
     )
 

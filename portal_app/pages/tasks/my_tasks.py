@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, error_callout, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
 from portal_app.services.tasks import lists as task_list
@@ -73,11 +73,7 @@ def _content() -> rx.Component:
         rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
                                   value=TasksState.view, on_change=TasksState.show, id="task-views"),
         notice_callout(TasksState.notice), error_callout(TasksState.error),
-        rx.cond(TasksState.rows.length() > 0,
-                rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                                     rx.table.body(rx.foreach(TasksState.rows, _row)), width="100%"),
-                       overflow_x="auto", width="100%"),
-                empty(t("tasks.none"))),
+        data_table(header, TasksState.rows, _row, none=t("tasks.none")),
         spacing="4", width="100%",
     )
 
