@@ -1,11 +1,13 @@
-"""Shared state kept tiny: who is signed in (for the header), plus the helpers every page
-state uses to resolve the actor and call one service function off the event loop."""
+"""Shared state kept tiny: who is signed in (for the header), plus the prologue every page state
+shares: resolve the actor, send a signed-out visitor to the login page, call services off the event
+loop, and turn what they raise into "not allowed" or a message in the reader's language."""
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import inspect
 import json
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
 import reflex as rx
@@ -13,8 +15,11 @@ import reflex as rx
 from portal_app.services.identity import auth
 from portal_app.services.kernel import policy
 from portal_app.services.kernel.actor import Actor
+from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.kernel.i18n import page_locale
 from portal_app.session_cookie import token_from_header
+
+Step = Callable[[Actor], Awaitable[Any]]  # a state's own async step: given the actor, it calls services
 
 
 def full_page_load(url: str) -> rx.event.EventSpec:
@@ -63,10 +68,87 @@ class SessionState(rx.State):
 
 
 class PageState(rx.State, mixin=True):
-    """Mixed into every signed-in page's state: access is "checking", "ok" or "denied"."""
+    """Mixed into every signed-in page's state: access is "checking", "ok" or "denied"; error and
+    notice are what the page says back, in the reader's language.
+
+    Two helpers hold the prologue every handler shares, so a state keeps only what is its own:
+    `_load_page(fill)` for the handler that shows the page, `_act(fn, ...)` for one that changes
+    something. Both resolve the actor (a signed-out visitor goes to the login page, back here after)
+    and run the work off the event loop: `fn` is either a service function, called in a thread with
+    the actor first, or the state's own async step `step(actor, ...)`, which calls services with `run`."""
 
     access: str = "checking"
+    error: str = ""
+    notice: str = ""
 
     async def _signed_in_actor(self) -> Actor | None:
         session = await self.get_state(SessionState)
         return await session._resolve_actor()
+
+    def _signed_out(self) -> rx.event.EventSpec | None:
+        return login_redirect(self.router.url.path)
+
+    def _wrong_kind(self, actor: Actor) -> rx.event.EventSpec | None:
+        return rx.redirect(actor.home_path, replace=True)
+
+    def _url_segment(self, from_end: int = 1) -> str:
+        """A part of this page's path counted from its end: 1 is the last (`/billing/invoices/<id>`)."""
+        parts = self.router.url.path.rstrip("/").split("/")
+        return parts[-from_end] if len(parts) > from_end else ""
+
+    async def _load_page(self, fill: Step, *, staff: bool | None = None) -> Any:
+        """Show the page: `await fill(actor)` sets what it shows. Not allowed or not found: access
+        "denied". Another PortalError: the page shows its message. `staff` True (or False) keeps the
+        page for staff (or clients) only; the other kind goes to their own home. Returns what the
+        handler returns: the redirect, or what `fill` returned (None or a follow-up event)."""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return self._signed_out()
+        if staff is not None and actor.is_staff != staff:
+            return self._wrong_kind(actor)
+        try:
+            event = await fill(actor)
+        except (NotAllowed, NotFound):
+            self.access = "denied"
+            return None
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            event = None
+        self.access = "ok"
+        return event
+
+    async def _act(self, fn: Callable[..., Any], *args: Any, notice: str = "", then: Step | None = None,
+                   **kwargs: Any) -> Any:
+        """Change something: error and notice cleared, `fn(actor, *args, **kwargs)` run off the event
+        loop, then on success `notice` shown and `await then(actor)` (the page's refresh). A PortalError
+        (not allowed included) becomes the error message; access never changes here. Returns what the
+        handler returns: the redirect, None, or, when `fn` is the state's own step, what it returned."""
+        self.error, self.notice = "", ""
+        actor = await self._signed_in_actor()
+        if actor is None:
+            return self._signed_out()
+        own_step = inspect.iscoroutinefunction(fn)
+        try:
+            result = await (fn(actor, *args, **kwargs) if own_step else run(fn, actor, *args, **kwargs))
+            if inspect.iscoroutine(result):  # a lambda around a step: the step would never run
+                result.close()
+                raise TypeError(f"_act: pass the async step itself, not {fn!r}")
+            self.notice = notice or self.notice  # a step may have set its own
+            if then is not None:
+                await then(actor)
+        except PortalError as exc:
+            self.error = exc.message(actor.locale)
+            return None
+        return result if own_step else None
+
+
+class WidgetState(PageState, mixin=True):
+    """Mixed into the state of a section that sits inside another page (the matter page's deadlines,
+    the home page's invoices). The page around it sends signed-out visitors to the login page and the
+    wrong kind of user home; the section itself then simply stays empty."""
+
+    def _signed_out(self) -> rx.event.EventSpec | None:
+        return None
+
+    def _wrong_kind(self, actor: Actor) -> rx.event.EventSpec | None:
+        return None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.ui import empty
-from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
 from portal_app.services.matters import deadlines
 from portal_app.services.messaging import log as mail_log
 from portal_app.services.tasks import lists as task_list
-from portal_app.state import PageState, run
+from portal_app.state import WidgetState, run
 
 
 def when(days_left: int, locale: str = "en") -> str:
@@ -30,18 +29,16 @@ def rows(found: list[deadlines.DeadlineView], locale: str = "en") -> list[dict[s
              "tone": "red" if d.days_left < 0 else ("orange" if d.days_left <= 7 else "gray")} for d in found]
 
 
-class UpcomingDatesState(PageState, rx.State):
+class UpcomingDatesState(WidgetState, rx.State):
     dates: list[dict[str, str]] = []
 
     @rx.event
     async def load(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            self.dates = rows(await run(deadlines.upcoming, actor, within_days=365), actor.locale)
-        except NotAllowed:
-            self.dates = []
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        self.dates = []  # stays empty if not allowed
+        self.dates = rows(await run(deadlines.upcoming, actor, within_days=365), actor.locale)
 
 
 def _date_card(d: dict) -> rx.Component:
@@ -66,23 +63,22 @@ def upcoming_dates() -> rx.Component:
     )
 
 
-class StaffDeadlinesState(PageState, rx.State):
+class StaffDeadlinesState(WidgetState, rx.State):
     dates: list[dict[str, str]] = []
     tasks_label: str = ""
     failed_mail_label: str = ""
 
     @rx.event
     async def load(self):
-        actor = await self._signed_in_actor()
-        if actor is None or not actor.is_staff:
-            return
-        try:
-            self.dates = rows(await run(deadlines.upcoming, actor, within_days=90))
-            self.tasks_label = t("staff_deadlines.open_tasks", count=await run(task_list.open_count, actor))
-            failed = len(await run(mail_log.failed, actor))
-            self.failed_mail_label = t("staff_deadlines.failed_mail", count=failed) if failed else ""
-        except NotAllowed:
-            self.dates = []
+        return await self._load_page(self._fill, staff=True)
+
+    async def _fill(self, actor) -> None:
+        self.dates = []  # stays empty if any of the three is not allowed
+        dates = rows(await run(deadlines.upcoming, actor, within_days=90))
+        self.tasks_label = t("staff_deadlines.open_tasks", count=await run(task_list.open_count, actor))
+        failed = len(await run(mail_log.failed, actor))
+        self.failed_mail_label = t("staff_deadlines.failed_mail", count=failed) if failed else ""
+        self.dates = dates
 
 
 def _deadline_row(d: dict) -> rx.Component:

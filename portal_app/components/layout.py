@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.ui import error_callout, notice_callout
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import SessionState
@@ -105,3 +106,10 @@ def shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
         ),
         min_height="100vh",
     )
+
+
+def signed_out_page(title: str, intro: str, state, form: rx.Component, way_on: rx.Component) -> rx.Component:
+    """A page for someone not signed in (sign in, ask for a reset link): narrow, one form, a link on."""
+    return shell(rx.vstack(rx.heading(title, size="7"), rx.text(intro, color_scheme="gray"),
+                           notice_callout(state.notice), error_callout(state.error), form, way_on,
+                           spacing="4", width="100%"), narrow=True)

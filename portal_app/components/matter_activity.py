@@ -4,32 +4,26 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.components.ui import empty, error_callout, notice_callout
+from portal_app.components.ui import data_table, empty, error_callout, notice_callout
 from portal_app.services.kernel import localtime, policy
-from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.messaging import log as mail_log
 from portal_app.services.uscis import receipts as uscis_receipts
-from portal_app.state import PageState, run
+from portal_app.state import WidgetState, run
 
 
-def _matter_id(state: rx.State) -> str:
-    return state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-
-
-class MatterReceiptsState(PageState, rx.State):
+class MatterReceiptsState(WidgetState, rx.State):
     receipts: list[dict[str, str]] = []
     may_edit: bool = False
-    error: str = ""
-    notice: str = ""
 
     async def _refresh(self, actor) -> None:
-        found = await run(uscis_receipts.for_matter, actor, _matter_id(self))
+        found = await run(uscis_receipts.for_matter, actor, self._url_segment())
         self.receipts = [{
             "number": r.receipt_number, "form": r.form_type, "status": r.current_status or t("uscis.not_checked"),
-            "checked": localtime.shown_datetime(r.last_checked_at, actor.timezone, actor.locale) if r.last_checked_at else "", "error": r.last_error,
+            "checked": localtime.shown_datetime(r.last_checked_at, actor.timezone, actor.locale)
+            if r.last_checked_at else "", "error": r.last_error,
             "history": " → ".join(e.status + (f" ({format_date(e.status_date)})" if e.status_date else "")
                                   for e in reversed(r.history)),
         } for r in found]
@@ -37,27 +31,17 @@ class MatterReceiptsState(PageState, rx.State):
 
     @rx.event
     async def load(self):
-        self.error, self.notice, self.receipts = "", "", []
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            await self._refresh(actor)
-        except (NotAllowed, NotFound):
-            self.receipts, self.may_edit = [], False
+        self.error, self.notice, self.receipts, self.may_edit = "", "", [], False
+        return await self._load_page(self._refresh)
 
     @rx.event
     async def add(self, form: dict):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            number = await run(uscis_receipts.add, actor, _matter_id(self), str(form.get("receipt", "")))
-            self.notice = t("uscis.added", receipt=number)
-            await self._refresh(actor)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
+        return await self._act(self._add, str(form.get("receipt", "")))
+
+    async def _add(self, actor, receipt: str) -> None:
+        number = await run(uscis_receipts.add, actor, self._url_segment(), receipt)
+        self.notice = t("uscis.added", receipt=number)
+        await self._refresh(actor)
 
 
 def _receipt(r: dict) -> rx.Component:
@@ -87,15 +71,14 @@ def matter_receipts_section() -> rx.Component:
     )
 
 
-class MatterMailState(PageState, rx.State):
+class MatterMailState(WidgetState, rx.State):
     messages: list[dict[str, str]] = []
     visible: bool = False
-    error: str = ""
-    notice: str = ""
 
     async def _refresh(self, actor) -> None:
-        found = await run(mail_log.for_matter, actor, _matter_id(self))
-        self.messages = [{"id": m.id, "when": localtime.shown_datetime(m.sent_at or m.created_at, actor.timezone, actor.locale), "to": m.to_address,
+        found = await run(mail_log.for_matter, actor, self._url_segment())
+        self.messages = [{"id": m.id, "when": localtime.shown_datetime(m.sent_at or m.created_at, actor.timezone, actor.locale),
+                           "to": m.to_address,
                           "subject": m.subject, "status": m.status, "label": t(f"mail_log.status.{m.status}"),
                           "error": m.last_error} for m in found]
         self.visible = True
@@ -103,25 +86,11 @@ class MatterMailState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.messages, self.visible, self.error, self.notice = [], False, "", ""
-        actor = await self._signed_in_actor()
-        if actor is None or not actor.is_staff:
-            return
-        try:
-            await self._refresh(actor)
-        except (NotAllowed, NotFound):
-            self.visible = False
+        return await self._load_page(self._refresh, staff=True)
 
     @rx.event
     async def retry(self, message_id: str):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            await run(mail_log.retry, actor, str(message_id))
-            self.notice = t("mail.retried")
-            await self._refresh(actor)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
+        return await self._act(mail_log.retry, str(message_id), notice=t("mail.retried"), then=self._refresh)
 
 
 def _mail_row(m: dict) -> rx.Component:
@@ -142,9 +111,5 @@ def matter_mail_section() -> rx.Component:
     return rx.box(rx.cond(MatterMailState.visible, rx.vstack(
         rx.heading(t("mail_log.title"), size="4"),
         notice_callout(MatterMailState.notice), error_callout(MatterMailState.error),
-        rx.cond(MatterMailState.messages.length() > 0,
-                rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                                     rx.table.body(rx.foreach(MatterMailState.messages, _mail_row)), width="100%",
-                                     size="1"), overflow_x="auto", width="100%"),
-                empty(t("mail_log.none"))),
+        data_table(header, MatterMailState.messages, _mail_row, none=t("mail_log.none"), size="1"),
         width="100%", spacing="2")), on_mount=MatterMailState.load, width="100%", id="matter-mail")

@@ -9,10 +9,9 @@ import reflex as rx
 from portal_app.components.deadline_views import rows
 from portal_app.components.ui import empty, error_callout, notice_callout
 from portal_app.services.kernel import policy
-from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import deadlines
-from portal_app.state import PageState, run
+from portal_app.state import WidgetState, run
 
 
 def _date(value: object) -> date | None:
@@ -23,65 +22,44 @@ def _date(value: object) -> date | None:
         return None
 
 
-class MatterDeadlinesState(PageState, rx.State):
+class MatterDeadlinesState(WidgetState, rx.State):
     items: list[dict[str, str]] = []
     may_edit: bool = False
-    error: str = ""
-    notice: str = ""
-
-    def _matter_id(self) -> str:
-        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
 
     async def _refresh(self, actor) -> None:
-        found = await run(deadlines.for_matter, actor, self._matter_id())
+        found = await run(deadlines.for_matter, actor, self._url_segment())
         self.items = [{**row, "rule": d.rule, "overridden": "yes" if d.overridden else "",
                        "reason": d.override_reason, "visible": "yes" if d.client_visible else ""}
                       for row, d in zip(rows(found), found)]
         self.may_edit = policy.role_allows(actor.role, "deadline.edit")
 
-    async def _act(self, fn, *args, notice_key: str = "", **kwargs):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            await run(fn, actor, *args, **kwargs)
-            self.notice = t(notice_key) if notice_key else ""
-            await self._refresh(actor)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-
     @rx.event
     async def load(self):
-        self.error, self.notice, self.items = "", "", []
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            await self._refresh(actor)
-        except (NotAllowed, NotFound):
-            self.items, self.may_edit = [], False
+        self.error, self.notice, self.items, self.may_edit = "", "", [], False
+        return await self._load_page(self._refresh)
 
     @rx.event
     async def add(self, form: dict):
         visible = form.get("client_visible")
-        await self._act(deadlines.add, self._matter_id(), kind=str(form.get("kind", "")), title=str(form.get("title", "")),
-                        due_date=_date(form.get("due_date")), notice_date=_date(form.get("notice_date")),
-                        mailed=bool(form.get("mailed")), client_visible=None if visible is None else bool(visible),
-                        notice_key="deadlines.added")
+        return await self._act(
+            deadlines.add, self._url_segment(), kind=str(form.get("kind", "")), title=str(form.get("title", "")),
+            due_date=_date(form.get("due_date")), notice_date=_date(form.get("notice_date")),
+            mailed=bool(form.get("mailed")), client_visible=None if visible is None else bool(visible),
+            notice=t("deadlines.added"), then=self._refresh)
 
     @rx.event
     async def override(self, form: dict):
         new_date = _date(form.get("new_date"))
         if new_date is None:
             self.error = t("deadline.date_required")
-            return
-        await self._act(deadlines.override, str(form.get("deadline_id", "")), new_date, str(form.get("reason", "")),
-                        notice_key="deadlines.overridden")
+            return None
+        return await self._act(deadlines.override, str(form.get("deadline_id", "")), new_date,
+                               str(form.get("reason", "")), notice=t("deadlines.overridden"), then=self._refresh)
 
     @rx.event
     async def complete(self, deadline_id: str):
-        await self._act(deadlines.complete, str(deadline_id), notice_key="deadlines.completed")
+        return await self._act(deadlines.complete, str(deadline_id), notice=t("deadlines.completed"),
+                               then=self._refresh)
 
 
 def _item(d: dict) -> rx.Component:

@@ -5,6 +5,9 @@ import reflex as rx
 
 from portal_app.services.kernel.i18n import t
 
+SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}  # filters, rows
+FORM_SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}  # a form's own
+
 
 def field(label: str, name: str, *, type_: str = "text", autocomplete: str = "", required: bool = True,
           hint: str = "", **props) -> rx.Component:
@@ -62,3 +65,17 @@ def card(*children, **props) -> rx.Component:
 
 def empty(text: str) -> rx.Component:
     return rx.text(text, color_scheme="gray", size="2")
+
+
+def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.Component:
+    """A table of `rows` (a list Var), one `row(item)` each, that scrolls sideways on a phone instead of
+    squeezing; with `none`, that sentence stands in for a table without rows."""
+    table = rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                                 rx.table.body(rx.foreach(rows, row)), width="100%", **props),
+                   overflow_x="auto", width="100%")
+    return rx.cond(rows.length() > 0, table, empty(none)) if none else table
+
+
+def stacked_form(*children, on_submit, **props) -> rx.Component:
+    """A form whose fields and button stand one under the other across the whole width, phones first."""
+    return rx.form(rx.vstack(*children, spacing="4", width="100%"), on_submit=on_submit, width="100%", **props)

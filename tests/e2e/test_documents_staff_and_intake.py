@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
+from sqlmodel import select
 
+from models import DocumentRequest
+from portal_app.services.kernel import db
 from tests.e2e.helpers import matter_id, sign_in
 
 
@@ -54,3 +57,31 @@ def test_template_edit_makes_a_new_version(page):
     page.locator("#save-item").click()
     expect(page.locator("#form-notice")).to_contain_text("Saved as version 2")
     expect(page.locator(".template-item", has_text="Government-issued photo ID (front and back)")).to_be_visible()
+
+
+def test_an_item_asked_for_on_one_matter_reaches_its_client(page, browser, server):
+    n400 = matter_id("MTR-2026-0003")
+    sign_in(page, "attorney@demo.example", start=f"/login?next=/matters/{n400}/checklist")
+    page.wait_for_url(re.compile(rf"/matters/{n400}/checklist/?$"))
+    page.locator("input[name=title]").press_sequentially("Marriage certificate (certified copy)", delay=40)
+    page.locator("textarea[name=why]").press_sequentially("To show the marriage is legally recognised.", delay=30)
+    page.get_by_role("checkbox", name="JPEG").click()
+    page.locator("#add-item").click()
+    expect(page.locator("#form-notice")).to_contain_text("Added to this matter's checklist.")
+    expect(page.locator(".review-item", has_text="Marriage certificate (certified copy)")).to_be_visible()
+    expect(page.locator("input[name=title]")).to_have_value("")  # the form is ready for the next one
+
+    chromium, _ = browser
+    client = chromium.new_context(base_url=server.url).new_page()
+    sign_in(client, "amara@demo.example", start=f"/login?next=/matters/{n400}/documents")
+    client.wait_for_url(re.compile(rf"/matters/{n400}/documents/?$"))
+    item = client.locator(".request-item", has_text="Marriage certificate (certified copy)")
+    expect(item).to_be_visible()
+    item.locator(".open-item").click()
+    expect(item).to_contain_text("To show the marriage is legally recognised.")
+    expect(item).to_contain_text("PDF, JPEG")
+    client.context.close()
+    with db.read() as s:
+        asked = s.exec(select(DocumentRequest.matter_id, DocumentRequest.accepted_types)
+                       .where(DocumentRequest.title == "Marriage certificate (certified copy)")).all()
+    assert [(str(m), list(types)) for m, types in asked] == [(n400, ["pdf", "jpeg"])]

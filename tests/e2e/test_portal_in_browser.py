@@ -86,6 +86,23 @@ def test_sign_out_ends_the_session(page):
     page.wait_for_url(re.compile(r"/login/?\?next="))
 
 
+def test_the_front_door_sends_each_person_home_and_the_logout_link_signs_out(page):
+    sign_in(page, "attorney@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto("/logout")
+    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    expect(page.locator("#form-notice")).to_contain_text("You have signed out.")
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/login/?$"))
+    sign_in(page, "amara@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    expect(page.locator(".matter-card").first).to_be_visible()
+
+
 def test_staff_invite_a_client_who_sets_a_password_and_lands_home(page, browser, server):
     sign_in(page, "attorney@demo.example")
     page.wait_for_url(re.compile(r"/staff/?$"))

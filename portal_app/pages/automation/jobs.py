@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, error_callout, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout
 from portal_app.jobs.registry import JOBS
 from portal_app.services.automation import status as job_status
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import log as mail_log
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 def _at(value: datetime | None, reader) -> str:
@@ -37,19 +36,10 @@ class JobsAdminState(PageState, rx.State):
     runs: list[dict[str, str]] = []
     failed_mail: list[dict[str, str]] = []
     queue: str = ""
-    error: str = ""
-    notice: str = ""
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            seen = await run(job_status.overview, actor, {job.name: job.every for job in JOBS})
-            failed = await run(mail_log.failed, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+    async def _fill(self, actor) -> None:
+        seen = await run(job_status.overview, actor, {job.name: job.every for job in JOBS})
+        failed = await run(mail_log.failed, actor)
         self.jobs = [{"name": j.name, "every": _every(j.every), "last": _at(j.last_started_at, actor),
                       "status": j.last_status or "—", "next": _at(j.next_due_at, actor), "holder": j.holder or "—",
                       "error": j.last_error.splitlines()[0] if j.last_error else "",
@@ -60,33 +50,23 @@ class JobsAdminState(PageState, rx.State):
         self.failed_mail = [{"id": m.id, "to": m.to_address, "subject": m.subject, "error": m.last_error,
                              "reference": m.reference, "when": _at(m.created_at, actor)} for m in failed]
         self.queue = t("jobs.mail_queue", pending=seen.mail_pending, failed=seen.mail_failed)
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.error, self.notice = "", ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
-    async def _act(self, fn, *args, notice_key: str):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(fn, actor, *args)
-            self.notice = t(notice_key)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-        return await self._refresh()
+    async def _request(self, fn, *args, notice: str):
+        # the page is read again whether or not it worked: it shows what is true now
+        return await self._act(fn, *args, notice=notice) or await self._load_page(self._fill)
 
     @rx.event
     async def run_now(self, name: str):
-        return await self._act(job_status.run_soon, str(name), notice_key="jobs.requested")
+        return await self._request(job_status.run_soon, str(name), notice=t("jobs.requested"))
 
     @rx.event
     async def retry_mail(self, message_id: str):
-        return await self._act(mail_log.retry, str(message_id), notice_key="mail.retried")
+        return await self._request(mail_log.retry, str(message_id), notice=t("mail.retried"))
 
 
 def _tone(status) -> rx.Var:
@@ -104,12 +84,6 @@ def _job_row(j: dict) -> rx.Component:
         class_name="job-row")
 
 
-def _table(header: list[str], items, row) -> rx.Component:
-    return rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                                rx.table.body(rx.foreach(items, row)), width="100%", size="1"),
-                  overflow_x="auto", width="100%")
-
-
 def _content() -> rx.Component:
     jobs_header = [t(k) for k in ("jobs.col_job", "jobs.col_every", "jobs.col_last", "jobs.col_status", "jobs.col_next",
                                   "jobs.col_holder")] + [""]
@@ -118,22 +92,19 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("jobs.title"), size="7"), rx.text(t("jobs.intro"), color_scheme="gray"),
         notice_callout(JobsAdminState.notice), error_callout(JobsAdminState.error),
-        _table(jobs_header, JobsAdminState.jobs, _job_row),
+        data_table(jobs_header, JobsAdminState.jobs, _job_row, size="1"),
         rx.text(JobsAdminState.queue, weight="medium", id="mail-queue"),
         rx.heading(t("jobs.failed_mail"), size="5"),
-        rx.cond(JobsAdminState.failed_mail.length() > 0, _table(
-            ["", "", "", ""], JobsAdminState.failed_mail, lambda m: rx.table.row(
-                rx.table.cell(m["when"]), rx.table.cell(m["to"], rx.text(m["reference"], size="1")),
-                rx.table.cell(m["subject"], rx.text(m["error"], size="1", color_scheme="red")),
-                rx.table.cell(rx.button(t("mail.retry"), size="1", variant="soft", type="button",
-                                        on_click=JobsAdminState.retry_mail(m["id"]))))),
-            empty(t("jobs.no_failed_mail"))),
+        data_table(["", "", "", ""], JobsAdminState.failed_mail, lambda m: rx.table.row(
+            rx.table.cell(m["when"]), rx.table.cell(m["to"], rx.text(m["reference"], size="1")),
+            rx.table.cell(m["subject"], rx.text(m["error"], size="1", color_scheme="red")),
+            rx.table.cell(rx.button(t("mail.retry"), size="1", variant="soft", type="button",
+                                    on_click=JobsAdminState.retry_mail(m["id"])))), none=t("jobs.no_failed_mail"), size="1"),
         rx.heading(t("jobs.runs"), size="5"),
-        rx.cond(JobsAdminState.runs.length() > 0, _table(run_header, JobsAdminState.runs, lambda r: rx.table.row(
+        data_table(run_header, JobsAdminState.runs, lambda r: rx.table.row(
             rx.table.cell(rx.code(r["job"])), rx.table.cell(r["started"]),
             rx.table.cell(rx.badge(r["status"], color_scheme=_tone(r["status"]))), rx.table.cell(r["holder"]),
-            rx.table.cell(rx.text(r["result"], size="1")), class_name="run-row")),
-            empty(t("jobs.no_runs"))),
+            rx.table.cell(rx.text(r["result"], size="1")), class_name="run-row"), none=t("jobs.no_runs"), size="1"),
         spacing="4", width="100%",
     )
 

@@ -6,12 +6,30 @@ import reflex as rx
 
 from portal_app.components.ui import card
 from portal_app.services.billing.invoices.views import InvoiceView
+from portal_app.services.files import links as file_links
 from portal_app.services.kernel import money
+from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
+from portal_app.state import PageState, full_page_load, run
 
 STATUS_COLOR = {"draft": "gray", "pending_approval": "amber", "sent": "blue", "partially_paid": "amber",
                 "paid": "green", "void": "gray", "refunded": "gray"}
 STATUSES = tuple(STATUS_COLOR)
+
+
+class PdfPage(PageState, mixin=True):
+    """The state of a page that offers a generated PDF (an invoice, a receipt)."""
+
+    async def _open_pdf(self, version_id: str) -> rx.event.EventSpec:
+        """The PDF opens through a short-lived link; until it has been made, a toast says so."""
+        actor = await self._signed_in_actor()
+        if actor is None or not version_id:
+            return rx.toast.info(t("billing.pdf_not_ready"))
+        try:
+            link = await run(file_links.mint, actor, version_id)
+        except PortalError:
+            return rx.toast.error(t("billing.pdf_not_ready"))
+        return full_page_load(link)
 
 
 def invoice_dict(v: InvoiceView) -> dict[str, str]:

@@ -7,16 +7,15 @@ from datetime import date
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated, notice_callout
-from portal_app.pages.billing.staff import SELECT_STYLE
+from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
 from portal_app.services.kernel import localtime, money
-from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 KINDS = ("retainer", "milestone", "expense")
 LINE_KINDS = ("legal_fee", "filing_fee", "disbursement")
@@ -31,55 +30,38 @@ class InvoiceNewState(PageState, rx.State):
     fees: list[dict[str, str]] = []
     line_kind: str = "legal_fee"
     template_id: str = ""
-    error: str = ""
-    notice: str = ""
-
-    def _matter_id(self) -> str:
-        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
 
     @rx.event
     async def load(self):
         self.access, self.error, self.lines, self.title, self.due = "checking", "", [], "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            self.templates = [{"id": r.id, "name": r.name} for r in await run(invoice_templates.list_templates, actor)]
-        except NotAllowed:
-            self.access = "denied"
-            return None
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        self.templates = [{"id": r.id, "name": r.name} for r in await run(invoice_templates.list_templates, actor)]
         self.fees = [{"code": f.code, "label": f"{f.form} · {f.description} · {money.format_money(f.amount_cents)}"}
                      for f in await run(billing_config.fee_schedule)]
-        self.access = "ok"
-        return None
 
     @rx.event
     async def use_template(self, template_id: str):
-        actor = await self._signed_in_actor()
-        if actor is None or not template_id:
-            return
-        try:
-            draft = await run(invoice_templates.preview, actor, template_id)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return
+        if template_id:
+            return await self._act(self._use_template, str(template_id))
+        return None
+
+    async def _use_template(self, actor, template_id: str) -> None:
+        draft = await run(invoice_templates.preview, actor, template_id)
         self.kind, self.title, self.due = draft.kind, draft.title, draft.due_date.isoformat() if draft.due_date else ""
-        self.lines, self.template_id = [_line_dict(line) for line in draft.lines], str(template_id)
+        self.lines, self.template_id = [_line_dict(line) for line in draft.lines], template_id
 
     @rx.event
     async def bill_monthly(self):
         """Periodic billing: a draft from this template every month from next month on."""
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None or not self.template_id:
-            return
-        try:
-            await run(invoice_templates.schedule, actor, self._matter_id(), self.template_id, 1,
-                      invoice_templates.add_months(localtime.today_for(actor), 1))
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return
-        self.notice = t("billing.monthly_scheduled")
+        if not self.template_id:
+            return None
+        return await self._act(self._schedule_monthly, notice=t("billing.monthly_scheduled"))
+
+    async def _schedule_monthly(self, actor) -> None:
+        first = invoice_templates.add_months(localtime.today_for(actor), 1)
+        await run(invoice_templates.schedule, actor, self._url_segment(), self.template_id, 1, first)
 
     @rx.event
     def set_kind(self, value: str):
@@ -116,20 +98,16 @@ class InvoiceNewState(PageState, rx.State):
 
     @rx.event
     async def save(self):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
+        return await self._act(self._save)
+
+    async def _save(self, actor):
         try:
             due = date.fromisoformat(self.due) if self.due else None
-            data = DraftInput(kind=self.kind, title=self.title, due_date=due, lines=[_line_input(x) for x in self.lines])
-            invoice_id = await run(invoice_drafts.create, actor, self._matter_id(), data)
         except ValueError:
             self.error = t("billing.day_invalid")
             return None
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+        data = DraftInput(kind=self.kind, title=self.title, due_date=due, lines=[_line_input(x) for x in self.lines])
+        invoice_id = await run(invoice_drafts.create, actor, self._url_segment(), data)
         return rx.redirect(f"/billing/invoices/{invoice_id}")
 
 

@@ -6,102 +6,72 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, error_callout, gated, notice_callout
-from portal_app.pages.billing.common import invoice_dict, line_dicts, money_row, payment_dicts, status_badge
+from portal_app.pages.billing.common import PdfPage, invoice_dict, line_dicts, money_row, payment_dicts, status_badge
 from portal_app.services.billing.accounting import trust
 from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import staff as staff_payments
-from portal_app.services.files import links as file_links
-from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, full_page_load, login_redirect, run
+from portal_app.state import run
 
 
-class InvoiceStaffState(PageState, rx.State):
+class InvoiceStaffState(PdfPage, rx.State):
     invoice: dict[str, str] = {}
     lines: list[dict[str, str]] = []
     payments: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
-
-    def _id(self) -> str:
-        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
 
     async def _fill(self, actor) -> None:
-        view = await run(invoice_views.detail, actor, self._id())
+        if not actor.is_staff:
+            raise NotAllowed()
+        view = await run(invoice_views.detail, actor, self._url_segment())
         self.invoice, self.lines, self.payments = invoice_dict(view), line_dicts(view), payment_dicts(view)
         self.invoice["void_reason"] = view.void_reason
 
     @rx.event
     async def load(self):
         self.access, self.error, self.notice = "checking", "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        if not actor.is_staff:
-            self.access = "denied"
-            return None
-        try:
-            await self._fill(actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
-        self.access = "ok"
-        return None
+        return await self._load_page(self._fill)
 
-    async def _act(self, fn, *args, notice: str = ""):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(fn, actor, *args)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
-        self.notice = notice
-        await self._fill(actor)
-        return None
+    async def _change(self, fn, *args, notice: str = "", **kwargs):
+        return await self._act(fn, self._url_segment(), *args, notice=notice, then=self._fill, **kwargs)
 
     @rx.event
     async def send(self):
-        return await self._act(invoice_lifecycle.send, self._id(), notice=t("billing.sent_notice"))
+        return await self._change(invoice_lifecycle.send, notice=t("billing.sent_notice"))
 
     @rx.event
     async def approve(self):
-        return await self._act(invoice_lifecycle.approve, self._id(), notice=t("billing.approved_notice"))
+        return await self._change(invoice_lifecycle.approve, notice=t("billing.approved_notice"))
 
     @rx.event
     async def return_to_draft(self, form: dict):
-        return await self._act(invoice_lifecycle.return_to_draft, self._id(), str(form.get("reason", "")))
+        return await self._change(invoice_lifecycle.return_to_draft, str(form.get("reason", "")))
 
     @rx.event
     async def void(self, form: dict):
-        return await self._act(invoice_lifecycle.void, self._id(), str(form.get("reason", "")))
+        return await self._change(invoice_lifecycle.void, str(form.get("reason", "")))
 
     @rx.event
     async def record(self, form: dict):
-        return await self._act(lambda a, i: staff_payments.record_manual(
-            a, i, amount=str(form.get("amount", "")), method=str(form.get("method", "")),
-            reference=str(form.get("reference", ""))), self._id(), notice=t("billing.recorded_notice"))
+        return await self._change(staff_payments.record_manual, amount=str(form.get("amount", "")),
+                                  method=str(form.get("method", "")), reference=str(form.get("reference", "")),
+                                  notice=t("billing.recorded_notice"))
 
     @rx.event
     async def from_trust(self, form: dict):
-        return await self._act(trust.transfer_earned, self._id(), str(form.get("amount", "")),
-                               notice=t("billing.transferred_notice"))
+        return await self._change(trust.transfer_earned, str(form.get("amount", "")),
+                                  notice=t("billing.transferred_notice"))
 
     @rx.event
     async def refund(self, form: dict):
-        return await self._act(lambda a, p: staff_payments.refund(
-            a, p, amount=str(form.get("amount", "")), reason=str(form.get("reason", ""))),
-            str(form.get("payment_id", "")), notice=t("billing.refund_notice"))
+        return await self._act(staff_payments.refund, str(form.get("payment_id", "")),
+                               amount=str(form.get("amount", "")), reason=str(form.get("reason", "")),
+                               notice=t("billing.refund_notice"), then=self._fill)
 
     @rx.event
     async def pdf(self):
-        actor = await self._signed_in_actor()
-        if actor is None or not self.invoice.get("pdf"):
-            return rx.toast.info(t("billing.pdf_not_ready"))
-        return full_page_load(await run(file_links.mint, actor, self.invoice["pdf"]))
+        return await self._open_pdf(self.invoice.get("pdf", ""))
 
 
 def _small_form(handler, *fields, label: str, id_: str) -> rx.Component:

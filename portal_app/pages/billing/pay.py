@@ -16,9 +16,9 @@ from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import checkout as payments
 from portal_app.services.billing.payments import receipts
-from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 POLL_SECONDS, POLL_TRIES = 1.0, 40
 
@@ -37,15 +37,11 @@ class PayState(PageState, rx.State):
     saved_cards: list[dict[str, str]] = []
     trust_instructions: str = ""
     receipt: dict[str, str] = {}
-    error: str = ""
     _client_secret: str = ""
-
-    def _invoice_id(self) -> str:
-        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
 
     async def _checkout(self, actor, amount: str | None) -> None:
         try:
-            checkout = await run(payments.start, actor, self._invoice_id(), amount)
+            checkout = await run(payments.start, actor, self._url_segment(), amount)
         except PortalError as exc:
             if exc.code == "billing.trust_cards_off":
                 self.step, self.trust_instructions = "no_card", (await run(billing_config.current)).trust_instructions
@@ -60,16 +56,11 @@ class PayState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.step, self.receipt, self.stripe_secret = "checking", "", "form", {}, ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            view = await run(invoice_views.detail, actor, self._invoice_id())
-        except NotAllowed:
-            self.access = "denied"
-            return None
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor):
+        view = await run(invoice_views.detail, actor, self._url_segment())
         self.invoice, self.partial_allowed = invoice_dict(view), view.allow_partial
-        self.access = "ok"
         returned = self.router.url.query_parameters.get("payment", "")
         if returned:  # back from a bank page or 3-D Secure: show where it stands
             self.payment_id = str(returned)[:40]
@@ -86,21 +77,13 @@ class PayState(PageState, rx.State):
 
     @rx.event
     async def change_amount(self):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is not None:
-            await self._checkout(actor, self.amount_text)
+        return await self._act(self._checkout, self.amount_text)
 
     async def _sandbox(self, fn, *args, **kwargs):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            state = await run(fn, actor, self.payment_id, self._client_secret, *args, **kwargs)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+        return await self._act(self._in_sandbox, fn, *args, **kwargs)
+
+    async def _in_sandbox(self, actor, fn, *args, **kwargs):
+        state = await run(fn, actor, self.payment_id, self._client_secret, *args, **kwargs)
         return self._after(state.processor_status, state.message)
 
     def _after(self, status: str, message: str):

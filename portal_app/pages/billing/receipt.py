@@ -7,43 +7,28 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, gated
-from portal_app.pages.billing.common import money_row
+from portal_app.pages.billing.common import PdfPage, money_row
 from portal_app.services.billing.payments import receipts
-from portal_app.services.files import links as file_links
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, full_page_load, login_redirect, run
+from portal_app.state import run
 
 
-class ReceiptState(PageState, rx.State):
+class ReceiptState(PdfPage, rx.State):
     receipt: dict[str, str] = {}
 
     @rx.event
     async def load(self):
         self.access, self.receipt = "checking", {}
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            view = await run(receipts.view, actor, self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
-        except NotAllowed:
-            self.access = "denied"
-            return None
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        view = await run(receipts.view, actor, self._url_segment())
         self.receipt = {k: ("yes" if v is True else "" if v is False else str(v)) for k, v in asdict(view).items()}
         self.receipt["method_label"] = t(f"billing.method.{view.method}")
-        self.access = "ok"
-        return None
 
     @rx.event
     async def download(self):
-        actor = await self._signed_in_actor()
-        if actor is None or not self.receipt.get("pdf_version_id"):
-            return rx.toast.info(t("billing.pdf_not_ready"))
-        try:
-            link = await run(file_links.mint, actor, self.receipt["pdf_version_id"])
-        except PortalError:
-            return rx.toast.error(t("billing.pdf_not_ready"))
-        return full_page_load(link)
+        return await self._open_pdf(self.receipt.get("pdf_version_id", ""))
 
 
 def _content() -> rx.Component:

@@ -7,23 +7,20 @@ from dataclasses import asdict
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated, notice_callout
-from portal_app.pages.billing.staff import SELECT_STYLE
+from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout
 from portal_app.services.billing import config as billing_config
 from portal_app.services.kernel import money, policy
-from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class BillingSettingsState(PageState, rx.State):
     firm: dict[str, str] = {}
     fees: list[dict[str, str]] = []
     may_change_firm: bool = False
-    error: str = ""
-    notice: str = ""
 
-    async def _fill(self) -> None:
+    async def _fill(self, actor) -> None:
         firm = await run(billing_config.current)
         self.firm = {k: ("yes" if v is True else "" if v is False else str(v)) for k, v in asdict(firm).items()}
         self.firm["threshold"] = money.decimal_string(firm.approval_threshold_cents)
@@ -35,32 +32,15 @@ class BillingSettingsState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.notice = "checking", "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            policy.require(actor, "billing.configure")
-        except NotAllowed:
-            self.access = "denied"
-            return None
-        self.may_change_firm = policy.role_allows(actor.role, "settings.manage")
-        await self._fill()
-        self.access = "ok"
-        return None
+        return await self._load_page(self._open)
 
-    async def _do(self, fn, *args, **kwargs):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(fn, actor, *args, **kwargs)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
-        self.notice = t("billing.saved")
-        await self._fill()
-        return None
+    async def _open(self, actor) -> None:
+        policy.require(actor, "billing.configure")
+        self.may_change_firm = policy.role_allows(actor.role, "settings.manage")
+        await self._fill(actor)
+
+    async def _save(self, fn, **changes):
+        return await self._act(fn, **changes, notice=t("billing.saved"), then=self._fill)
 
     @rx.event
     async def save_firm(self, form: dict):
@@ -74,13 +54,13 @@ class BillingSettingsState(PageState, rx.State):
         changes.update(card_payments_to_trust=bool(form.get("trust_cards")),
                        partial_payments_allowed=bool(form.get("partial")),
                        default_terms=str(form.get("terms", "")), trust_instructions=str(form.get("instructions", "")))
-        return await self._do(billing_config.update, **changes)
+        return await self._save(billing_config.update, **changes)
 
     @rx.event
     async def save_fee(self, form: dict):
-        return await self._do(billing_config.save_fee, code=str(form.get("code", "")), form=str(form.get("form", "")),
-                              description=str(form.get("description", "")), amount=str(form.get("amount", "")),
-                              is_active=form.get("active", "yes") == "yes")
+        return await self._save(billing_config.save_fee, code=str(form.get("code", "")), form=str(form.get("form", "")),
+                                description=str(form.get("description", "")), amount=str(form.get("amount", "")),
+                                is_active=form.get("active", "yes") == "yes")
 
 
 def _firm_form() -> rx.Component:

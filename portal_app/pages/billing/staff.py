@@ -7,17 +7,14 @@ from datetime import date
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, error_callout, gated
+from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated
 from portal_app.pages.billing.common import STATUSES, invoice_dict, sandbox_banner, status_badge
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import export as payment_export
 from portal_app.services.kernel import localtime, policy
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
-from portal_app.state import PageState, login_redirect, run
-
-SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
+from portal_app.state import PageState, run
 
 
 class BillingHomeState(PageState, rx.State):
@@ -26,33 +23,23 @@ class BillingHomeState(PageState, rx.State):
     sandbox: bool = False
     is_admin: bool = False
     export_day: str = ""
-    error: str = ""
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            views = await run(invoice_views.staff_list, actor, self.status)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+    async def _fill(self, actor) -> None:
+        views = await run(invoice_views.staff_list, actor, self.status)
         self.rows = [invoice_dict(v) for v in views]
         self.export_day = self.export_day or localtime.today_for(actor).isoformat()
         self.is_admin = policy.role_allows(actor.role, "webhook.manage")
         self.sandbox = get_settings().payments.is_sandbox
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.error, self.export_day = "", ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     async def set_status(self, value: str):
         self.status = value if value in STATUSES else ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     def set_export_day(self, value: str):
@@ -60,15 +47,15 @@ class BillingHomeState(PageState, rx.State):
 
     @rx.event
     async def export(self):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
+        return await self._act(self._export)
+
+    async def _export(self, actor):
         try:
-            name, text = await run(payment_export.export_day, actor, date.fromisoformat(self.export_day))
-        except (ValueError, PortalError) as exc:
-            self.error = exc.message(actor.locale) if isinstance(exc, PortalError) else t("billing.day_invalid")
+            day = date.fromisoformat(self.export_day)
+        except ValueError:
+            self.error = t("billing.day_invalid")
             return None
+        name, text = await run(payment_export.export_day, actor, day)
         return rx.download(data=text, filename=name)
 
 
@@ -106,11 +93,8 @@ def _content() -> rx.Component:
         rx.el.select(rx.el.option(t("billing.all_statuses"), value=""),
                      *[rx.el.option(t(f"billing.status.{k}"), value=k) for k in STATUSES],
                      value=s.status, on_change=s.set_status, style=SELECT_STYLE, id="status-filter"),
-        rx.cond(s.rows.length() > 0, rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"billing.col_{k}")) for k in (
-                "number", "matter", "client", "kind", "status", "total", "owed")])),
-            rx.table.body(rx.foreach(s.rows, _row)), width="100%"), overflow_x="auto", width="100%"),
-            empty(t("billing.no_invoices_staff"))),
+        data_table([t(f"billing.col_{k}") for k in ("number", "matter", "client", "kind", "status", "total", "owed")],
+                   s.rows, _row, none=t("billing.no_invoices_staff")),
         spacing="4", width="100%")
 
 

@@ -8,14 +8,13 @@ from datetime import date
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated, notice_callout
+from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout
 from portal_app.pages.billing.common import money_row
 from portal_app.services.billing.accounting import reconciliation, trust
 from portal_app.services.billing.accounting import report as ledger_report
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 def _strings(obj) -> dict[str, str]:
@@ -31,10 +30,11 @@ class TrustPageState(PageState, rx.State):
     client_lines: list[dict[str, str]] = []
     saved: list[dict[str, str]] = []
     form: dict[str, str] = {}
-    error: str = ""
-    notice: str = ""
 
     async def _fill(self, actor) -> None:
+        if not self.form:
+            today = localtime.today_for(actor)
+            self.form = {"start": today.replace(day=1).isoformat(), "end": today.isoformat(), "bank": ""}
         view = await run(ledger_report.overview, actor)
         self.totals = {"trust_bank": view.trust_bank, "operating_bank": view.operating_bank,
                        "owed": view.owed_to_trust, "owed_cents": str(view.owed_to_trust_cents), "fees": view.fees}
@@ -45,62 +45,35 @@ class TrustPageState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.report = "checking", "", "", {}
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await self._fill(actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
-        today = localtime.today_for(actor)
-        self.form = {"start": today.replace(day=1).isoformat(), "end": today.isoformat(), "bank": ""}
-        self.access = "ok"
-        return None
-
-    async def _actor(self):
-        self.error, self.notice = "", ""
-        return await self._signed_in_actor()
+        self.form = {}
+        return await self._load_page(self._fill)
 
     @rx.event
     async def reconcile(self, form: dict):
-        actor = await self._actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
+        return await self._act(self._reconcile, form)
+
+    async def _reconcile(self, actor, form: dict) -> None:
         self.form = {k: str(form.get(k, ""))[:20] for k in ("start", "end", "bank")}
         try:
             start, end = date.fromisoformat(self.form["start"]), date.fromisoformat(self.form["end"])
-            result = await run(reconciliation.report, actor, start, end, self.form["bank"])
-            if form.get("save"):
-                await run(reconciliation.save, actor, start, end, self.form["bank"], str(form.get("note", "")))
-                self.notice = t("billing.reconciliation_saved")
         except ValueError:
             self.error = t("billing.day_invalid")
-            return None
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+            return
+        result = await run(reconciliation.report, actor, start, end, self.form["bank"])
+        if form.get("save"):
+            await run(reconciliation.save, actor, start, end, self.form["bank"], str(form.get("note", "")))
+            self.notice = t("billing.reconciliation_saved")
         self.report = {"bank": _m(result.bank_balance_cents), "journal": _m(result.journal_balance_cents),
                        "ledgers": _m(result.client_ledgers_cents), "owed": _m(result.owed_by_operating_cents),
                        "balanced": "yes" if result.balanced else ""}
         self.differences = list(result.differences)
         self.client_lines = [_strings(c) for c in result.clients]
         await self._fill(actor)
-        return None
 
     @rx.event
     async def settle(self, form: dict):
-        actor = await self._actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(trust.settle_fees_owed, actor, str(form.get("reference", "")))
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
-        self.notice = t("billing.fees_settled")
-        await self._fill(actor)
-        return None
+        return await self._act(trust.settle_fees_owed, str(form.get("reference", "")), notice=t("billing.fees_settled"),
+                               then=self._fill)
 
 
 def _m(cents: int) -> str:
@@ -110,11 +83,8 @@ def _m(cents: int) -> str:
 
 
 def _table(rows, columns: list[str], keys: list[str], class_name: str) -> rx.Component:
-    return rx.box(rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(c)) for c in columns])),
-        rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in keys],
-                                                              class_name=class_name))),
-        width="100%"), overflow_x="auto", width="100%")
+    return data_table([t(c) for c in columns], rows,
+                      lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in keys], class_name=class_name))
 
 
 def _reconcile_form() -> rx.Component:

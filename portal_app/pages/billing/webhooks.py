@@ -7,20 +7,17 @@ from dataclasses import asdict
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated, notice_callout
+from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout
 from portal_app.services.billing.webhooks import endpoints as webhook_endpoints
 from portal_app.services.billing.webhooks.events import EVENT_TYPES
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class WebhooksState(PageState, rx.State):
     endpoints: list[dict[str, str]] = []
     deliveries: list[dict[str, str]] = []
     new_secret: str = ""
-    error: str = ""
-    notice: str = ""
 
     async def _fill(self, actor) -> None:
         self.endpoints = [{**{k: str(v) for k, v in asdict(e).items()}, "types": ", ".join(e.event_types) or "all",
@@ -31,53 +28,35 @@ class WebhooksState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.new_secret = "checking", "", "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await self._fill(actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
-        self.access = "ok"
-        return None
+        return await self._load_page(self._fill)
 
-    async def _do(self, fn, *args, **kwargs):
-        self.error, self.notice, self.new_secret = "", "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return None
-        try:
-            result = await run(fn, actor, *args, **kwargs)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
-        await self._fill(actor)
-        return result
+    async def _change(self, fn, *args, notice: str = ""):
+        self.new_secret = ""
+        return await self._act(fn, *args, notice=notice, then=self._fill)
 
     @rx.event
     async def register(self, form: dict):
         types = [e for e in EVENT_TYPES if form.get(e)]
-        result = await self._do(webhook_endpoints.register, str(form.get("url", "")), str(form.get("description", "")),
-                                types, bool(form.get("private")))
-        if result:
-            self.new_secret = result[1]
+        return await self._change(self._register, str(form.get("url", "")), str(form.get("description", "")),
+                                  types, bool(form.get("private")))
+
+    async def _register(self, actor, *fields) -> None:
+        _, self.new_secret = await run(webhook_endpoints.register, actor, *fields)
 
     @rx.event
     async def rotate(self, endpoint_id: str):
-        secret = await self._do(webhook_endpoints.rotate_secret, str(endpoint_id))
-        if secret:
-            self.new_secret = secret
+        return await self._change(self._rotate, str(endpoint_id))
+
+    async def _rotate(self, actor, endpoint_id: str) -> None:
+        self.new_secret = await run(webhook_endpoints.rotate_secret, actor, endpoint_id)
 
     @rx.event
     async def toggle(self, endpoint_id: str, active: bool):
-        await self._do(webhook_endpoints.set_active, str(endpoint_id), bool(active))
+        return await self._change(webhook_endpoints.set_active, str(endpoint_id), bool(active))
 
     @rx.event
     async def replay(self, delivery_id: str):
-        await self._do(webhook_endpoints.replay, str(delivery_id))
-        if not self.error:
-            self.notice = t("webhook.replay_queued")
+        return await self._change(webhook_endpoints.replay, str(delivery_id), notice=t("webhook.replay_queued"))
 
 
 def _register_form() -> rx.Component:
@@ -124,10 +103,8 @@ def _content() -> rx.Component:
                                                color_scheme="amber", width="100%")),
         _register_form(), rx.foreach(s.endpoints, _endpoint),
         rx.heading(t("webhook.deliveries"), size="4"),
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"webhook.col_{k}")) for k in (
-                "created", "type", "endpoint", "status", "attempts", "last", "next", "replay")])),
-            rx.table.body(rx.foreach(s.deliveries, _delivery)), width="100%"), overflow_x="auto", width="100%"),
+        data_table([t(f"webhook.col_{k}") for k in ("created", "type", "endpoint", "status", "attempts", "last", "next",
+                                                    "replay")], s.deliveries, _delivery),
         spacing="4", width="100%")
 
 

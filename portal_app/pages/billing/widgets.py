@@ -9,12 +9,11 @@ from portal_app.pages.billing.common import invoice_dict, line_dicts, money_row,
 from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.kernel import money
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, run
+from portal_app.state import WidgetState, run
 
 
-class InvoicesState(PageState, rx.State):
+class InvoicesState(WidgetState, rx.State):
     """The client's invoices (home page) or one matter's (matter page)."""
 
     matter_id: str = ""
@@ -24,11 +23,10 @@ class InvoicesState(PageState, rx.State):
     payments: list[dict[str, str]] = []
     trust: str = ""
     has_trust: bool = False
-    error: str = ""
 
     async def _fill(self, actor) -> None:
         path = self.router.url.path.rstrip("/")
-        self.matter_id = path.rsplit("/", 1)[-1] if path.startswith("/matters/") else ""
+        self.matter_id = self._url_segment() if path.startswith("/matters/") else ""
         self.staff = actor.is_staff
         if self.matter_id:
             views = await run(invoice_views.for_matter, actor, self.matter_id)
@@ -43,27 +41,14 @@ class InvoicesState(PageState, rx.State):
 
     @rx.event
     async def load(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            await self._fill(actor)
-        except NotAllowed:
-            self.access = "denied"
-            return
-        self.access = "ok"
+        return await self._load_page(self._fill)
 
     @rx.event
     async def decide(self, line_id: str, approve: bool):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            await run(invoice_lifecycle.decide_expense, actor, str(line_id), bool(approve))
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return
+        return await self._act(self._decide, str(line_id), bool(approve))
+
+    async def _decide(self, actor, line_id: str, approve: bool):
+        await run(invoice_lifecycle.decide_expense, actor, line_id, approve)
         await self._fill(actor)
         return rx.toast.success(t("billing.expense_approved") if approve else t("billing.expense_declined"))
 

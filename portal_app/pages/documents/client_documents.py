@@ -13,12 +13,12 @@ from reflex_base.vars.base import Var
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, error_callout, gated, notice_callout
 from portal_app.pages.documents import checklist_common as common
+from portal_app.pages.documents.item_form import FILE_TYPES
 from portal_app.pages.documents.upload_receiver import UPLOAD_ID, UploadRows, receive_files
-from portal_app.services.documents import checklist_views
-from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
+from portal_app.services.documents import checklist_views, review
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 _FILES = "filesById['" + UPLOAD_ID + "']"
 SELECTED_SIZES = Var(_js_expr=f"({_FILES} ? {_FILES}.map((f) => f.size) : [])",
@@ -38,34 +38,19 @@ class DocumentsState(PageState, UploadRows, rx.State):
     received: int = 0
     missing: int = 0
     selected_id: str = ""
-    error: str = ""
-    notice: str = ""
 
     async def _refresh(self, actor) -> None:
-        view = await run(checklist_views.matter_checklist, actor, self._matter_id())
+        view = await run(checklist_views.matter_checklist, actor, self._url_segment(2))
         self.matter = {"id": view.matter_id, "reference": view.reference, "title": view.title}
         self.items, self.versions = common.rows_of(view, actor.locale, tz=actor.timezone)
         self.removed = view.removed
         self.percent, self.received, self.missing = (view.progress.percent_received, view.progress.received,
                                                      view.progress.missing)
 
-    def _matter_id(self) -> str:
-        parts = self.router.url.path.rstrip("/").split("/")
-        return parts[-2] if len(parts) >= 2 else ""
-
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.file_rows, self.selected_id = "checking", "", "", [], ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await self._refresh(actor)
-        except (NotAllowed, NotFound):
-            self.access = "denied"
-            return None
-        self.access = "ok"
-        return None
+        return await self._load_page(self._refresh)
 
     @rx.event
     def select(self, request_id: str):
@@ -75,18 +60,8 @@ class DocumentsState(PageState, UploadRows, rx.State):
 
     @rx.event
     async def set_expiry(self, request_id: str, value: str):
-        from portal_app.services.documents import review
-
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(review.set_expiry, actor, str(request_id), str(value))
-            self.notice = t("documents.expiry_saved", actor.locale)
-            await self._refresh(actor)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-        return None
+        return await self._act(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"),
+                               then=self._refresh)
 
     @rx.event
     def files_refused(self, rejected: list[dict]):
@@ -107,8 +82,7 @@ class DocumentsState(PageState, UploadRows, rx.State):
     @rx.var
     def selected_accept(self) -> dict[str, list[str]]:
         item = self.selected
-        tokens = [t_ for t_, label in (("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC"))
-                  if label in item.get("accepted", "")]
+        tokens = [token for token, label in FILE_TYPES if label in item.get("accepted", "")]
         return checklist_views.accept_map(tokens)
 
     @rx.event(background=True)

@@ -5,14 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, gated
+from portal_app.components.ui import SELECT_STYLE, data_table, gated
 from portal_app.pages.documents.checklist_common import bar
 from portal_app.services.documents import dashboard as checklist_dashboard
-from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
-
-SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
+from portal_app.state import PageState, run
 
 
 class ChecklistDashboardState(PageState, rx.State):
@@ -23,36 +20,27 @@ class ChecklistDashboardState(PageState, rx.State):
     attorney: str = ""
     status: str = ""
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            found = await run(checklist_dashboard.rows, actor, case_type=self.case_type, attorney=self.attorney,
-                              status=self.status)
-            options = await run(checklist_dashboard.filters, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+    async def _fill(self, actor) -> None:
+        found = await run(checklist_dashboard.rows, actor, case_type=self.case_type, attorney=self.attorney,
+                          status=self.status)
+        options = await run(checklist_dashboard.filters, actor)
         self.rows = [{"id": r.matter_id, "reference": r.reference, "client": r.client, "case_type": r.case_type,
                       "attorney": r.attorney, "percent": str(r.percent_complete), "missing": str(r.missing),
                       "review": str(r.awaiting_review), "overdue": str(r.overdue), "total": str(r.total)}
                      for r in found]
         self.case_types = [{"value": c, "label": n} for c, n in options.case_types]
         self.attorneys = [{"value": i, "label": n} for i, n in options.attorneys]
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.case_type, self.attorney, self.status = "", "", ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     async def set_filter(self, name: str, value: str):
         if name in ("case_type", "attorney", "status"):
             setattr(self, name, str(value)[:64])
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
 
 def _select(name: str, label: str, options, value) -> rx.Component:
@@ -89,11 +77,9 @@ def _content() -> rx.Component:
         rx.hstack(_select("case_type", t("dashboard.all_case_types"), s.case_types, s.case_type),
                   _select("attorney", t("dashboard.all_attorneys"), s.attorneys, s.attorney),
                   _select("status", t("dashboard.any_status"), statuses, s.status), wrap="wrap", spacing="2"),
-        rx.cond(s.rows.length() > 0, rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"dashboard.col_{k}")) for k in (
-                "reference", "client", "case_type", "attorney", "complete", "review", "missing", "overdue")])),
-            rx.table.body(rx.foreach(s.rows, _row)), width="100%"), overflow_x="auto", width="100%"),
-            empty(t("staff_home.none"))),
+        data_table([t(f"dashboard.col_{k}") for k in ("reference", "client", "case_type", "attorney", "complete",
+                                                      "review", "missing", "overdue")],
+                   s.rows, _row, none=t("staff_home.none")),
         spacing="4", width="100%",
     )
 

@@ -9,9 +9,8 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.services.documents import intake
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 def _shown(value) -> str:
@@ -30,24 +29,15 @@ class IntakeFormState(PageState, rx.State):
     status: str = ""
     may_fill: bool = False
     saved_at: str = ""
-    error: str = ""
-    notice: str = ""
     changes: list[str] = []
-
-    def _matter_id(self) -> str:
-        return self.router.url.path.rstrip("/").split("/")[-2]
 
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.changes = "checking", "", "", []
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            view = await run(intake.get, actor, self._matter_id())
-        except (NotAllowed, NotFound):
-            self.access = "denied"
-            return None
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        view = await run(intake.get, actor, self._url_segment(2))
         self.title, self.status, self.may_fill = view.title, view.status, view.may_fill
         self.questions = [{"key": q["key"], "label": q["label"], "type": q["type"], "help": q.get("help", ""),
                            "required": "yes" if q.get("required") else ""} for q in view.questions]
@@ -55,39 +45,25 @@ class IntakeFormState(PageState, rx.State):
                         for q in view.questions if q.get("options")}
         self.answers = {k: _shown(v) for k, v in view.answers.items()}
         self.saved_at = localtime.shown_time(view.updated_at, actor.timezone, actor.locale) if view.updated_at else ""
-        self.access = "ok"
-        return None
 
     @rx.event
     async def set_answer(self, key: str, value: str | bool):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        shown = _shown(value) if isinstance(value, bool) else str(value)
-        self.answers = {**self.answers, str(key): shown}
-        try:
-            saved = await run(intake.save_draft, actor, self._matter_id(), {str(key): value})
-            self.saved_at, self.status = localtime.shown_time(saved, actor.timezone, actor.locale), "draft"
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-        return None
+        return await self._act(self._save_answer, str(key), value)
+
+    async def _save_answer(self, actor, key: str, value: str | bool) -> None:
+        self.answers = {**self.answers, key: _shown(value) if isinstance(value, bool) else str(value)}
+        saved = await run(intake.save_draft, actor, self._url_segment(2), {key: value})
+        self.saved_at, self.status = localtime.shown_time(saved, actor.timezone, actor.locale), "draft"
 
     @rx.event
     async def submit(self):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            result = await run(intake.submit, actor, self._matter_id())
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+        return await self._act(self._submit)
+
+    async def _submit(self, actor) -> None:
+        result = await run(intake.submit, actor, self._url_segment(2))
         self.status, self.may_fill, self.notice = "submitted", False, t("intake.submitted_notice", actor.locale)
         self.changes = [t("intake.change_added", actor.locale, item=i) for i in result.added] + \
                        [t("intake.change_removed", actor.locale, item=i) for i in result.removed]
-        return None
 
 
 def _input(q) -> rx.Component:

@@ -8,13 +8,12 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.pages.documents import checklist_common as common
+from portal_app.pages.documents.item_form import item_fields, item_inputs
 from portal_app.services.documents import checklist_views, review
 from portal_app.services.files import links as file_links
-from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
+from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
-
-FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
+from portal_app.state import PageState, run
 
 
 class ChecklistReviewState(PageState, rx.State):
@@ -23,14 +22,9 @@ class ChecklistReviewState(PageState, rx.State):
     versions: list[dict[str, str]] = []
     counts: dict[str, int] = {}
     link: dict[str, str] = {}
-    error: str = ""
-    notice: str = ""
-
-    def _matter_id(self) -> str:
-        return self.router.url.path.rstrip("/").split("/")[-2]
 
     async def _refresh(self, actor) -> None:
-        view = await run(checklist_views.matter_checklist, actor, self._matter_id())
+        view = await run(checklist_views.matter_checklist, actor, self._url_segment(2))
         if not view.may_review:
             raise NotAllowed()
         self.matter = {"id": view.matter_id, "reference": view.reference, "title": view.title,
@@ -42,74 +36,45 @@ class ChecklistReviewState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.link = "checking", "", "", {}
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await self._refresh(actor)
-        except (NotAllowed, NotFound):
-            self.access = "denied"
-            return None
-        self.access = "ok"
-        return None
+        return await self._load_page(self._refresh)
 
-    async def _act(self, fn, *args, notice: str = ""):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            result = await run(fn, actor, *args)
-            self.notice = notice
-            await self._refresh(actor)
-            return result
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-        return None
+    async def _review(self, fn, *args, notice: str):
+        return await self._act(fn, *args, notice=notice, then=self._refresh)
 
     @rx.event
     async def accept(self, version_id: str):
-        await self._act(review.accept, str(version_id), notice=t("review.accepted_notice"))
+        return await self._review(review.accept, str(version_id), notice=t("review.accepted_notice"))
 
     @rx.event
     async def reject(self, form: dict):
-        await self._act(review.reject, str(form.get("version_id", "")), str(form.get("reason", "")),
-                        notice=t("review.rejected_notice"))
+        return await self._review(review.reject, str(form.get("version_id", "")), str(form.get("reason", "")),
+                                  notice=t("review.rejected_notice"))
 
     @rx.event
     async def waive(self, request_id: str):
-        await self._act(review.waive, str(request_id), "", notice=t("review.waived_notice"))
+        return await self._review(review.waive, str(request_id), "", notice=t("review.waived_notice"))
 
     @rx.event
     async def remove(self, request_id: str):
-        await self._act(review.remove_item, str(request_id), notice=t("review.removed_notice"))
+        return await self._review(review.remove_item, str(request_id), notice=t("review.removed_notice"))
 
     @rx.event
     async def set_expiry(self, request_id: str, value: str):
-        await self._act(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"))
+        return await self._review(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"))
 
     @rx.event
     async def add_item(self, form: dict):
-        fields = {"title": form.get("title", ""), "why": form.get("why", ""), "example": form.get("example", ""),
-                  "accepted_types": [k for k, _ in FILE_TYPES if form.get(f"type_{k}")],
-                  "max_mb": form.get("max_mb", "10"), "provided_by": form.get("provided_by", "beneficiary"),
-                  "naming_convention": form.get("naming", ""), "expires": bool(form.get("expires"))}
-        await self._act(review.add_item, self._matter_id(), fields, notice=t("review.added_notice"))
+        return await self._review(review.add_item, self._url_segment(2), item_fields(form),
+                                  notice=t("review.added_notice"))
 
     @rx.event
     async def make_links(self, version_id: str, name: str):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            view = await run(file_links.mint, actor, str(version_id), "inline")
-            download = await run(file_links.mint, actor, str(version_id), "attachment")
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
-        self.link = {"name": str(name), "view": view, "download": download}
-        return None
+        return await self._act(self._make_links, str(version_id), str(name))
+
+    async def _make_links(self, actor, version_id: str, name: str) -> None:
+        view = await run(file_links.mint, actor, version_id, "inline")
+        download = await run(file_links.mint, actor, version_id, "attachment")
+        self.link = {"name": name, "view": view, "download": download}
 
 
 def _version(v) -> rx.Component:
@@ -167,16 +132,8 @@ def _item(item) -> rx.Component:
 def _add_form() -> rx.Component:
     return rx.form(rx.vstack(
         rx.heading(t("review.add_title"), size="3"),
-        rx.input(name="title", placeholder=t("templates.field_title"), width="100%", required=True),
-        rx.text_area(name="why", placeholder=t("templates.field_why"), width="100%"),
-        rx.input(name="example", placeholder=t("templates.field_example"), width="100%"),
-        rx.input(name="naming", placeholder=t("templates.field_naming"), width="100%"),
-        rx.hstack(*[rx.checkbox(label, name=f"type_{key}", default_checked=key == "pdf") for key, label in FILE_TYPES],
-                  rx.input(name="max_mb", type="number", default_value="10", width="80px"), rx.text("MB", size="2"),
-                  rx.checkbox(t("templates.field_expires"), name="expires"), wrap="wrap", align="center"),
-        rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p)
-                       for p in ("beneficiary", "petitioner", "employer")], name="provided_by"),
-        rx.button(t("review.add"), type="submit"),
+        *item_inputs(),
+        rx.button(t("review.add"), type="submit", id="add-item"),
         spacing="2", width="100%"), on_submit=ChecklistReviewState.add_item, reset_on_submit=True, width="100%")
 
 

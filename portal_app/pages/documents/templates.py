@@ -5,14 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated, notice_callout
+from portal_app.pages.documents.item_form import BLANK, item_fields, item_inputs
 from portal_app.services.documents import templates
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
-
-FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
-SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}
+from portal_app.state import PageState, run
 
 
 class TemplateEditorState(PageState, rx.State):
@@ -22,8 +19,6 @@ class TemplateEditorState(PageState, rx.State):
     version: int = 0
     items: list[dict[str, str]] = []
     editing: dict[str, str] = {}
-    error: str = ""
-    notice: str = ""
 
     async def _refresh(self, actor) -> None:
         if not self.code:
@@ -38,27 +33,17 @@ class TemplateEditorState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.editing = "checking", "", "", {}
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            self.case_types = [{"value": c, "label": n} for c, n in await run(templates.case_types, actor)]
-            self.code = self.code or (self.case_types[0]["value"] if self.case_types else "")
-            await self._refresh(actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
-        self.access = "ok"
-        return None
+        return await self._load_page(self._open)
+
+    async def _open(self, actor) -> None:
+        self.case_types = [{"value": c, "label": n} for c, n in await run(templates.case_types, actor)]
+        self.code = self.code or (self.case_types[0]["value"] if self.case_types else "")
+        await self._refresh(actor)
 
     @rx.event
     async def choose(self, code: str):
-        self.code, self.editing, self.error, self.notice = str(code)[:32], {}, "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        await self._refresh(actor)
-        return None
+        self.code, self.editing = str(code)[:32], {}
+        return await self._act(self._refresh)
 
     @rx.event
     def edit(self, key: str):
@@ -67,53 +52,28 @@ class TemplateEditorState(PageState, rx.State):
 
     @rx.event
     def new_item(self):
-        self.editing = {"key": "", "title": "", "why": "", "example": "", "types": "pdf", "max_mb": "10",
-                        "naming": "", "provided_by": "beneficiary", "expires": ""}
+        self.editing = dict(BLANK)
 
-    async def _save(self, fn, *args):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            version = await run(fn, actor, self.code, *args, self.version)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+    async def _new_version(self, actor, fn, *args) -> None:
+        """Every change to a template makes a new version of it."""
+        version = await run(fn, actor, self.code, *args, self.version)
         self.notice, self.editing = t("templates.saved", version=version), {}
         await self._refresh(actor)
-        return None
 
     @rx.event
     async def save(self, form: dict):
-        fields = {"title": form.get("title", ""), "why": form.get("why", ""), "example": form.get("example", ""),
-                  "accepted_types": [k for k, _ in FILE_TYPES if form.get(f"type_{k}")],
-                  "max_mb": form.get("max_mb", "10"), "naming_convention": form.get("naming", ""),
-                  "provided_by": form.get("provided_by", "beneficiary"), "expires": bool(form.get("expires"))}
-        return await self._save(templates.save_item, self.editing.get("key", ""), fields)
+        return await self._act(self._new_version, templates.save_item, self.editing.get("key", ""), item_fields(form))
 
     @rx.event
     async def remove(self, key: str):
-        return await self._save(templates.remove_item, str(key))
+        return await self._act(self._new_version, templates.remove_item, str(key))
 
 
 def _editor() -> rx.Component:
     e, s = TemplateEditorState.editing, TemplateEditorState
     return rx.cond(e.contains("key"), rx.card(rx.form(rx.vstack(
         rx.heading(rx.cond(e["key"] != "", t("templates.edit_item"), t("templates.add_item")), size="3"),
-        rx.input(name="title", default_value=e["title"], placeholder=t("templates.field_title"), width="100%"),
-        rx.text_area(name="why", default_value=e["why"], placeholder=t("templates.field_why"), width="100%"),
-        rx.text_area(name="example", default_value=e["example"], placeholder=t("templates.field_example"),
-                     width="100%"),
-        rx.input(name="naming", default_value=e["naming"], placeholder=t("templates.field_naming"), width="100%"),
-        rx.hstack(*[rx.checkbox(label, name=f"type_{key}", default_checked=e["types"].contains(key))
-                    for key, label in FILE_TYPES],
-                  rx.input(name="max_mb", type="number", default_value=e["max_mb"], width="80px"), rx.text("MB"),
-                  rx.checkbox(t("templates.field_expires"), name="expires", default_checked=e["expires"] != ""),
-                  wrap="wrap", align="center"),
-        rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p)
-                       for p in ("beneficiary", "petitioner", "employer")],
-                     name="provided_by", default_value=e["provided_by"], style=SELECT_STYLE),
+        *item_inputs(e),
         rx.hstack(rx.button(t("templates.save"), type="submit", id="save-item"),
                   rx.button(t("templates.cancel"), type="button", variant="soft", on_click=s.edit(""))),
         spacing="2", width="100%"), on_submit=s.save, width="100%", key=e["key"]), width="100%"))
@@ -143,10 +103,8 @@ def _content() -> rx.Component:
                   rx.button(t("templates.add_item"), size="2", type="button", on_click=s.new_item), wrap="wrap",
                   align="center"),
         error_callout(s.error), notice_callout(s.notice), _editor(),
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"templates.col_{k}")) for k in (
-                "item", "provided_by", "types", "size", "expires", "actions")])),
-            rx.table.body(rx.foreach(s.items, _item)), width="100%"), overflow_x="auto", width="100%"),
+        data_table([t(f"templates.col_{k}") for k in ("item", "provided_by", "types", "size", "expires")] + [""],
+                   s.items, _item),
         spacing="4", width="100%",
     )
 

@@ -8,12 +8,11 @@ import reflex as rx
 from portal_app.components.ui import empty
 from portal_app.pages.documents import checklist_common as common
 from portal_app.services.documents import checklist_views
-from portal_app.services.kernel.errors import NotAllowed, NotFound
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, run
+from portal_app.state import WidgetState, run
 
 
-class NeededDocumentsState(PageState, rx.State):
+class NeededDocumentsState(WidgetState, rx.State):
     needed: list[dict[str, str]] = []
     percent: int = 0
     received: int = 0
@@ -21,18 +20,14 @@ class NeededDocumentsState(PageState, rx.State):
 
     @rx.event
     async def load(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        try:
-            needed, progress = await run(checklist_views.needed_for_me, actor)
-        except NotAllowed:
-            return
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        needed, progress = await run(checklist_views.needed_for_me, actor)
         self.needed = [{"matter_id": n.matter_id, "reference": n.reference, "title": n.title, "status": n.status,
                         "reason": n.rejection_reason, "status_label": t(f"checklist.status.{n.status}", actor.locale),
                         "color": common.STATUS_COLORS.get(n.status, "gray")} for n in needed]
         self.percent, self.received, self.total = progress.percent_received, progress.received, progress.total
-        self.access = "ok"
 
 
 def _needed_row(n) -> rx.Component:
@@ -56,7 +51,7 @@ def documents_needed_section() -> rx.Component:
     )
 
 
-class MatterChecklistState(PageState, rx.State):
+class MatterChecklistState(WidgetState, rx.State):
     matter_id: str = ""
     percent_received: int = 0
     percent_complete: int = 0
@@ -66,22 +61,17 @@ class MatterChecklistState(PageState, rx.State):
 
     @rx.event
     async def load(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return
-        self.matter_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        try:
-            view = await run(checklist_views.matter_checklist, actor, self.matter_id)
-        except (NotAllowed, NotFound):
-            self.access = "denied"
-            return
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        self.matter_id = self._url_segment()
+        view = await run(checklist_views.matter_checklist, actor, self.matter_id)
         p = view.progress
         self.percent_received, self.percent_complete = p.percent_received, p.percent_complete
         self.counts = {"total": p.total, "received": p.received, "missing": p.missing,
                        "awaiting_review": p.awaiting_review, "overdue": p.overdue}
         self.items = [common.item_row(i, actor.locale, view.may_review) for i in view.items]
         self.may_review = view.may_review
-        self.access = "ok"
 
 
 def matter_checklist_section() -> rx.Component:

@@ -5,21 +5,14 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.services.kernel.i18n import t
-from portal_app.state import SessionState, full_page_load
+from portal_app.state import PageState, SessionState
 
 
-class EntryState(rx.State):
+class EntryState(PageState, rx.State):
     @rx.event
     async def route_home(self):
-        session = await self.get_state(SessionState)
-        actor = await session._resolve_actor()
+        actor = await self._signed_in_actor()
         return rx.redirect(actor.home_path if actor else "/login", replace=True)
-
-    @rx.event
-    async def sign_out(self):
-        session = await self.get_state(SessionState)
-        await session._end_session()
-        return full_page_load("/api/session/clear")
 
 
 def index_page() -> rx.Component:
@@ -37,5 +30,5 @@ def not_found_page() -> rx.Component:
 
 def register(app: rx.App) -> None:
     app.add_page(index_page, route="/", title=t("app.title"), on_load=EntryState.route_home)
-    app.add_page(index_page, route="/logout", title=t("nav.sign_out"), on_load=EntryState.sign_out)
+    app.add_page(index_page, route="/logout", title=t("nav.sign_out"), on_load=SessionState.sign_out)
     app.add_page(not_found_page, route="404", title=t("notfound.title"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, gated, notice_callout
+from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated, notice_callout
 from portal_app.services.identity import invitations
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 NEW_CLIENT = "new"
 
@@ -18,30 +17,19 @@ class InviteState(PageState, rx.State):
     client_choice: str = NEW_CLIENT
     clients: list[dict[str, str]] = []
     organizations: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
     busy: bool = False
 
     async def _load_options(self, actor) -> None:
-        try:
-            options = await run(invitations.invite_options, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return
+        options = await run(invitations.invite_options, actor)
         self.clients = [{"id": NEW_CLIENT, "name": t("invite.new_client")}] + [
             {"id": cid, "name": name} for cid, name in options.clients]
         self.organizations = [{"id": oid, "name": name} for oid, name in options.organizations]
         self.client_choice = NEW_CLIENT
-        self.access = "ok"
 
     @rx.event
     async def load(self):
         self.error, self.notice, self.busy = "", "", False
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        await self._load_options(actor)
-        return None
+        return await self._load_page(self._load_options)
 
     @rx.event
     def set_kind(self, value: str | list[str]):
@@ -53,28 +41,20 @@ class InviteState(PageState, rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        name, email = str(form.get("full_name", "")), str(form.get("email", ""))
-        try:
-            if self.kind == "hr_liaison":
-                sent = await run(invitations.invite_hr_contact, actor, full_name=name, email=email,
-                                 organization_id=str(form.get("organization_id", "")))
-            else:
-                chosen = None if self.client_choice == NEW_CLIENT else self.client_choice
-                sent = await run(invitations.invite_client, actor, full_name=name, email=email,
-                                 language=str(form.get("language", "en")), client_id=chosen)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+        return await self._act(self._invite, str(form.get("full_name", "")), str(form.get("email", "")), form,
+                               then=self._load_options)
+
+    async def _invite(self, actor, name: str, email: str, form: dict) -> None:
+        if self.kind == "hr_liaison":
+            sent = await run(invitations.invite_hr_contact, actor, full_name=name, email=email,
+                             organization_id=str(form.get("organization_id", "")))
+        else:
+            chosen = None if self.client_choice == NEW_CLIENT else self.client_choice
+            sent = await run(invitations.invite_client, actor, full_name=name, email=email,
+                             language=str(form.get("language", "en")), client_id=chosen)
         self.notice = t("invite.sent", email=sent.email)
-        await self._load_options(actor)
-        return None
 
 
-SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}
 
 
 def _options(options) -> rx.Component:
@@ -98,14 +78,14 @@ def _content() -> rx.Component:
                 rx.cond(InviteState.kind == "client",
                         rx.el.select(_options(InviteState.clients), name="client_id", id="client_id",
                                      value=InviteState.client_choice, on_change=InviteState.set_client_choice,
-                                     style=SELECT_STYLE),
+                                     style=FORM_SELECT_STYLE),
                         rx.el.select(_options(InviteState.organizations), name="organization_id",
-                                     id="organization_id", style=SELECT_STYLE)),
+                                     id="organization_id", style=FORM_SELECT_STYLE)),
                 field(t("invite.full_name"), "full_name", autocomplete="name"),
                 field(t("invite.email"), "email", type_="email"),
                 rx.el.select(rx.el.option("English", value="en"), rx.el.option("Español", value="es"),
                              name="language", id="language", default_value="en",
-                             style=SELECT_STYLE),
+                             style=FORM_SELECT_STYLE),
                 rx.button(t("invite.submit"), type="submit", size="3", loading=InviteState.busy, id="send-invite"),
                 spacing="3", width="100%",
             ),

@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, notice_callout
+from portal_app.components.layout import signed_out_page
+from portal_app.components.ui import field, stacked_form
 from portal_app.services.identity import auth
 from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
@@ -50,30 +50,12 @@ class LoginState(rx.State):
 
 
 def login_page() -> rx.Component:
-    return shell(
-        rx.vstack(
-            rx.heading(t("login.title"), size="7"),
-            rx.text(t("login.subtitle"), color_scheme="gray"),
-            notice_callout(LoginState.notice),
-            error_callout(LoginState.error),
-            rx.form(
-                rx.vstack(
-                    field(t("login.email"), "email", type_="email", autocomplete="username"),
-                    field(t("login.password"), "password", type_="password", autocomplete="current-password"),
-                    rx.button(t("login.submit"), type="submit", size="3", width="100%", loading=LoginState.busy,
-                              id="sign-in"),
-                    spacing="4",
-                    width="100%",
-                ),
-                on_submit=LoginState.submit,
-                width="100%",
-            ),
-            rx.link(t("login.forgot"), href="/reset", size="2"),
-            spacing="4",
-            width="100%",
-        ),
-        narrow=True,
-    )
+    return signed_out_page(t("login.title"), t("login.subtitle"), LoginState, stacked_form(
+        field(t("login.email"), "email", type_="email", autocomplete="username"),
+        field(t("login.password"), "password", type_="password", autocomplete="current-password"),
+        rx.button(t("login.submit"), type="submit", size="3", width="100%", loading=LoginState.busy, id="sign-in"),
+        on_submit=LoginState.submit,
+    ), rx.link(t("login.forgot"), href="/reset", size="2"))
 
 
 def register(app: rx.App) -> None:

@@ -4,59 +4,38 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout
 from portal_app.services.identity import users
 from portal_app.services.kernel import policy
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class AdminUsersState(PageState, rx.State):
     rows: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
 
-    async def _refresh(self, actor) -> None:
-        try:
-            found = await run(users.list_users, actor)
-        except NotAllowed:
-            self.access, self.rows = "denied", []
-            return
+    async def _fill(self, actor) -> None:
+        self.rows = []
+        found = await run(users.list_users, actor)
         self.rows = [{"id": u.id, "name": u.full_name, "email": u.email, "role": u.role,
                       "active": "yes" if u.is_active else ""} for u in found]
-        self.access = "ok"
 
     @rx.event
     async def load(self):
         self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        await self._refresh(actor)
-        return None
+        return await self._load_page(self._fill)
 
-    async def _act(self, fn, *args, done: str):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(fn, actor, *args)
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-        else:
-            self.notice = done
-        await self._refresh(actor)
-        return None
+    async def _change(self, fn, *args, done: str):
+        # the list is read again whether or not it worked: it shows what is true now
+        return await self._act(fn, *args, notice=done) or await self._load_page(self._fill)
 
     @rx.event
     async def change_role(self, user_id: str, role: str):
-        return await self._act(users.change_role, str(user_id), str(role), done=t("admin.role_changed"))
+        return await self._change(users.change_role, str(user_id), str(role), done=t("admin.role_changed"))
 
     @rx.event
     async def toggle_active(self, user_id: str, active: str):
-        return await self._act(users.set_active, str(user_id), active != "yes", done=t("admin.saved"))
+        return await self._change(users.set_active, str(user_id), active != "yes", done=t("admin.saved"))
 
 
 def _row(u: dict) -> rx.Component:
@@ -82,9 +61,7 @@ def _content() -> rx.Component:
         rx.heading(t("admin.users_title"), size="7"),
         notice_callout(AdminUsersState.notice),
         error_callout(AdminUsersState.error),
-        rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-                             rx.table.body(rx.foreach(AdminUsersState.rows, _row)), width="100%"),
-               overflow_x="auto", width="100%"),
+        data_table(headers, AdminUsersState.rows, _row),
         spacing="4", width="100%",
     )
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, notice_callout
+from portal_app.components.layout import signed_out_page
+from portal_app.components.ui import field, stacked_form
 from portal_app.services.identity import invitations
 from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
@@ -36,26 +36,12 @@ class ResetRequestState(rx.State):
 
 
 def reset_request_page() -> rx.Component:
-    return shell(
-        rx.vstack(
-            rx.heading(t("reset.title"), size="7"),
-            rx.text(t("reset.subtitle"), color_scheme="gray"),
-            notice_callout(ResetRequestState.notice),
-            error_callout(ResetRequestState.error),
-            rx.form(
-                rx.vstack(
-                    field(t("login.email"), "email", type_="email", autocomplete="username"),
-                    rx.button(t("reset.submit"), type="submit", size="3", width="100%",
-                              loading=ResetRequestState.busy, id="send-reset"),
-                    spacing="4", width="100%",
-                ),
-                on_submit=ResetRequestState.submit, reset_on_submit=True, width="100%",
-            ),
-            rx.link(t("setpw.go_sign_in"), href="/login", size="2"),
-            spacing="4", width="100%",
-        ),
-        narrow=True,
-    )
+    return signed_out_page(t("reset.title"), t("reset.subtitle"), ResetRequestState, stacked_form(
+        field(t("login.email"), "email", type_="email", autocomplete="username"),
+        rx.button(t("reset.submit"), type="submit", size="3", width="100%", loading=ResetRequestState.busy,
+                  id="send-reset"),
+        on_submit=ResetRequestState.submit, reset_on_submit=True,
+    ), rx.link(t("setpw.go_sign_in"), href="/login", size="2"))
 
 
 def register(app: rx.App) -> None:

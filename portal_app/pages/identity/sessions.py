@@ -4,70 +4,39 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, field, gated, notice_callout
 from portal_app.services.identity import sessions
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class SessionsState(PageState, rx.State):
     rows: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
 
-    async def _refresh(self) -> bool:
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return False
-        try:
-            found = await run(sessions.list_own, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return True
+    async def _fill(self, actor) -> None:
+        found = await run(sessions.list_own, actor)
         self.rows = [{"id": r.id, "started": localtime.shown_datetime(r.created_at, actor.timezone, actor.locale),
                       "seen": localtime.shown_datetime(r.last_seen_at, actor.timezone, actor.locale), "ip": r.ip,
                       "agent": r.user_agent[:80], "current": "yes" if r.current else ""} for r in found]
-        self.access = "ok"
-        return True
 
     @rx.event
     async def load(self):
         self.error, self.notice = "", ""
-        if not await self._refresh():
-            return login_redirect(self.router.url.path)
-        return None
+        return await self._load_page(self._fill)
 
     @rx.event
     async def revoke(self, session_id: str):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(sessions.revoke_own, actor, str(session_id))
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
-        self.notice = t("sessions.revoked")
-        await self._refresh()
-        return None
+        return await self._act(sessions.revoke_own, str(session_id), notice=t("sessions.revoked"), then=self._fill)
 
     @rx.event
     async def change_password(self, form: dict):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            count = await run(sessions.change_password, actor, str(form.get("current", "")),
-                              str(form.get("password", "")), str(form.get("confirm", "")))
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+        return await self._act(self._change_password, *(str(form.get(k, "")) for k in ("current", "password", "confirm")))
+
+    async def _change_password(self, actor, current: str, password: str, confirm: str) -> None:
+        count = await run(sessions.change_password, actor, current, password, confirm)
         self.notice = t("sessions.password_changed", count=count)
-        await self._refresh()
-        return None
+        await self._fill(actor)
 
 
 def _row(r: dict) -> rx.Component:
@@ -87,9 +56,7 @@ def _content() -> rx.Component:
         rx.heading(t("sessions.title"), size="7"),
         notice_callout(SessionsState.notice),
         error_callout(SessionsState.error),
-        rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                             rx.table.body(rx.foreach(SessionsState.rows, _row)), width="100%"),
-               overflow_x="auto", width="100%"),
+        data_table(header, SessionsState.rows, _row),
         rx.heading(t("sessions.change_password"), size="5"),
         rx.form(
             rx.vstack(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field
+from portal_app.components.ui import error_callout, field, stacked_form
 from portal_app.services.identity import invitations
 from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
@@ -58,19 +58,14 @@ def _form() -> rx.Component:
         rx.text(t("setpw.for_account"), " ", rx.text.strong(SetPasswordState.email)),
         rx.text(t("setpw.rules"), size="2", color_scheme="gray"),
         error_callout(SetPasswordState.error),
-        rx.form(
-            rx.vstack(
-                rx.input(type="email", name="username", value=SetPasswordState.email, auto_complete="username",
-                         read_only=True, display="none"),
-                field(t("setpw.password"), "password", type_="password", autocomplete="new-password"),
-                field(t("setpw.confirm"), "confirm", type_="password", autocomplete="new-password"),
-                rx.button(t("setpw.submit"), type="submit", size="3", width="100%", loading=SetPasswordState.busy,
-                          id="set-password"),
-                spacing="4",
-                width="100%",
-            ),
+        stacked_form(
+            rx.input(type="email", name="username", value=SetPasswordState.email, auto_complete="username",
+                     read_only=True, display="none"),
+            field(t("setpw.password"), "password", type_="password", autocomplete="new-password"),
+            field(t("setpw.confirm"), "confirm", type_="password", autocomplete="new-password"),
+            rx.button(t("setpw.submit"), type="submit", size="3", width="100%", loading=SetPasswordState.busy,
+                      id="set-password"),
             on_submit=SetPasswordState.submit,
-            width="100%",
         ),
         spacing="4",
         width="100%",

@@ -8,10 +8,9 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import documents_needed_section
-from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class ClientHomeState(PageState, rx.State):
@@ -20,23 +19,16 @@ class ClientHomeState(PageState, rx.State):
 
     @rx.event
     async def load(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        if actor.is_staff:
-            return rx.redirect("/staff", replace=True)
-        try:
-            rows = await run(matters.list_visible, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return
+        return await self._load_page(self._fill, staff=False)
+
+    async def _fill(self, actor) -> None:
+        rows = await run(matters.list_visible, actor)
         self.greeting_name = actor.full_name.split(" ")[0]
         self.matters = [
             {"id": m.id, "reference": m.reference, "title": m.title, "case_type": m.case_type,
              "status": t(f"matter.status.{m.status}")}
             for m in rows
         ]
-        self.access = "ok"
 
 
 def _matter_card(m: dict) -> rx.Component:

@@ -9,10 +9,9 @@ from portal_app.components.matter_deadlines import matter_deadlines_section
 from portal_app.components.ui import card, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
-from portal_app.services.kernel.errors import NotAllowed, NotFound
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class MatterState(PageState, rx.State):
@@ -24,15 +23,10 @@ class MatterState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.matter, self.receipts, self.team, self.access = {}, [], [], "checking"
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        matter_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        try:
-            detail = await run(matters.get, actor, matter_id)
-        except (NotAllowed, NotFound):
-            self.access = "denied"
-            return None
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        detail = await run(matters.get, actor, self._url_segment())
         m = detail.summary
         self.matter = {"id": m.id, "reference": m.reference, "title": m.title, "case_type": m.case_type,
                        "client": m.client_name, "status": t(f"matter.status.{m.status}"),
@@ -40,8 +34,6 @@ class MatterState(PageState, rx.State):
         self.receipts = detail.receipt_numbers
         self.team = [{"name": name, "role": t(f"role.{role}")} for name, role in detail.team]
         self.may_view_invoices = detail.may_view_invoices
-        self.access = "ok"
-        return None
 
 
 def _facts() -> rx.Component:

@@ -4,15 +4,13 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, gated
-from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.services.matters.choices import NewClient, matter_choices
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 NEW = "new"
-SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}
 
 
 def _options(rows: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -25,24 +23,17 @@ class NewMatterState(PageState, rx.State):
     clients: list[dict[str, str]] = []
     organizations: list[dict[str, str]] = []
     client_choice: str = NEW
-    error: str = ""
 
     @rx.event
     async def load(self):
         self.error, self.client_choice = "", NEW
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            choices = await run(matter_choices, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        choices = await run(matter_choices, actor)
         self.case_types, self.attorneys = _options(choices.case_types), _options(choices.attorneys)
         self.clients = [{"id": NEW, "name": t("new_matter.new_client")}] + _options(choices.clients)
         self.organizations = [{"id": "", "name": t("new_matter.no_employer")}] + _options(choices.organizations)
-        self.access = "ok"
-        return None
 
     @rx.event
     def set_client_choice(self, value: str):
@@ -50,23 +41,18 @@ class NewMatterState(PageState, rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        self.error = ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
+        return await self._act(self._open, form)
+
+    async def _open(self, actor, form: dict):
         existing = self.client_choice != NEW
         new_client = None if existing else NewClient(str(form.get("client_name", "")), str(form.get("client_email", "")))
-        try:
-            matter_id = await run(
-                matters.open_matter, actor, case_type_code=str(form.get("case_type", "")),
-                title=str(form.get("title", "")), client_id=self.client_choice if existing else None,
-                new_client=new_client, responsible_attorney_id=str(form.get("attorney", "")) or None,
-                organization_id=str(form.get("organization", "")) or None,
-                shared_with_organization=form.get("shared") == "on", organization_pays=form.get("org_pays") == "on",
-            )
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
+        matter_id = await run(
+            matters.open_matter, actor, case_type_code=str(form.get("case_type", "")),
+            title=str(form.get("title", "")), client_id=self.client_choice if existing else None,
+            new_client=new_client, responsible_attorney_id=str(form.get("attorney", "")) or None,
+            organization_id=str(form.get("organization", "")) or None,
+            shared_with_organization=form.get("shared") == "on", organization_pays=form.get("org_pays") == "on",
+        )
         return rx.redirect(f"/matters/{matter_id}")
 
 
@@ -74,7 +60,7 @@ def _select(label: str, name: str, options, **props) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=name, style={"font-weight": "500", "font-size": "14px"}),
         rx.el.select(rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"])), name=name, id=name,
-                     style=SELECT_STYLE, **props),
+                     style=FORM_SELECT_STYLE, **props),
         spacing="1", width="100%",
     )
 

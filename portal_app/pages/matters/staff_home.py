@@ -5,43 +5,34 @@ import reflex as rx
 
 from portal_app.components.deadline_views import staff_deadlines_panel
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, gated
-from portal_app.services.kernel.errors import NotAllowed
+from portal_app.components.ui import data_table, gated
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class StaffHomeState(PageState, rx.State):
     search: str = ""
     rows: list[dict[str, str]] = []
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            found = await run(matters.staff_dashboard, actor, self.search)
-        except NotAllowed:
-            self.access, self.rows = "denied", []
-            return None
+    async def _fill(self, actor) -> None:
+        self.rows = []
+        found = await run(matters.staff_dashboard, actor, self.search)
         self.rows = [
             {"id": m.id, "reference": m.reference, "title": m.title, "client": m.client_name,
              "case_type": m.case_type, "status": t(f"matter.status.{m.status}"), "attorney": m.attorney_name}
             for m in found
         ]
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.search = ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     async def set_search(self, value: str):
         self.search = str(value)[:100]
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
 
 def _row(m: dict) -> rx.Component:
@@ -62,20 +53,8 @@ def _content() -> rx.Component:
         rx.input(placeholder=t("staff_home.search"), value=StaffHomeState.search,
                  on_change=StaffHomeState.set_search.debounce(300), width="100%", size="3", id="matter-search",
                  type="search"),
-        rx.cond(
-            StaffHomeState.rows.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
-                        "staff_home.col_reference", "staff_home.col_client", "staff_home.col_case_type",
-                        "staff_home.col_status", "staff_home.col_attorney")])),
-                    rx.table.body(rx.foreach(StaffHomeState.rows, _row)),
-                    width="100%",
-                ),
-                overflow_x="auto", width="100%",
-            ),
-            empty(t("staff_home.none")),
-        ),
+        data_table([t(f"staff_home.col_{k}") for k in ("reference", "client", "case_type", "status", "attorney")],
+                   StaffHomeState.rows, _row, none=t("staff_home.none")),
         spacing="4",
         width="100%",
     )

@@ -5,12 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import empty, error_callout, gated, notice_callout
-from portal_app.services.kernel.errors import NotAllowed, PortalError
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
 from portal_app.services.tasks import lists as task_list
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 VIEWS = ("mine", "matters", "done")
 
@@ -28,47 +27,30 @@ def _due(task: task_list.TaskView) -> tuple[str, str]:
 class TasksState(PageState, rx.State):
     view: str = "mine"
     rows: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
 
-    async def _refresh(self):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            found = await run(task_list.list_tasks, actor, self.view)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+    async def _fill(self, actor) -> None:
+        found = await run(task_list.list_tasks, actor, self.view)
         self.rows = [{"id": x.id, "title": x.title, "matter_id": x.matter_id, "reference": x.reference,
                       "matter_title": x.matter_title, "assignee": x.assignee, "status": x.status,
                       "due": _due(x)[0], "tone": _due(x)[1]} for x in found]
-        self.access = "ok"
-        return None
 
     @rx.event
     async def load(self):
         self.view, self.error, self.notice = "mine", "", ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     async def show(self, view: str | list[str]):
         view = view[0] if isinstance(view, list) and view else view
         self.view = view if view in VIEWS else "mine"
         self.notice = ""
-        return await self._refresh()
+        return await self._load_page(self._fill)
 
     @rx.event
     async def complete(self, task_id: str):
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(task_list.complete, actor, str(task_id))
-            self.notice = t("tasks.completed")
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-        return await self._refresh()
+        # the list is read again whether or not it worked: it shows what is true now
+        return (await self._act(task_list.complete, str(task_id), notice=t("tasks.completed"))
+                or await self._load_page(self._fill))
 
 
 def _row(r: dict) -> rx.Component:
@@ -91,11 +73,7 @@ def _content() -> rx.Component:
         rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
                                   value=TasksState.view, on_change=TasksState.show, id="task-views"),
         notice_callout(TasksState.notice), error_callout(TasksState.error),
-        rx.cond(TasksState.rows.length() > 0,
-                rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in header])),
-                                     rx.table.body(rx.foreach(TasksState.rows, _row)), width="100%"),
-                       overflow_x="auto", width="100%"),
-                empty(t("tasks.none"))),
+        data_table(header, TasksState.rows, _row, none=t("tasks.none")),
         spacing="4", width="100%",
     )
 
