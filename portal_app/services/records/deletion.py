@@ -19,10 +19,11 @@ from sqlmodel import Session, select
 
 from models import DocumentVersion, IntakeResponse, Matter, RetentionReview, User
 from portal_app.services.files.storage import get_storage
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.clock import utcnow
 from portal_app.services.kernel.errors import Conflict, InvalidInput
+from portal_app.services.kernel.settings import get_settings
 from portal_app.services.records import holds
 from portal_app.services.records.due import files_due
 
@@ -101,7 +102,8 @@ def _shred(review_id: str, now: datetime) -> None:
         review, matter = _review(s, review_id)
         if holds.is_held(s, matter.id):
             raise Conflict("retention.matter_held")
-        due = files_due(s, matter.id, review.closed_on, review.keep_months, now.date())
+        today = localtime.today(now, get_settings().firm_timezone)
+        due = files_due(s, matter.id, review.closed_on, review.keep_months, today)
         files = [{"version_id": str(f.version_id), "document": f.document, "name": f.name, "kind": f.kind,
                   "size": f.size, "sha256": f.sha256, "storage_key": f.storage_key} for f in due]
         ids = [f.version_id for f in due]
