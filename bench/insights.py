@@ -111,7 +111,16 @@ def populate(matters: int, seed: int = 11, start: int = 0) -> Actor:
     for model in (User, Client, Matter, MatterTag, Invitation, AuthSession, DocumentRequest, Document,
                   DocumentVersion, Invoice, Payment, ReminderItem):
         _insert(model, batch.get(model, []))
+    _analyze()
     return partner
+
+
+def _analyze() -> None:
+    """Planner statistics, as autovacuum (PostgreSQL) gathers them shortly after any bulk load; without
+    them PostgreSQL estimates one row per table right after the inserts and picks nested loops."""
+    with db.get_engine().connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
 
 
 def counted(fn, *args):
