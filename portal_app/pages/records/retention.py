@@ -102,7 +102,7 @@ class RetentionState(PageState, rx.State):
 
 def _policy_row(p) -> rx.Component:
     return rx.form(rx.hstack(
-        rx.text(p["name"], min_width="200px", size="2"),
+        rx.text(p["name"], min_width="260px", size="2"),
         rx.input(name="months", default_value=p["months"], type="number", min="12", max="1200", width="110px",
                  placeholder=t("records.follows_default"), aria_label=t("records.months")),
         rx.el.input(type="hidden", name="scope", value=p["scope"]),
