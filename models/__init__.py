@@ -28,6 +28,7 @@ from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
 from models.matters import CaseType, Matter, MatterMember
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from models.parties import Client, Organization
+from models.records import LegalHold, MatterTag, RetentionPolicy, RetentionReview
 from models.processing import PaymentCustomer, SandboxIntent, SandboxPaymentMethod
 from models.webhook_attempts import WebhookAttempt
 from models.workflow import Deadline, Task
@@ -46,4 +47,5 @@ __all__ = [
     "PaymentCustomer", "SandboxIntent", "SandboxPaymentMethod", "WebhookAttempt",
     "ApiUsage", "JobRun", "JobState", "NotificationPreference", "ReceiptStatusEvent", "ReminderDigest",
     "ReminderItem", "TrackedReceipt",
+    "LegalHold", "MatterTag", "RetentionPolicy", "RetentionReview",
 ]

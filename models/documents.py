@@ -44,3 +44,5 @@ class DocumentVersion(SQLModel, table=True):
     reviewed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
     uploaded_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # 0005: set when retention deleted the file (its data key destroyed, the object removed)
+    shredded_at: Optional[datetime] = Field(default=None, sa_column=utc_column())

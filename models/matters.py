@@ -36,6 +36,7 @@ class Matter(SQLModel, table=True):
     priority_date: Optional[date] = None
     opened_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     closed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    filed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())  # 0005: sent to USCIS
 
 
 class MatterMember(SQLModel, table=True):

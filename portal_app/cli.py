@@ -9,6 +9,10 @@
   billing export-payments --date YYYY-MM-DD [--out FILE]   the day's payments as CSV, for manual matching
   keys rotate            re-wrap every file's data key under the newest master key (content untouched)
   keys status            how many files' keys open with the newest master key alone
+  matters export MTR-... [--out FILE]   the matter's whole file as one ZIP (documents, index, billing, audit)
+  audit verify-export FILE.zip          check an export's manifest and that its audit events are in the chain
+  retention list-due     list the closed matters whose documents fell due (deleting needs an admin's approval)
+  retention certificate REVIEW_ID       check a deletion certificate against the audit chain and storage
 """
 from __future__ import annotations
 
@@ -108,6 +112,71 @@ def cmd_export_payments(args) -> int:
     return 0
 
 
+def cmd_matters_export(args) -> int:
+    from portal_app.services.kernel.errors import PortalError
+    from portal_app.services.records.export import archive
+
+    try:
+        plan = archive.prepare(None, args.reference, via="cli")
+    except PortalError as exc:
+        print(exc.message(), file=sys.stderr)
+        return 1
+    path, size = args.out or plan.file_name, 0
+    with open(path, "wb") as fh:
+        for piece in archive.stream(plan):
+            fh.write(piece)
+            size += len(piece)
+    print(f"{plan.reference}: {size:,} bytes written to {path}")
+    return 0
+
+
+def cmd_verify_export(args) -> int:
+    from portal_app.services.records.export import verify
+
+    result = verify.verify_export(args.file)
+    for problem in result.problems:
+        print(f"  {problem}")
+    print(f"export {'OK' if result.ok else 'NOT OK'}: {result.entries} entries, {result.events} audit events")
+    return 0 if result.ok else 1
+
+
+def cmd_retention_list_due(_args) -> int:
+    from portal_app.services.kernel.clock import utcnow
+    from portal_app.services.records import due
+
+    print(due.list_due(utcnow()))
+    return 0
+
+
+def cmd_retention_certificate(args) -> int:
+    from portal_app.services.kernel.errors import PortalError
+    from portal_app.services.records import certificates
+
+    try:
+        result = certificates.verify(None, args.review_id)
+    except PortalError as exc:
+        print(exc.message(), file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(f"  {problem}")
+    files = result.certificate.get("files", [])
+    print(f"certificate {'verified' if result.ok else 'NOT verified'}: {len(files)} files, "
+          f"matter {result.certificate.get('matter', '?')}")
+    return 0 if result.ok else 1
+
+
+def _records_commands(groups) -> None:
+    export = groups.add_parser("matters").add_subparsers(dest="command", required=True).add_parser("export")
+    export.add_argument("reference", help="MTR-YYYY-NNNN (or the matter's id)")
+    export.add_argument("--out", default="", help="file to write (default: <reference>_file_<date>.zip)")
+    export.set_defaults(fn=cmd_matters_export)
+    retention = groups.add_parser("retention").add_subparsers(dest="command", required=True)
+    retention.add_parser("list-due").set_defaults(fn=cmd_retention_list_due)
+    cert = retention.add_parser("certificate")
+    cert.add_argument("review_id")
+    cert.set_defaults(fn=cmd_retention_certificate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portal_app.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -123,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub = groups.add_parser(group).add_subparsers(dest="command", required=True)
         for name, fn in commands.items():
             sub.add_parser(name).set_defaults(fn=fn)
+        if group == "audit":
+            check = sub.add_parser("verify-export")
+            check.add_argument("file")
+            check.set_defaults(fn=cmd_verify_export)
     users = groups.add_parser("users").add_subparsers(dest="command", required=True)
     admin = users.add_parser("create-admin")
     admin.add_argument("--email", required=True)
@@ -133,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--date", required=True, help="YYYY-MM-DD, in the firm's time zone")
     export.add_argument("--out", default="", help="file to write ('-' for standard output)")
     export.set_defaults(fn=cmd_export_payments)
+    _records_commands(groups)
     return parser
 
 

@@ -20,10 +20,12 @@ from portal_app.pages.documents import review as checklist_review
 from portal_app.pages.documents import templates as template_editor
 from portal_app.pages.identity import entry, invite, login, reset, sessions, set_password
 from portal_app.pages.identity import people as admin_users
+from portal_app.pages.insights import dashboard as insights_page
 from portal_app.pages.matters import client_home, staff_home
 from portal_app.pages.matters import detail as matter
 from portal_app.pages.matters import new as new_matter
 from portal_app.pages.messaging import mail_settings
+from portal_app.pages.records import retention as records_page
 from portal_app.pages.tasks import my_tasks as tasks
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
@@ -55,5 +57,5 @@ app.register_lifespan_task(background_loop)
 for page in (entry, login, set_password, reset, client_home, staff_home, matter, new_matter, invite, sessions,
              admin_users, documents, intake_form, checklist_review, checklist_dashboard, template_editor,
              pay, receipt, billing_staff, invoice_new, invoice_staff, trust_page, billing_settings_page, webhooks_page,
-             tasks, jobs_admin, mail_settings):
+             tasks, jobs_admin, mail_settings, insights_page, records_page):
     page.register(app)

@@ -43,6 +43,8 @@ class SessionState(rx.State):
     user_role: str = ""
     is_staff: bool = False
     may_administer: bool = False
+    may_see_insights: bool = False
+    may_manage_records: bool = False
 
     async def _resolve_actor(self) -> Actor | None:
         token = token_from_header(self.router.headers.cookie)
@@ -53,6 +55,8 @@ class SessionState(rx.State):
         self.user_role = actor.role if actor else ""
         self.is_staff = bool(actor and actor.is_staff)
         self.may_administer = bool(actor and policy.role_allows(actor.role, "user.manage"))
+        self.may_see_insights = bool(actor and policy.role_allows(actor.role, "insights.view"))
+        self.may_manage_records = bool(actor and policy.role_allows(actor.role, "retention.view"))
         return actor
 
     async def _end_session(self) -> None:
@@ -60,6 +64,7 @@ class SessionState(rx.State):
         if actor is not None:
             await run(auth.sign_out, actor)
         self.user_name, self.user_role, self.is_staff, self.may_administer = "", "", False, False
+        self.may_see_insights = self.may_manage_records = False
 
     @rx.event
     async def sign_out(self):

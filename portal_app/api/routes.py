@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from portal_app.api import files, stripe_webhook
+from portal_app.api import exports, files, stripe_webhook
 from portal_app.services.identity import auth
 from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import PortalError
@@ -55,5 +55,6 @@ def build_api() -> Starlette:
         Route("/api/session/clear", clear, methods=["GET"]),
         *stripe_webhook.ROUTES,
         *files.routes(),
+        *exports.routes(),
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ])

@@ -44,7 +44,9 @@ def account_menu() -> rx.Component:
                 menu_link(t("nav.invite"), "/staff/invite"),
                 rx.menu.separator(),
             )),
+            rx.cond(SessionState.may_see_insights, menu_link(t("nav.insights"), "/staff/insights")),
             rx.cond(SessionState.may_administer, rx.fragment(
+                menu_link(t("nav.records"), "/staff/records"),
                 menu_link(t("nav.people"), "/admin/users"),
                 menu_link(t("nav.jobs"), "/admin/jobs"),
                 rx.menu.separator(),

@@ -15,6 +15,7 @@ from portal_app.services.automation import pruning as retention
 from portal_app.services.billing import jobs as billing_jobs
 from portal_app.services.documents import expiry
 from portal_app.services.messaging import mail
+from portal_app.services.records import due as retention_due
 from portal_app.services.reminders import collect as reminders
 from portal_app.services.reminders import digests
 from portal_app.services.uscis import polling as uscis_polling
@@ -43,5 +44,6 @@ JOBS: list[Job] = [
     Job("retention", retention.prune, timedelta(days=1)),
     Job("mail.deliver", _deliver_mail, timedelta(seconds=5)),
     Job("documents.reopen_expiring", expiry.reopen_expiring, timedelta(days=1)),
+    Job("records.retention_due", retention_due.list_due, timedelta(days=1)),  # lists only: deleting needs approval
     *(Job(job.name, job.run, job.every) for job in billing_jobs.JOBS),
 ]

@@ -38,6 +38,14 @@ EXPECTED_FIRM_WIDE: dict[str, set[str]] = {
     "client": {"session.manage_own"},
     "hr": {"session.manage_own"},
 }
+# --- records and insights (issue 13): written out by hand, kept in one block to ease merging ---
+EXPECTED_OWN["admin"] |= {"matter.export", "legal_hold.manage", "cohort.tag"}
+EXPECTED_OWN["attorney"] |= {"matter.export", "legal_hold.manage", "cohort.tag"}
+EXPECTED_OWN["paralegal"] |= {"matter.export"}
+EXPECTED_OWN["client"] |= {"matter.export"}  # a client's right to their own file
+EXPECTED_FIRM_WIDE["attorney"] |= {"insights.view"}
+# billing, hr: no export, no holds, no figures, no retention
+# --- end of the issue 13 block ---
 ROLES = list(EXPECTED_OWN)
 
 

@@ -9,6 +9,7 @@ from portal_app.components.matter_deadlines import matter_deadlines_section
 from portal_app.components.ui import card, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
+from portal_app.pages.records.matter_section import MatterRecordsState, matter_records_section
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
@@ -74,6 +75,7 @@ def _content() -> rx.Component:
         rx.cond(MatterState.may_view_invoices,
                 rx.vstack(rx.heading(t("matter.invoices"), size="4"), invoices_section(), width="100%")),
         matter_mail_section(),
+        matter_records_section(),
         spacing="4",
         width="100%",
     )
@@ -84,4 +86,4 @@ def matter_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(matter_page, route="/matters/[matter_id]", title=t("matter.page_title"), on_load=MatterState.load)
+    app.add_page(matter_page, route="/matters/[matter_id]", title=t("matter.page_title"), on_load=[MatterState.load, MatterRecordsState.load])

@@ -59,6 +59,8 @@ def _load(s: Session, actor: Actor, version_id: uuid.UUID | str) -> tuple[Docume
     document = s.get(Document, version.document_id) if version else None
     if version is None or document is None or not may_see(s, actor, document):
         raise NotAllowed()
+    if version.shredded_at is not None:  # deleted under the retention policy: there is nothing to send
+        raise NotFound("document.deleted_by_retention")
     return version, document
 
 

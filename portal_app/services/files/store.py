@@ -124,7 +124,8 @@ def rotate_keys(batch: int = 500) -> int:
     ring, done, last_id = keyring(), 0, None
     while True:
         with db.write() as s:
-            query = select(DocumentVersion).order_by(DocumentVersion.id).limit(batch)
+            query = (select(DocumentVersion).where(DocumentVersion.shredded_at.is_(None))  # a shredded key is gone
+                     .order_by(DocumentVersion.id).limit(batch))
             if last_id is not None:
                 query = query.where(DocumentVersion.id > last_id)
             rows = s.exec(query).all()
@@ -143,7 +144,7 @@ def wrapped_by_newest_key() -> tuple[int, int]:
     """(versions whose data key opens with the newest master key alone, all versions)."""
     newest = Keyring(get_settings().master_keys[:1])
     with db.read() as s:
-        wrapped = s.exec(select(DocumentVersion.wrapped_key)).all()
+        wrapped = s.exec(select(DocumentVersion.wrapped_key).where(DocumentVersion.shredded_at.is_(None))).all()
     ok = 0
     for value in wrapped:
         try:

@@ -27,8 +27,12 @@ def _jsonable(details: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(details or {}, default=str, sort_keys=True))
 
 
-def _ts(value: datetime) -> str:
+def timestamp(value: datetime) -> str:
+    """An event time exactly as it enters the hash (exports write it the same way)."""
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_ts = timestamp
 
 
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:

@@ -48,6 +48,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "task.complete": STAFF,
     "payment.record": frozenset({"admin", "billing"}),
     "invoice.approve_expense": frozenset({"client", "hr_liaison"}),
+    # records and insights (issue 13)
+    "matter.export": LEGAL | {"client"},
+    "legal_hold.manage": frozenset({"admin", "attorney"}),
+    "cohort.tag": frozenset({"admin", "attorney"}),
     # firm-wide
     "staff.dashboard": STAFF,
     "matter.create": LEGAL,
@@ -62,11 +66,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "session.manage_own": ALL,
     "billing.configure": frozenset({"admin", "billing"}),
     "trust.reconcile": frozenset({"admin", "billing"}),
+    # records and insights (issue 13): partners (attorneys) and admins see the firm's figures;
+    # only an administrator sets retention policies and approves a deletion
+    "insights.view": frozenset({"admin", "attorney"}),
+    "retention.view": frozenset({"admin"}),
+    "retention.manage": frozenset({"admin"}),
+    "retention.approve": frozenset({"admin"}),
 }
 FIRM_WIDE = frozenset({
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
     "user.manage", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
     "billing.configure", "trust.reconcile",
+    "insights.view", "retention.view", "retention.manage", "retention.approve",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
 # Actions an HR contact may take only where the organization pays the firm.
