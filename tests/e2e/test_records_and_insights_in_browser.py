@@ -6,9 +6,9 @@ test-artifacts/ (the small ones are kept in docs/screenshots/records-insights/).
 from __future__ import annotations
 
 import csv
-import uuid
 import io
 import re
+import uuid
 import zipfile
 from datetime import datetime, timedelta, timezone
 

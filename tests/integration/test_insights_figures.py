@@ -12,8 +12,20 @@ import pytest
 from sqlmodel import select
 
 from models import (
-    AuthSession, CaseType, Client, Document, DocumentRequest, DocumentVersion, Invitation, Invoice, Matter, MatterTag,
-    Payment, ReminderItem, TrackedReceipt, User,
+    AuthSession,
+    CaseType,
+    Client,
+    Document,
+    DocumentRequest,
+    DocumentVersion,
+    Invitation,
+    Invoice,
+    Matter,
+    MatterTag,
+    Payment,
+    ReminderItem,
+    TrackedReceipt,
+    User,
 )
 from portal_app.services.insights import cohort, filters, report
 from portal_app.services.kernel import db

@@ -2,7 +2,6 @@
 runs the same practice at 1,000 and 5,000 matters and prints the time)."""
 from __future__ import annotations
 
-
 from bench.insights import NOW, counted, populate
 from portal_app.services.insights import filters, report
 

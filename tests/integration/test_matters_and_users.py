@@ -127,6 +127,26 @@ def test_open_matter_for_a_new_client_or_only_a_visible_one(world):
                             client_id=str(world.clients["other_client"].id), organization_id=str(world.org.id))
 
 
+def test_the_attorney_list_offers_exactly_who_may_be_responsible(world):
+    """The new-matter form, the dashboard filter and open_matter agree on who may lead a matter."""
+    from portal_app.services.documents import dashboard
+    from portal_app.services.matters.choices import matter_choices
+
+    offered = {name for _id, name in matter_choices(world.actor("paralegal")).attorneys}
+    assert offered == {"Admin", "Attorney", "Other Attorney"}
+    assert {name for _id, name in dashboard.filters(world.actor("paralegal")).attorneys} == offered
+    for key in ("admin", "other_attorney"):
+        matter_id = matters.open_matter(world.actor("paralegal"), case_type_code="I485", title=f"Led by {key}",
+                                        client_id=str(world.clients["client"].id),
+                                        responsible_attorney_id=str(world.users[key].id))
+        assert matters.get(world.actor("paralegal"), matter_id).summary.attorney_name == world.users[key].full_name
+    for key in ("paralegal", "billing", "client", "hr"):
+        with pytest.raises(InvalidInput, match="matter.attorney_unknown"):
+            matters.open_matter(world.actor("paralegal"), case_type_code="I485", title="Led by nobody",
+                                client_id=str(world.clients["client"].id),
+                                responsible_attorney_id=str(world.users[key].id))
+
+
 def test_deactivation_is_admin_only_and_signs_out(world):
     token, _ = auth.exchange(auth.sign_in("client@firm.example", "existing password 1").exchange_token)
     with pytest.raises(NotAllowed):

@@ -1,26 +1,42 @@
-"""The whole matrix: role x action x (own matter / other matter), allow or deny in every cell.
+"""The whole matrix: role x action x matter (own / other / led), allow or deny in every cell; the
+employer-items-only rule on every document action; and the named predicates, role by role.
 
-EXPECTED is written out by hand from the product rules, not derived from the policy table, so a
-change to the table that breaks a rule fails here. Each cell is checked twice: the single-row
-check (require_matter) and the list filter (matter_scope), which must agree.
+Everything expected here is written out by hand from the product rules, for every role including
+admin, and never derived from the policy module, so a change to the table that breaks a rule
+fails here; and the coverage check compares the policy's actions with this hand-written list, so
+an action added to the table without a row here fails too. Each cell is checked twice: the
+single-row check (require_matter, require_item) and the list filter (matter_scope, item_scope),
+which must agree.
 """
 from __future__ import annotations
 
 import pytest
 from sqlmodel import select
 
-from models import Matter
+from models import Document, DocumentRequest, Matter, User
 from portal_app.services.kernel import db, policy
 from portal_app.services.kernel.errors import NotAllowed, NotFound
 from tests.world import build_world
 
+MATTER_ACTIONS = {
+    "matter.view", "matter.edit", "matter.assign", "document.view", "document.upload", "document.review",
+    "checklist.edit", "intake.view", "intake.fill", "deadline.view", "deadline.edit", "task.view",
+    "task.complete", "invoice.view", "invoice.edit", "invoice.approve", "invoice.approve_expense",
+    "payment.make", "payment.refund", "payment.record", "trust.transfer", "mail.view", "mail.retry",
+}
+FIRM_ACTIONS = {
+    "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report", "user.manage",
+    "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own", "billing.configure",
+    "trust.reconcile", "mail.firm_wide",
+}
 LEGAL_ON_MATTER = {
     "matter.view", "matter.edit", "document.view", "document.upload", "document.review", "checklist.edit",
     "intake.view", "intake.fill", "deadline.view", "deadline.edit", "task.view", "mail.view",
     "task.complete", "mail.retry",
 }
 EXPECTED_OWN: dict[str, set[str]] = {
-    "admin": set(policy.MATTER_SCOPED) - {"payment.make", "invoice.approve_expense"},
+    "admin": LEGAL_ON_MATTER | {"matter.assign", "invoice.view", "invoice.edit", "invoice.approve", "payment.refund",
+                                "payment.record", "trust.transfer"},
     "attorney": LEGAL_ON_MATTER | {"matter.assign", "invoice.view", "invoice.approve"},
     "paralegal": LEGAL_ON_MATTER,
     "billing": {"matter.view", "task.view", "mail.view", "invoice.view", "invoice.edit", "payment.refund",
@@ -31,7 +47,9 @@ EXPECTED_OWN: dict[str, set[str]] = {
            "invoice.approve_expense"},
 }
 EXPECTED_FIRM_WIDE: dict[str, set[str]] = {
-    "admin": set(policy.FIRM_WIDE),
+    "admin": {"staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report", "user.manage",
+              "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
+              "billing.configure", "trust.reconcile", "mail.firm_wide"},
     "attorney": {"staff.dashboard", "matter.create", "client.invite", "template.edit", "session.manage_own"},
     "paralegal": {"staff.dashboard", "matter.create", "client.invite", "session.manage_own"},
     "billing": {"staff.dashboard", "ledger.report", "session.manage_own", "billing.configure", "trust.reconcile"},
@@ -44,19 +62,61 @@ EXPECTED_OWN["attorney"] |= {"matter.export", "legal_hold.manage", "cohort.tag"}
 EXPECTED_OWN["paralegal"] |= {"matter.export"}
 EXPECTED_OWN["client"] |= {"matter.export"}  # a client's right to their own file
 EXPECTED_FIRM_WIDE["attorney"] |= {"insights.view"}
+EXPECTED_FIRM_WIDE["admin"] |= {"insights.view", "retention.view", "retention.manage", "retention.approve"}
+MATTER_ACTIONS |= {"matter.export", "legal_hold.manage", "cohort.tag"}
+FIRM_ACTIONS |= {"insights.view", "retention.view", "retention.manage", "retention.approve"}
 # billing, hr: no export, no holds, no figures, no retention
 # --- end of the issue 13 block ---
+# "led": a matter of another client whose responsible attorney is "attorney", who is not on its team.
+EXPECTED_LED = {"admin": EXPECTED_OWN["admin"], "attorney": EXPECTED_OWN["attorney"]}
+# Document actions on the checklist items of the "own" matter: the employee's passport and an item
+# the employer provides. The HR contact touches only the employer's item.
+ITEM_ACTIONS = {"document.view", "document.upload", "document.review", "checklist.edit"}
+EXPECTED_ITEMS: dict[str, dict[str, set[str]]] = {
+    "admin": {"employee": ITEM_ACTIONS, "employer": ITEM_ACTIONS},
+    "attorney": {"employee": ITEM_ACTIONS, "employer": ITEM_ACTIONS},
+    "paralegal": {"employee": ITEM_ACTIONS, "employer": ITEM_ACTIONS},
+    "billing": {"employee": set(), "employer": set()},
+    "client": {"employee": {"document.view", "document.upload"}, "employer": {"document.view", "document.upload"}},
+    "hr": {"employee": set(), "employer": {"document.view", "document.upload"}},
+}
+# role: (is staff, sees mail on no matter, may be a responsible attorney, employer items only)
+EXPECTED_FACTS: dict[str, tuple[bool, bool, bool, bool]] = {
+    "admin": (True, True, True, False),
+    "attorney": (True, False, True, False),
+    "paralegal": (True, False, False, False),
+    "billing": (True, False, False, False),
+    "client": (False, False, False, False),
+    "hr": (False, False, False, True),
+}
 ROLES = list(EXPECTED_OWN)
 
 
 @pytest.fixture
 def world(portal_db):
-    return build_world()
+    w = build_world()
+    with db.write() as s:
+        led = Matter(reference="T-9", title="led matter", case_type_id=w.matters["other"].case_type_id,
+                     client_id=w.clients["other_client"].id, responsible_attorney_id=w.users["attorney"].id)
+        s.add(led)
+        w.items = {}
+        for key, provider in (("employee", "beneficiary"), ("employer", "employer")):
+            w.items[key] = DocumentRequest(matter_id=w.matters["own"].id, key=f"{key}_item", title=f"{key} item",
+                                           provided_by=provider, accepted_types=["pdf"])
+            s.add(w.items[key])
+        s.flush()
+        w.files = {key: Document(matter_id=w.matters["own"].id, request_id=request.id, kind="evidence",
+                                 display_name=request.title) for key, request in w.items.items()}
+        s.add_all(w.files.values())
+        w.matters["led"] = led
+    return w
 
 
 def _expected(role: str, action: str, which: str) -> bool:
     if which == "other":
         return role == "admin" and action in EXPECTED_OWN["admin"]
+    if which == "led":
+        return action in EXPECTED_LED.get(role, set())
     return action in EXPECTED_OWN[role]
 
 
@@ -76,11 +136,11 @@ def _allowed_by_list(world, role, action, matter_id) -> bool:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("which", ["own", "other"])
+@pytest.mark.parametrize("which", ["own", "other", "led"])
 def test_every_matter_action(world, role, which):
     matter_id = world.matters[which].id
     wrong = []
-    for action in sorted(policy.MATTER_SCOPED):
+    for action in sorted(MATTER_ACTIONS):
         expected = _expected(role, action, which)
         by_row = _allowed_by_row(world, role, action, matter_id)
         by_list = _allowed_by_list(world, role, action, matter_id)
@@ -92,7 +152,7 @@ def test_every_matter_action(world, role, which):
 @pytest.mark.parametrize("role", ROLES)
 def test_every_firm_wide_action(world, role):
     actor = world.actor(role)
-    for action in sorted(policy.FIRM_WIDE):
+    for action in sorted(FIRM_ACTIONS):
         expected = action in EXPECTED_FIRM_WIDE[role]
         try:
             policy.require(actor, action)
@@ -100,6 +160,70 @@ def test_every_firm_wide_action(world, role):
         except NotAllowed:
             allowed = False
         assert allowed == expected, f"{role} {action}: expected {expected}"
+
+
+def _item_allowed(world, role, action, which) -> tuple[bool, bool, bool]:
+    """(single-item check, list filter, stored-file rule) for one role, action and item."""
+    actor, request = world.actor(role), world.items[which]
+    with db.read() as s:
+        try:
+            policy.require_item(s, actor, action, request.id)
+            by_row = True
+        except (NotAllowed, NotFound):
+            by_row = False
+        listed = s.exec(select(DocumentRequest.id).join(Matter, Matter.id == DocumentRequest.matter_id)
+                        .where(policy.matter_scope(actor, action), policy.item_scope(actor))).all()
+        by_file = (policy.can_on_matter(s, actor, action, request.matter_id)
+                   and policy.may_touch_document(s, actor, s.get(Document, world.files[which].id)))
+    return by_row, request.id in listed, by_file
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_document_action_obeys_the_employer_items_rule(world, role):
+    wrong = []
+    for which in ("employee", "employer"):
+        for action in sorted(ITEM_ACTIONS):
+            expected = action in EXPECTED_ITEMS[role][which]
+            by_row, by_list, by_file = _item_allowed(world, role, action, which)
+            if (by_row, by_list, by_file) != (expected,) * 3:
+                wrong.append(f"{role} {action} on the {which}'s item: expected {expected}, "
+                             f"row {by_row}, list {by_list}, file {by_file}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_generated_files_belong_to_no_item(world):
+    """An invoice PDF is governed by invoice.view alone: the item rule neither grants nor refuses it."""
+    invoice_pdf = Document(matter_id=world.matters["own"].id, kind="invoice_pdf", display_name="INV-1.pdf")
+    with db.read() as s:
+        assert all(policy.may_touch_document(s, world.actor(role), invoice_pdf) for role in ROLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_named_predicates(world, role):
+    actor = world.actor(role)
+    staff, firm_mail, may_lead, employer_only = EXPECTED_FACTS[role]
+    assert policy.is_staff(actor) is staff
+    assert actor.is_staff is staff
+    assert actor.home_path == ("/staff" if staff else "/client")
+    assert policy.sees_firm_wide_mail(actor) is firm_mail
+    assert policy.may_be_responsible_attorney(actor.role) is may_lead
+    with db.read() as s:
+        def holds(clause) -> bool:
+            return world.users[role].id in s.exec(select(User.id).where(clause)).all()
+
+        may_lead_by_query = holds(policy.responsible_attorney_candidates())
+        employer_side_by_query = holds(policy.employer_contacts())
+        told_of_webhooks = holds(policy.users_allowed("webhook.manage"))
+    assert may_lead_by_query is may_lead
+    assert employer_side_by_query is employer_only
+    assert told_of_webhooks is ("webhook.manage" in EXPECTED_FIRM_WIDE[role])
+    assert policy.may_touch_item(actor, None) is not employer_only
+
+
+def test_nobody_signed_in_is_nobody(world):
+    assert not policy.is_staff(None) and not policy.sees_firm_wide_mail(None)
+    with db.read() as s, pytest.raises(NotAllowed):
+        policy.require_item(s, None, "document.view", world.items["employer"].id)
 
 
 def test_hr_contact_never_sees_invoices_the_organization_does_not_pay(world):
@@ -112,8 +236,15 @@ def test_hr_contact_never_sees_invoices_the_organization_does_not_pay(world):
 
 
 def test_the_matrix_covers_every_action_in_the_table():
-    assert set(policy.PERMISSIONS) == policy.MATTER_SCOPED | policy.FIRM_WIDE
-    assert set(EXPECTED_FIRM_WIDE["admin"]) == set(policy.FIRM_WIDE)
+    """The policy's actions are exactly the hand-written ones, split the same way, and every role
+    of the policy has a hand-written row."""
+    assert set(policy.MATTER_SCOPED) == MATTER_ACTIONS, "matter-scoped actions differ from this file's list"
+    assert set(policy.FIRM_WIDE) == FIRM_ACTIONS, "firm-wide actions differ from this file's list"
+    assert set(policy.PERMISSIONS) == MATTER_ACTIONS | FIRM_ACTIONS
+    assert {"hr" if r == "hr_liaison" else r for r in policy.ROLES} == set(ROLES)
+    for role in ROLES:
+        assert EXPECTED_OWN[role] <= MATTER_ACTIONS and EXPECTED_FIRM_WIDE[role] <= FIRM_ACTIONS, role
+        assert EXPECTED_ITEMS[role]["employer"] <= EXPECTED_OWN[role] & ITEM_ACTIONS, role
 
 
 def test_ids_from_the_browser_are_rechecked(world):
@@ -122,6 +253,8 @@ def test_ids_from_the_browser_are_rechecked(world):
         for bad in ["not-a-uuid", "", "1", "00000000-0000-0000-0000-000000000000", str(world.matters["other"].id)]:
             with pytest.raises(NotAllowed):
                 policy.require_matter(s, world.actor("client"), "matter.view", bad)
+            with pytest.raises(NotAllowed):
+                policy.require_item(s, world.actor("client"), "document.view", bad)
         with pytest.raises(NotFound):
             policy.require_matter(s, world.actor("admin"), "matter.view", "00000000-0000-0000-0000-000000000000")
 
@@ -129,3 +262,5 @@ def test_ids_from_the_browser_are_rechecked(world):
 def test_unknown_action_is_a_programming_error():
     with pytest.raises(KeyError):
         policy.role_allows("admin", "matter.teleport")
+    with pytest.raises(KeyError):
+        policy.users_allowed("matter.teleport")

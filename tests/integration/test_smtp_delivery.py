@@ -13,6 +13,7 @@ from sqlmodel import select
 from models import OutboxMessage, Task, utcnow
 from portal_app.services.identity import invitations
 from portal_app.services.kernel import db
+from portal_app.services.kernel.errors import NotAllowed
 from portal_app.services.kernel.settings import reset_settings
 from portal_app.services.messaging import log as mail_log
 from portal_app.services.messaging import mail
@@ -143,3 +144,7 @@ def test_server_down_ends_in_a_final_failure_after_the_last_attempt(world, monke
     assert message.status == "failed" and message.attempts == 3 and "ConnectionRefused" in message.last_error
     assert [m.to_address for m in mail_log.failed(world.actor("admin"))] == ["jane@example.com"]
     assert mail_log.failed(world.actor("attorney")) == []  # not on a matter: admins handle it
+    with pytest.raises(NotAllowed):
+        mail_log.retry(world.actor("attorney"), str(message.id))
+    mail_log.retry(world.actor("admin"), str(message.id))
+    assert _message("jane@example.com").status == "pending"

@@ -98,9 +98,7 @@ def accept_map(tokens: list[str]) -> dict[str, list[str]]:
 
 
 def visible_requests(s: Session, actor: Actor, matter_ids: list[uuid.UUID]) -> list[DocumentRequest]:
-    query = select(DocumentRequest).where(DocumentRequest.matter_id.in_(matter_ids))
-    if actor.role == "hr_liaison":
-        query = query.where(DocumentRequest.provided_by == "employer")
+    query = select(DocumentRequest).where(DocumentRequest.matter_id.in_(matter_ids), policy.item_scope(actor))
     return list(s.exec(query.order_by(DocumentRequest.requested_at, DocumentRequest.title)).all())
 
 

@@ -76,6 +76,6 @@ def filters(actor: Actor) -> DashboardFilters:
     policy.require(actor, "staff.dashboard")
     with db.read() as s:
         types = s.exec(select(CaseType.code, CaseType.name).where(CaseType.is_active).order_by(CaseType.name)).all()
-        attorneys = s.exec(select(User.id, User.full_name).where(User.role.in_(["attorney", "admin"]), User.is_active)
+        attorneys = s.exec(select(User.id, User.full_name).where(policy.responsible_attorney_candidates(), User.is_active)
                            .order_by(User.full_name)).all()
         return DashboardFilters([(c, n) for c, n in types], [(str(i), n) for i, n in attorneys])

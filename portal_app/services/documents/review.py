@@ -24,15 +24,8 @@ def _version(s: Session, actor: Actor, version_id: str) -> tuple[DocumentVersion
     document = s.get(Document, version.document_id) if version else None
     if document is None or document.kind != "evidence" or document.request_id is None:
         raise NotAllowed()
-    matter = policy.require_matter(s, actor, "document.review", document.matter_id)
-    return version, s.get(DocumentRequest, document.request_id), matter
-
-
-def _request(s: Session, actor: Actor, request_id: str, action: str) -> tuple[DocumentRequest, Matter]:
-    request = s.get(DocumentRequest, policy.parse_uuid(request_id))
-    if request is None:
-        raise NotAllowed()
-    return request, policy.require_matter(s, actor, action, request.matter_id)
+    request, matter = policy.require_item(s, actor, "document.review", document.request_id)
+    return version, request, matter
 
 
 def _status_after_accept(s: Session, request: DocumentRequest) -> str:
@@ -88,7 +81,7 @@ def reject(actor: Actor, version_id: str, reason: str) -> None:
 def waive(actor: Actor, request_id: str, note: str = "") -> None:
     """The firm no longer needs this item (files already sent are kept)."""
     with db.write() as s:
-        request, matter = _request(s, actor, request_id, "document.review")
+        request, matter = policy.require_item(s, actor, "document.review", request_id)
         if request.status == "waived":
             raise Conflict("review.already_decided")
         request.status, request.note, request.updated_at = "waived", note.strip()[:1000] or None, utcnow()
@@ -106,15 +99,21 @@ def _set_expiry(request: DocumentRequest, expiry_date: date) -> None:
     request.expiry_date = expiry_date
 
 
+def _parse_date(value: date | str | None) -> date | None:
+    if not isinstance(value, str):
+        return value
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InvalidInput("review.date_invalid") from None
+
+
 def set_expiry(actor: Actor, request_id: str, expiry_date: date | str | None) -> None:
-    """Staff, or the client who provides it, record when a passport, I-94, visa or EAD expires."""
-    if isinstance(expiry_date, str):
-        try:
-            expiry_date = date.fromisoformat(expiry_date) if expiry_date else None
-        except ValueError:
-            raise InvalidInput("review.date_invalid") from None
+    """Staff, or whoever provides the item, record when a passport, I-94, visa or EAD expires
+    (permission first: someone who may not touch the item learns nothing from a bad date)."""
     with db.write() as s:
-        request, matter = _request(s, actor, request_id, "document.upload")
+        request, matter = policy.require_item(s, actor, "document.upload", request_id)
+        expiry_date = _parse_date(expiry_date)
         if expiry_date is None:
             request.expiry_date = None
         else:
@@ -141,7 +140,7 @@ def add_item(actor: Actor, matter_id: str, fields: dict) -> str:
 def remove_item(actor: Actor, request_id: str) -> None:
     """Take an item off this matter's checklist (its files, if any, are kept)."""
     with db.write() as s:
-        request, matter = _request(s, actor, request_id, "checklist.edit")
+        request, matter = policy.require_item(s, actor, "checklist.edit", request_id)
         if request.removed_at is None:
             request.removed_at, request.updated_at = utcnow(), utcnow()
             audit.record(s, "checklist.item_removed", actor=actor, object_type="document_request",

@@ -20,7 +20,7 @@ from portal_app.services.files import names as filenames
 from portal_app.services.files import store as filestore
 from portal_app.services.kernel import audit, db, policy
 from portal_app.services.kernel.actor import Actor
-from portal_app.services.kernel.errors import InvalidInput, NotAllowed, PortalError
+from portal_app.services.kernel.errors import InvalidInput, PortalError
 from portal_app.services.tasks import lifecycle as tasks
 
 OPEN_STATUSES = ("requested", "uploaded", "rejected")
@@ -48,12 +48,7 @@ class UploadedFile:
 
 
 def _load_target(s: Session, actor: Actor, request_id: uuid.UUID | str) -> tuple[DocumentRequest, Matter]:
-    request = s.get(DocumentRequest, policy.parse_uuid(request_id))
-    if request is None:
-        raise NotAllowed()
-    matter = policy.require_matter(s, actor, "document.upload", request.matter_id)
-    if actor.role == "hr_liaison" and request.provided_by != "employer":
-        raise NotAllowed()
+    request, matter = policy.require_item(s, actor, "document.upload", request_id)
     if request.removed_at is not None or request.status not in OPEN_STATUSES:
         raise InvalidInput("upload.request_closed", item=request.title)
     return request, matter
@@ -173,7 +168,7 @@ def _record(actor: Actor, incoming: IncomingFile, stored, content_type: str, ren
         s.flush()
         rendition_id = _record_rendition(s, actor, matter, request, incoming, rendition, stored_name)
         request.status, request.rejection_reason, request.updated_at = "uploaded", None, utcnow()
-        if not actor.is_staff:
+        if not policy.is_staff(actor):
             tasks.open_task(s, matter_id=matter.id, kind="review_upload", title=f"Review {stored_name}",
                             subject_type="document_version", subject_id=incoming.version_id)
         audit.record(s, "document.uploaded", actor=actor, object_type="document_version", object_id=incoming.version_id,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session
 
-from models import Document, DocumentRequest, DocumentVersion
+from models import Document, DocumentVersion
 from portal_app.services.files import names as filenames
 from portal_app.services.files.generated import view_action
 from portal_app.services.kernel import audit, db, policy
@@ -44,14 +44,10 @@ class Download:
 
 
 def may_see(s: Session, actor: Actor, document: Document) -> bool:
-    """The permission table for the document's kind, plus: an HR contact sees only what the employer
-    provides on a checklist (never the employee's personal documents)."""
-    if not policy.can_on_matter(s, actor, view_action(document.kind), document.matter_id):
-        return False
-    if actor.role == "hr_liaison" and document.kind in ("evidence", "rendition"):
-        request = s.get(DocumentRequest, document.request_id) if document.request_id else None
-        return request is not None and request.provided_by == "employer"
-    return True
+    """The permission table for the document's kind on its matter, plus the employer-items-only
+    rule (an HR contact never sees the employee's own documents)."""
+    return (policy.can_on_matter(s, actor, view_action(document.kind), document.matter_id)
+            and policy.may_touch_document(s, actor, document))
 
 
 def _load(s: Session, actor: Actor, version_id: uuid.UUID | str) -> tuple[DocumentVersion, Document]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-STAFF_ROLES = frozenset({"admin", "attorney", "paralegal", "billing"})
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -22,7 +20,10 @@ class Actor:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        """Shorthand for policy.is_staff(self): the staff set lives in the permission table only."""
+        from portal_app.services.kernel import policy  # policy types its arguments with Actor
+
+        return policy.is_staff(self)
 
     @property
     def home_path(self) -> str:

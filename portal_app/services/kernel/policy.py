@@ -1,4 +1,4 @@
-"""The one place that decides who may do what.
+"""The one place that decides who may do what; nothing outside this module tests a role name.
 
 PERMISSIONS is the role x action table. Matter-scoped actions also need the matter to be in the
 actor's scope: admins see every matter; other staff the matters they are assigned to (as a
@@ -6,6 +6,14 @@ member or as responsible attorney); a client their own matters; an HR contact th
 firm shared with their organization, and invoices on those only when the organization pays.
 `matter_scope` turns that rule into SQL, so list queries can only return permitted rows, and the
 single-row checks below run the very same clause.
+
+On a checklist item one more rule holds, the employer-items-only rule: an HR contact acts only on
+items the employer provides, never on the employee's own documents (passport, I-94, ...).
+`require_item`, `item_scope` and `may_touch_document` are that rule for one item, for a list of
+items and for a stored file; every document action goes through one of them.
+
+The named predicates at the end (`is_staff`, `sees_firm_wide_mail`, `may_be_responsible_attorney`,
+...) answer the remaining "who is this?" questions the services ask, so a role set lives here once.
 """
 from __future__ import annotations
 
@@ -14,7 +22,7 @@ import uuid
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models import Client, Matter, MatterMember
+from models import Client, Document, DocumentRequest, Matter, MatterMember, User
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed, NotFound
 
@@ -22,6 +30,13 @@ ROLES = ("admin", "attorney", "paralegal", "billing", "client", "hr_liaison")
 ALL = frozenset(ROLES)
 STAFF = frozenset({"admin", "attorney", "paralegal", "billing"})
 LEGAL = frozenset({"admin", "attorney", "paralegal"})
+# Who may be named a matter's responsible attorney.
+MAY_LEAD_MATTERS = frozenset({"admin", "attorney"})
+# Roles that act for an employer: on a checklist they touch only what the employer provides.
+EMPLOYER_SIDE = frozenset({"hr_liaison"})
+EMPLOYER = "employer"  # DocumentRequest.provided_by of the items the employer provides
+# Kinds of stored file that belong to a checklist item (the upload and its JPEG rendition).
+ITEM_FILE_KINDS = frozenset({"evidence", "rendition"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     # matter-scoped
@@ -66,6 +81,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "session.manage_own": ALL,
     "billing.configure": frozenset({"admin", "billing"}),
     "trust.reconcile": frozenset({"admin", "billing"}),
+    "mail.firm_wide": frozenset({"admin"}),  # mail on no matter: invitations, password resets
     # records and insights (issue 13): partners (attorneys) and admins see the firm's figures;
     # only an administrator sets retention policies and approves a deletion
     "insights.view": frozenset({"admin", "attorney"}),
@@ -76,7 +92,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 FIRM_WIDE = frozenset({
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
     "user.manage", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
-    "billing.configure", "trust.reconcile",
+    "billing.configure", "trust.reconcile", "mail.firm_wide",
     "insights.view", "retention.view", "retention.manage", "retention.approve",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
@@ -101,15 +117,15 @@ def matter_scope(actor: Actor, action: str = "matter.view") -> sa.ColumnElement[
     """A WHERE clause over Matter that is true exactly for the matters the actor may act on."""
     if not role_allows(actor.role, action):
         return sa.false()
-    if actor.role == "admin":
+    if sees_every_matter(actor):
         return sa.true()
-    if actor.role in STAFF:
+    if is_staff(actor):
         assigned = select(MatterMember.matter_id).where(MatterMember.user_id == actor.user_id)
         return sa.or_(Matter.id.in_(assigned), Matter.responsible_attorney_id == actor.user_id)
     if actor.role == "client":
         own = select(Client.id).where(Client.user_id == actor.user_id)
         return Matter.client_id.in_(own)
-    if actor.role == "hr_liaison" and actor.organization_id is not None:
+    if actor.role in EMPLOYER_SIDE and actor.organization_id is not None:
         clause = sa.and_(Matter.organization_id == actor.organization_id, Matter.shared_with_organization.is_(True))
         if action in ORGANIZATION_PAYS_ONLY:
             clause = sa.and_(clause, Matter.organization_pays.is_(True))
@@ -127,7 +143,7 @@ def require_matter(db: Session, actor: Actor | None, action: str, matter_id: uui
     matter_uuid = parse_uuid(matter_id)
     matter = db.exec(select(Matter).where(Matter.id == matter_uuid, matter_scope(actor, action))).first()
     if matter is None:
-        if actor.role == "admin" and role_allows(actor.role, action):
+        if sees_every_matter(actor) and role_allows(actor.role, action):
             raise NotFound()
         raise NotAllowed()
     return matter
@@ -139,6 +155,91 @@ def can_on_matter(db: Session, actor: Actor, action: str, matter_id: uuid.UUID |
     except (NotAllowed, NotFound):
         return False
     return True
+
+
+def require_item(db: Session, actor: Actor | None, action: str,
+                 request_id: uuid.UUID | str) -> tuple[DocumentRequest, Matter]:
+    """Load a checklist item and its matter for a document action (view, upload, set expiry,
+    review, edit): the action on the item's matter, and the employer-items-only rule, or raise."""
+    request = db.get(DocumentRequest, parse_uuid(request_id))
+    if request is None:
+        raise NotAllowed()
+    matter = require_matter(db, actor, action, request.matter_id)
+    if not may_touch_item(actor, request):
+        raise NotAllowed()
+    return request, matter
+
+
+def may_touch_item(actor: Actor, request: DocumentRequest | None) -> bool:
+    """The employer-items-only rule for one item: an HR contact touches only what the employer
+    provides; for everyone else the table and the matter scope decide alone."""
+    if actor.role not in EMPLOYER_SIDE:
+        return True
+    return request is not None and is_employer_item(request.provided_by)
+
+
+def item_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    """A WHERE clause over DocumentRequest: the employer-items-only rule for lists of items (the
+    matters themselves are scoped by matter_scope)."""
+    if actor.role in EMPLOYER_SIDE:
+        return DocumentRequest.provided_by == EMPLOYER
+    return sa.true()
+
+
+def may_touch_document(db: Session, actor: Actor, document: Document) -> bool:
+    """The employer-items-only rule for a stored file: an upload (or its rendition) counts as the
+    item it was uploaded for; generated files (invoice PDFs) belong to no item."""
+    if document.kind not in ITEM_FILE_KINDS or actor.role not in EMPLOYER_SIDE:
+        return True
+    request = db.get(DocumentRequest, document.request_id) if document.request_id else None
+    return may_touch_item(actor, request)
+
+
+def is_employer_item(provided_by: str) -> bool:
+    """Whether an item is one the employer provides (and so the HR contact's to send)."""
+    return provided_by == EMPLOYER
+
+
+# Named predicates: the "who is this?" questions services ask, answered from the sets above.
+
+def is_staff(actor: Actor | None) -> bool:
+    """Firm staff: they see what the firm keeps internal (hidden deadlines, drafts, the team, errors)."""
+    return actor is not None and is_staff_role(actor.role)
+
+
+def is_staff_role(role: str) -> bool:
+    return role in STAFF
+
+
+def sees_every_matter(actor: Actor | None) -> bool:
+    return actor is not None and actor.role == "admin"
+
+
+def sees_firm_wide_mail(actor: Actor | None) -> bool:
+    """Also the mail sent on no matter (invitations, password resets), not only their matters'."""
+    return actor is not None and role_allows(actor.role, "mail.firm_wide")
+
+
+def may_be_responsible_attorney(role: str) -> bool:
+    return role in MAY_LEAD_MATTERS
+
+
+def responsible_attorney_candidates() -> sa.ColumnElement[bool]:
+    """A WHERE clause over User: the people who may be named a matter's responsible attorney."""
+    return User.role.in_(sorted(MAY_LEAD_MATTERS))
+
+
+def employer_contacts() -> sa.ColumnElement[bool]:
+    """A WHERE clause over User: the people who act for an employer (HR contacts)."""
+    return User.role.in_(sorted(EMPLOYER_SIDE))
+
+
+def users_allowed(action: str) -> sa.ColumnElement[bool]:
+    """A WHERE clause over User: the people whose role may take this action at all (for example
+    those told when something they manage fails)."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return User.role.in_(sorted(PERMISSIONS[action]))
 
 
 def parse_uuid(value: uuid.UUID | str) -> uuid.UUID:

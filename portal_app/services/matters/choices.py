@@ -35,7 +35,7 @@ def matter_choices(actor: Actor) -> MatterChoices:
     scope = policy.matter_scope(actor, "matter.view")
     with db.read() as s:
         case_types = s.exec(select(CaseType.code, CaseType.name).where(CaseType.is_active).order_by(CaseType.name)).all()
-        attorneys = s.exec(select(User.id, User.full_name).where(User.role == "attorney", User.is_active)
+        attorneys = s.exec(select(User.id, User.full_name).where(policy.responsible_attorney_candidates(), User.is_active)
                            .order_by(User.full_name)).all()
         clients = s.exec(select(Client.id, Client.full_name).join(Matter, Matter.client_id == Client.id)
                          .where(scope).distinct().order_by(Client.full_name)).all()

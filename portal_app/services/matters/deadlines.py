@@ -152,7 +152,7 @@ def for_matter(actor: Actor, matter_id: str, now: datetime | None = None) -> lis
     with db.read() as s:
         matter = policy.require_matter(s, actor, "deadline.view", matter_id)
         query = select(Deadline).where(Deadline.matter_id == matter.id, Deadline.completed_at.is_(None))
-        if not actor.is_staff:
+        if not policy.is_staff(actor):
             query = query.where(Deadline.client_visible)
         rows = s.exec(query.order_by(Deadline.due_date)).all()
         return [view(d, matter, today, actor.locale) for d in rows]
@@ -164,7 +164,7 @@ def upcoming(actor: Actor, *, within_days: int = 90, limit: int = 50, now: datet
     query = (select(Deadline, Matter).join(Matter, Matter.id == Deadline.matter_id)
              .where(policy.matter_scope(actor, "deadline.view"), Deadline.completed_at.is_(None),
                     Deadline.due_date <= date.fromordinal(today.toordinal() + within_days)))
-    if not actor.is_staff:
+    if not policy.is_staff(actor):
         query = query.where(Deadline.client_visible)
     with db.read() as s:
         rows = s.exec(query.order_by(Deadline.due_date).limit(limit)).all()

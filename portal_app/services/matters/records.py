@@ -52,7 +52,7 @@ def get(actor: Actor, matter_id: str) -> MatterDetail:
             select(User.full_name, MatterMember.role_on_matter)
             .join(MatterMember, MatterMember.user_id == User.id)
             .where(MatterMember.matter_id == matter.id)
-        ).all() if actor.is_staff else []
+        ).all() if policy.is_staff(actor) else []
         return MatterDetail(
             summary=to_summary(row),
             receipt_numbers=list(matter.receipt_numbers or []),
@@ -84,7 +84,7 @@ def open_matter(actor: Actor, *, case_type_code: str, title: str, client_id: str
             raise InvalidInput("matter.case_type_unknown", code=case_type_code)
         client = choose_client(s, actor, client_id, new_client)
         organization = choose_organization(s, actor, organization_id)
-        attorney = _staff(s, responsible_attorney_id, "attorney") if responsible_attorney_id else None
+        attorney = _responsible_attorney(s, responsible_attorney_id) if responsible_attorney_id else None
         matter = Matter(
             reference=next_reference(s, utcnow().year), title=title, case_type_id=case_type.id,
             client_id=client.id, responsible_attorney_id=attorney.id if attorney else None,
@@ -102,9 +102,9 @@ def open_matter(actor: Actor, *, case_type_code: str, title: str, client_id: str
         return str(matter.id)
 
 
-def _staff(s: Session, user_id: str, role: str) -> User:
+def _responsible_attorney(s: Session, user_id: str) -> User:
     user = s.get(User, policy.parse_uuid(user_id))
-    if user is None or user.role not in {role, "admin"}:
+    if user is None or not policy.may_be_responsible_attorney(user.role):
         raise InvalidInput("matter.attorney_unknown")
     return user
 
@@ -114,7 +114,7 @@ def assign(actor: Actor, matter_id: str, user_id: str, role_on_matter: str) -> N
     with db.write() as s:
         matter = policy.require_matter(s, actor, "matter.assign", matter_id)
         user = s.get(User, policy.parse_uuid(user_id))
-        if user is None or user.role not in policy.STAFF:
+        if user is None or not policy.is_staff_role(user.role):
             raise InvalidInput("matter.member_not_staff")
         if s.get(MatterMember, (matter.id, user.id)) is None:
             s.add(MatterMember(matter_id=matter.id, user_id=user.id, role_on_matter=role_on_matter))

@@ -51,7 +51,7 @@ def failed(actor: Actor) -> list[MailView]:
     policy.require(actor, "staff.dashboard")
     query = (select(OutboxMessage, Matter.reference).join(Matter, Matter.id == OutboxMessage.matter_id, isouter=True)
              .where(OutboxMessage.status == "failed"))
-    if actor.role == "admin":
+    if policy.sees_firm_wide_mail(actor):
         query = query.where(sa.or_(OutboxMessage.matter_id.is_(None), policy.matter_scope(actor, "mail.view")))
     else:
         query = query.where(OutboxMessage.matter_id.is_not(None), policy.matter_scope(actor, "mail.view"))
@@ -69,7 +69,7 @@ def retry(actor: Actor, message_id: str) -> None:
         if message.matter_id is not None:
             policy.require_matter(s, actor, "mail.retry", message.matter_id)
         else:
-            policy.require(actor, "jobs.view")
+            policy.require(actor, "mail.firm_wide")
         if message.status != "failed":
             raise InvalidInput("mail.retry_only_failed")
         message.status, message.attempts, message.next_attempt_at = "pending", 0, None

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import Client, Deadline, DocumentRequest, Invoice, Matter, MatterMember, ReminderItem, User, new_id
-from portal_app.services.kernel import bulk, db, localtime
+from portal_app.services.kernel import bulk, db, localtime, policy
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.reminders.rules import (
     CLIENT_NEEDED_KINDS,
@@ -88,7 +88,7 @@ def _directory(s: Session) -> Directory:
             team[matter_id]["responsible"] = [attorney_id]
     hr: dict = defaultdict(list)
     for user_id, org_id in s.exec(select(User.id, User.organization_id)
-                                  .where(User.role == "hr_liaison", User.is_active)).all():
+                                  .where(policy.employer_contacts(), User.is_active)).all():
         hr[org_id].append(user_id)
     return Directory(zones, team, hr)
 
@@ -125,7 +125,7 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
         asked_again = request.status == "rejected" or request.note in REOPENED_NOTES
         base = request.updated_at if asked_again else request.requested_at
         recipients = [request.user_id]
-        if request.provided_by == "employer" and request.shared_with_organization and request.organization_id:
+        if policy.is_employer_item(request.provided_by) and request.shared_with_organization and request.organization_id:
             recipients = d.hr.get(request.organization_id, [])
         matter_id = request.matter_id
         for person in recipients:

@@ -118,6 +118,6 @@ def for_matter(actor: Actor, matter_id: str) -> list[ReceiptView]:
                             .order_by(ReceiptStatusEvent.observed_at.desc())).all()
             out.append(ReceiptView(
                 receipt.receipt_number, receipt.form_type, receipt.current_status, receipt.status_category,
-                receipt.last_checked_at, receipt.last_error or "" if actor.is_staff else "",
+                receipt.last_checked_at, receipt.last_error or "" if policy.is_staff(actor) else "",
                 [StatusEntry(e.status, e.category, e.status_date, e.observed_at) for e in events]))
         return out

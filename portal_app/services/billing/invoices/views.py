@@ -129,17 +129,17 @@ def for_matter(actor: Actor, matter_id: str) -> list[InvoiceView]:
     with db.read() as s:
         matter = policy.require_matter(s, actor, "invoice.view", matter_id)
         query = _query(actor).where(Invoice.matter_id == matter.id).order_by(Invoice.created_at.desc())
-        if not actor.is_staff:
+        if not policy.is_staff(actor):
             query = query.where(Invoice.status.not_in(CLIENT_HIDDEN))
-        return [_view(s, i, m, c, detail=True, staff=actor.is_staff) for i, m, c in s.exec(query).all()]
+        return [_view(s, i, m, c, detail=True, staff=policy.is_staff(actor)) for i, m, c in s.exec(query).all()]
 
 
 def detail(actor: Actor, invoice_id: str) -> InvoiceView:
     with db.read() as s:
         row = s.exec(_query(actor).where(Invoice.id == policy.parse_uuid(invoice_id))).first()
-        if row is None or (not actor.is_staff and row[0].status in CLIENT_HIDDEN):
+        if row is None or (not policy.is_staff(actor) and row[0].status in CLIENT_HIDDEN):
             raise NotAllowed()
-        return _view(s, *row, detail=True, staff=actor.is_staff)
+        return _view(s, *row, detail=True, staff=policy.is_staff(actor))
 
 
 def staff_list(actor: Actor, status: str = "", limit: int = 200) -> list[InvoiceView]:

@@ -19,7 +19,7 @@ from sqlmodel import select
 from models import User, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from portal_app.services.billing.webhooks.endpoints import resolve_public, unwrap
 from portal_app.services.billing.webhooks.events import render
-from portal_app.services.kernel import db
+from portal_app.services.kernel import db, policy
 from portal_app.services.kernel.errors import InvalidInput
 from portal_app.services.messaging import mail
 
@@ -123,7 +123,7 @@ def _record(item: Outgoing, now: datetime, result: tuple, duration_ms: int) -> s
 
 
 def _tell_admins(s, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> None:
-    for admin in s.exec(select(User).where(User.role == "admin", User.is_active)).all():
+    for admin in s.exec(select(User).where(policy.users_allowed("webhook.manage"), User.is_active)).all():
         mail.enqueue(s, to_address=admin.email, template="webhook_failing", locale=admin.locale, user_id=admin.id,
                      url=endpoint.url, event_type=delivery.event_type, message_id=delivery.message_id,
                      attempts=delivery.attempt_count)
