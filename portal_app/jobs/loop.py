@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from portal_app.jobs.registry import JOBS, Job
 from portal_app.services.automation import leases as job_leases
 from portal_app.services.kernel.clock import utcnow
+from portal_app.services.kernel.settings import get_settings
 
 log = logging.getLogger("portal.jobs")
-TICK_SECONDS = float(os.environ.get("PORTAL_JOBS_INTERVAL", "5"))
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -63,4 +63,4 @@ async def background_loop() -> None:
             await asyncio.to_thread(run_due_once)
         except Exception:  # noqa: BLE001 - one bad pass (say, the database restarting) must not stop the loop
             log.exception("background jobs pass failed")
-        await asyncio.sleep(TICK_SECONDS)
+        await asyncio.sleep(get_settings().jobs_interval_seconds)

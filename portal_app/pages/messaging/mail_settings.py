@@ -80,7 +80,7 @@ def _content() -> rx.Component:
                          id="timezone", value=MailSettingsState.timezone, style={"padding": "8px"},
                          on_change=MailSettingsState.set_timezone),
             rx.el.label(t("prefs.language"), html_for="locale", style={"font-weight": "500"}),
-            rx.el.select(rx.foreach(MailSettingsState.locales, lambda l: rx.el.option(l["label"], value=l["code"])),
+            rx.el.select(rx.foreach(MailSettingsState.locales, lambda loc: rx.el.option(loc["label"], value=loc["code"])),
                          name="locale", id="locale", value=MailSettingsState.locale, style={"padding": "8px"},
                          on_change=MailSettingsState.set_locale),
             rx.text(t("prefs.quiet"), size="2", color_scheme="gray"),
