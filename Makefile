@@ -24,25 +24,33 @@ export PYTHONUNBUFFERED := 1
 	clean
 
 # One stamp per requirements file: `make run` installs only what the portal needs; the test and
-# benchmark tools come on top when a target needs them. A changed file re-runs its install.
+# benchmark tools come on top when a target needs them. A stamp is named by a hash of its file's
+# content, not its time: Reflex touches requirements.txt on every fresh build, and that must not
+# re-run pip. Changed pins make a new name, so the install runs again.
+hash = $(shell cat $(1) | sha256sum | cut -c1-12)
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(call hash,requirements.txt)
+DEV_STAMP := $(VENV)/.installed-dev-$(call hash,requirements.txt requirements-dev.txt)
+
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-$(VENV)/.installed-runtime: requirements.txt | $(VENV)/bin/python
+$(RUNTIME_STAMP): | $(VENV)/bin/python
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-runtime-*
 	@touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(VENV)/bin/python
+$(DEV_STAMP): | $(VENV)/bin/python
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-dev-*
 	@touch $@
 
 tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.installed-runtime tools/node_modules/.installed
+setup: $(RUNTIME_STAMP) tools/node_modules/.installed
 
-setup-dev: setup $(VENV)/.installed-dev
+setup-dev: setup $(DEV_STAMP)
 
 migrate: setup
 	$(PY) -m alembic upgrade head
