@@ -1,7 +1,7 @@
 """The background loop, started with the app as a Reflex lifespan task.
 
 Every few seconds it runs the jobs in jobs/registry.py that are due. Which jobs are due, and
-which process runs them, is decided in the database (services/job_leases.py): with several
+which process runs them, is decided in the database (services/automation/leases.py): with several
 workers or processes each due job runs exactly once, and a crashed holder's lease expires. The
 clock is a parameter all the way down; the same pass runs from cron as
 `python -m portal_app.cli jobs run-due`. Jobs run in a thread so the event loop never waits on the
