@@ -1,6 +1,7 @@
 # Two commands for a fresh machine (see README.md):
 #   make run   - set up everything (idempotent), migrate, demo data on first run, start the portal
-#   make test  - the same set-up, then the whole suite (SQLite, PostgreSQL, browser tests)
+#   make test  - the same set-up plus the test tools, then lint and the whole suite (SQLite,
+#                PostgreSQL, browser tests), then a check that the run left the git tree as it was
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
@@ -19,18 +20,37 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run migrate test test-sqlite test-postgres test-e2e migrations-check chromium bench clean
+.PHONY: setup setup-dev run migrate lint test test-sqlite test-postgres test-e2e migrations-check chromium bench \
+	clean
 
-$(VENV)/.installed: requirements.txt
-	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+# One stamp per requirements file: `make run` installs only what the portal needs; the test and
+# benchmark tools come on top when a target needs them. A stamp is named by a hash of its file's
+# content, not its time: Reflex touches requirements.txt on every fresh build, and that must not
+# re-run pip. Changed pins make a new name, so the install runs again.
+hash = $(shell cat $(1) | sha256sum | cut -c1-12)
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(call hash,requirements.txt)
+DEV_STAMP := $(VENV)/.installed-dev-$(call hash,requirements.txt requirements-dev.txt)
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(RUNTIME_STAMP): | $(VENV)/bin/python
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-runtime-*
+	@touch $@
+
+$(DEV_STAMP): | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-dev-*
 	@touch $@
 
 tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.installed tools/node_modules/.installed
+setup: $(RUNTIME_STAMP) tools/node_modules/.installed
+
+setup-dev: setup $(DEV_STAMP)
 
 migrate: setup
 	$(PY) -m alembic upgrade head
@@ -45,21 +65,30 @@ chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-dejavu-core; }
 
-migrations-check: setup
+migrations-check: setup-dev
 	$(PY) -m tests.migrations_check
 
-test-sqlite: setup
+lint: setup-dev
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check portal_app tests bench
+
+test-sqlite: setup-dev
 	PORTAL_TEST_DB=sqlite $(PY) -m pytest -q tests/unit tests/integration
 
-test-postgres: setup
+test-postgres: setup-dev
 	PORTAL_TEST_DB=postgresql $(PY) -m pytest -q tests/unit tests/integration
 
-test-e2e: setup chromium
+test-e2e: setup-dev chromium
 	$(PY) -m pytest -q tests/e2e
 
-test: setup chromium migrations-check test-sqlite test-postgres test-e2e
+# The whole suite, then: nothing tracked changed and nothing new appeared that git does not ignore
+# (the browser run builds the pages, which rewrites reflex.lock/ when it is not in Reflex's form).
+test: setup-dev chromium
+	@$(PY) -m tests.tree_check save test-artifacts/tree-before.json
+	$(MAKE) --no-print-directory lint migrations-check test-sqlite test-postgres test-e2e
+	@$(PY) -m tests.tree_check compare test-artifacts/tree-before.json
 
-bench: setup
+bench: setup-dev
 	$(PY) -m bench
 
 clean:

@@ -1,5 +1,5 @@
 """Reflex configuration. Everything the firm configures lives in PORTAL_* variables
-(see .env.example and portal_app/services/settings.py); this file only wires Reflex."""
+(see .env.example and portal_app/services/kernel/settings.py); this file only wires Reflex."""
 from urllib.parse import urlsplit
 
 import reflex as rx

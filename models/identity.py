@@ -11,7 +11,7 @@ from models.base import new_id, utc_column, utcnow
 
 
 class Role(SQLModel, table=True):
-    """The six roles. What each may do lives in one table in code: services/policy.py."""
+    """The six roles. What each may do lives in one table in code: services/kernel/policy.py."""
 
     name: str = Field(primary_key=True, max_length=32)
     label: str = Field(max_length=64)

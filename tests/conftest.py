@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_DB = os.environ.get("PORTAL_TEST_DB", "sqlite")
 PG_URL = os.environ.get("PORTAL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 KEEP_TABLES = {"role", "alembic_version"}
+# Tests, benchmarks and the migrations check never read a developer's .env (the settings tests
+# that exercise .env files point PORTAL_ENV_FILE at their own).
+os.environ["PORTAL_ENV_FILE"] = ""
 
 
 def pg_available() -> bool:

@@ -1,7 +1,7 @@
 """The background loop, started with the app as a Reflex lifespan task.
 
 Every few seconds it runs the jobs in jobs/registry.py that are due. Which jobs are due, and
-which process runs them, is decided in the database (services/job_leases.py): with several
+which process runs them, is decided in the database (services/automation/leases.py): with several
 workers or processes each due job runs exactly once, and a crashed holder's lease expires. The
 clock is a parameter all the way down; the same pass runs from cron as
 `python -m portal_app.cli jobs run-due`. Jobs run in a thread so the event loop never waits on the
@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from portal_app.jobs.registry import JOBS, Job
 from portal_app.services.automation import leases as job_leases
 from portal_app.services.kernel.clock import utcnow
+from portal_app.services.kernel.settings import get_settings
 
 log = logging.getLogger("portal.jobs")
-TICK_SECONDS = float(os.environ.get("PORTAL_JOBS_INTERVAL", "5"))
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -63,4 +63,4 @@ async def background_loop() -> None:
             await asyncio.to_thread(run_due_once)
         except Exception:  # noqa: BLE001 - one bad pass (say, the database restarting) must not stop the loop
             log.exception("background jobs pass failed")
-        await asyncio.sleep(TICK_SECONDS)
+        await asyncio.sleep(get_settings().jobs_interval_seconds)

@@ -177,7 +177,7 @@ def test_key_rotation_command_rewraps_every_key_without_touching_content(world, 
         before = s.get(DocumentVersion, uuid.UUID(version_id))
     path = storage.get_storage().root / before.storage_key
     content_before = path.read_bytes()
-    old_key, new_key = get_settings().master_keys[0], Fernet.generate_key().decode()
+    old_key, new_key = get_settings().master_keys[0].get_secret_value(), Fernet.generate_key().decode()
     monkeypatch.setenv("PORTAL_MASTER_KEYS", f"{new_key},{old_key}")
     reset_settings()
     assert cli(["keys", "status"]) == 1

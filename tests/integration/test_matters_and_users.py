@@ -1,7 +1,10 @@
 """Matter lists only ever hold permitted rows; role changes are admin-only, audited and end sessions."""
 from __future__ import annotations
 
+import secrets
+
 import pytest
+from cryptography.fernet import Fernet
 from sqlmodel import select
 
 from models import AuditEvent
@@ -97,8 +100,8 @@ def test_demo_seed_runs_once_and_never_in_production(portal_db, monkeypatch):
     paralegal = auth.resolve(auth.exchange(auth.sign_in("paralegal@demo.example", demo.DEMO_PASSWORD).exchange_token)[0])
     assert {m.reference for m in matters.list_visible(paralegal)} == {"MTR-2026-0001", "MTR-2026-0002"}
     monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
-    monkeypatch.setenv("PORTAL_MASTER_KEYS", "k")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("PORTAL_MASTER_KEYS", Fernet.generate_key().decode())
     monkeypatch.setenv("PORTAL_PAYMENTS", "sandbox")  # production names its payment processor
     from portal_app.services.kernel.settings import reset_settings
     reset_settings()

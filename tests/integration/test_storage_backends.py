@@ -12,7 +12,7 @@ from portal_app.services.files import storage
 from portal_app.services.files import store as filestore
 from portal_app.services.files.encryption import MAGIC
 from portal_app.services.kernel.settings import get_settings
-from tests.moto_s3 import all_objects, moto_server, s3_settings  # noqa: F401 - fixtures
+from tests.moto_s3 import all_objects
 
 SIZES = [0, 1000, 3 * 1024 * 1024 + 7, 19 * 1024 * 1024]  # the last needs a multipart upload on S3
 

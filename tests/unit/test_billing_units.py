@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import json
 import re
+import secrets
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from portal_app.services.billing.payments.sandbox_cards import check_bank, check_card, luhn_ok
 from portal_app.services.billing.webhooks import events as outbound_events
@@ -92,8 +94,8 @@ def test_stripe_mode_needs_all_keys_and_production_never_falls_back_silently(mon
         load_settings()
     monkeypatch.delenv("STRIPE_SECRET_KEY")
     monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
-    monkeypatch.setenv("PORTAL_MASTER_KEYS", "k")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("PORTAL_MASTER_KEYS", Fernet.generate_key().decode())
     with pytest.raises(SettingsError, match="PORTAL_PAYMENTS=sandbox"):
         load_settings()
 

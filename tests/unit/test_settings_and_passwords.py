@@ -1,7 +1,10 @@
 """Settings refuse placeholders in production; password hashing meets OWASP's argon2id minimum."""
 from __future__ import annotations
 
+import secrets
+
 import pytest
+from cryptography.fernet import Fernet
 
 from portal_app.api.routes import safe_next
 from portal_app.services.identity import passwords
@@ -17,10 +20,13 @@ def test_development_defaults_need_no_server(tmp_path, monkeypatch):
     assert load_settings().master_keys == cfg.master_keys  # generated once, then reused
 
 
+KEY = Fernet.generate_key().decode()
+
+
 @pytest.mark.parametrize("secret,keys,message", [
-    ("", "k1", "PORTAL_SECRET_KEY"),
-    ("changeme", "k1", "PORTAL_SECRET_KEY"),
-    ("x" * 40, "", "PORTAL_MASTER_KEYS"),
+    ("", KEY, "PORTAL_SECRET_KEY"),
+    ("changeme", KEY, "PORTAL_SECRET_KEY"),
+    (secrets.token_urlsafe(48), "", "PORTAL_MASTER_KEYS"),
 ])
 def test_production_refuses_missing_or_placeholder_secrets(monkeypatch, secret, keys, message):
     monkeypatch.setenv("PORTAL_ENV", "production")

@@ -105,7 +105,7 @@ def _validated(changes: dict) -> dict:
 def _trust_cards_possible() -> bool:
     """Card payments into trust need the sandbox, or a separate Stripe account for trust."""
     payments = get_settings().payments
-    return payments.is_sandbox or bool(payments.trust_secret_key)
+    return payments.is_sandbox or payments.has("trust_secret_key")
 
 
 def next_invoice_number(s: Session, year: int) -> str:

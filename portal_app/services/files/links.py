@@ -31,7 +31,7 @@ INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def _fernet() -> Fernet:
-    key = hashlib.sha256(b"portal download links\x00" + get_settings().secret_key.encode()).digest()
+    key = hashlib.sha256(b"portal download links\x00" + get_settings().secret_key.get_secret_value().encode()).digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
 

@@ -22,7 +22,7 @@ __all__ = ["IntegrityError", "StorageError", "StoredObject", "Upload", "keyring"
 
 
 def keyring() -> Keyring:
-    return Keyring(get_settings().master_keys)
+    return Keyring([key.get_secret_value() for key in get_settings().master_keys])
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def rotate_keys(batch: int = 500) -> int:
 
 def wrapped_by_newest_key() -> tuple[int, int]:
     """(versions whose data key opens with the newest master key alone, all versions)."""
-    newest = Keyring(get_settings().master_keys[:1])
+    newest = Keyring([get_settings().master_keys[0].get_secret_value()])
     with db.read() as s:
         wrapped = s.exec(select(DocumentVersion.wrapped_key).where(DocumentVersion.shredded_at.is_(None))).all()
     ok = 0

@@ -54,7 +54,7 @@ def firm_today(now: datetime | None = None) -> date:
 
 def babel_locale(locale: str) -> str:
     """A CLDR locale for a reader's language with the firm's region (a US firm's Spanish is es_US)."""
-    region = get_settings().firm_region
+    region = get_settings().firm_region.upper()
     try:
         return str(Locale.parse(f"{locale}_{region}"))
     except (UnknownLocaleError, ValueError):

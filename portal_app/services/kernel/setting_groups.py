@@ -1,195 +1,181 @@
-"""Parts of the settings: reading typed values from the environment, and the setting groups
-(storage, payments, SMTP, reminders, USCIS). `settings.py` puts them together in one object."""
+"""Parts of the settings: the common base (where values come from), the value types, and the
+setting groups (payments, SMTP, reminders, USCIS). `settings.py` puts them together in one object.
+
+Every field names the variable it is read from (`var("PORTAL_SMTP_HOST", ...)`), so searching for a
+variable from `.env.example` lands on its field. Secrets are `SecretStr`: their value shows as
+`**********` in every `repr`, `str`, log line and error message; code that needs the value asks for
+it with `.get_secret_value()` at the point of use.
+"""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, SecretStr, computed_field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 class SettingsError(RuntimeError):
     """The environment is missing something the portal needs, or holds a placeholder."""
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+class PortalEnvironment(BaseSettings):
+    """Read from the process environment first, then from the `.env` file given when loading.
+
+    Names are case-sensitive, as in the shell; an empty value means "not set" (the default applies),
+    so a copied `.env.example` with blank lines works; other variables in the file are ignored."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, env_ignore_empty=True, extra="ignore", frozen=True,
+                                      str_strip_whitespace=True, hide_input_in_errors=True, env_file=None)
 
 
-def env_int(name: str, default: int) -> int:
-    raw = env_str(name)
-    try:
-        return int(raw) if raw else default
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+def var(name: str, default: Any = ..., **kwargs: Any) -> Any:
+    """A field read from the variable `name`."""
+    if callable(default):
+        return Field(default_factory=default, validation_alias=name, **kwargs)
+    return Field(default, validation_alias=name, **kwargs)
 
 
-def env_bool(name: str, default: bool) -> bool:
-    raw = env_str(name).lower()
-    if not raw:
-        return default
-    if raw in {"1", "true", "yes", "on"}:
-        return True
-    if raw in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
 
 
-def env_days(name: str, default: str) -> tuple[int, ...]:
-    raw = env_str(name, default)
-    try:
-        return tuple(int(part) for part in raw.replace(" ", "").split(",") if part)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be whole numbers separated by commas, got {raw!r}") from exc
+def _day_list(value: Any) -> Any:
+    return tuple(part for part in value.replace(" ", "").split(",") if part) if isinstance(value, str) else value
 
 
-def env_hours(name: str, default: str) -> tuple[int, int]:
-    raw = env_str(name, default)
-    try:
-        start, end = (int(part.split(":")[0]) for part in raw.split("-"))
-    except ValueError as exc:
-        raise SettingsError(f"{name} must look like 21:00-08:00, got {raw!r}") from exc
-    if not (0 <= start <= 23 and 0 <= end <= 23):
-        raise SettingsError(f"{name} hours must be between 00 and 23, got {raw!r}")
-    return start, end
+def _hour_range(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    parts = value.split("-")
+    if len(parts) != 2:
+        raise ValueError("must look like 21:00-08:00")
+    return tuple(part.strip().split(":")[0] for part in parts)
 
 
-def env_choice(name: str, default: str, allowed: set[str]) -> str:
-    value = env_str(name, default).lower()
-    if value not in allowed:
-        raise SettingsError(f"{name} must be one of {', '.join(sorted(allowed))}, got {value!r}")
-    return value
+def _raw_secret(value: Any) -> Any:
+    return SecretStr(value) if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str = ""
-    port: int = 587
-    security: str = "starttls"  # starttls | tls | none
-    user: str = ""
-    password: str = ""
-    timeout_seconds: int = 30
-    max_attempts: int = 6
+Choice = Annotated[str, BeforeValidator(_lower)]
+Days = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_day_list)]
+Hour = Annotated[int, Field(ge=0, le=23)]
+HourRange = Annotated[tuple[Hour, Hour], NoDecode, BeforeValidator(_hour_range)]
+# A password or client secret is kept exactly as given (spaces included); other values are trimmed.
+RawSecret = Annotated[SecretStr, BeforeValidator(_raw_secret)]
+NO_SECRET = SecretStr("")
 
 
-@dataclass(frozen=True)
-class WorkflowSettings:
+class SmtpSettings(PortalEnvironment):
+    host: str = var("PORTAL_SMTP_HOST", "")
+    port: int = var("PORTAL_SMTP_PORT", 587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = var("PORTAL_SMTP_SECURITY", "starttls")
+    user: str = var("PORTAL_SMTP_USER", "")
+    password: RawSecret = var("PORTAL_SMTP_PASSWORD", NO_SECRET)
+    timeout_seconds: int = var("PORTAL_SMTP_TIMEOUT_SECONDS", 30, gt=0)
+    max_attempts: int = var("PORTAL_MAIL_MAX_ATTEMPTS", 6, ge=1)
+
+    @field_validator("security", mode="before")
+    @classmethod
+    def _lowercase(cls, value: Any) -> Any:
+        return _lower(value)
+
+
+class WorkflowSettings(PortalEnvironment):
     """Reminder cadences (days), quiet hours and the digest hour (in each person's timezone)."""
 
-    document_days: tuple[int, ...] = (3, 7, 14)
-    document_repeat_days: int = 7
-    deadline_staff_days: tuple[int, ...] = (30, 14, 7, 1)
-    deadline_client_days: tuple[int, ...] = (14, 7, 1)
-    invoice_days: tuple[int, ...] = (-3, 0, 7)  # relative to the due date
-    invoice_repeat_days: int = 14
-    quiet_hours: tuple[int, int] = (21, 8)
-    digest_hour: int = 8
+    document_days: Days = var("PORTAL_REMINDER_DOCUMENT_DAYS", (3, 7, 14))
+    document_repeat_days: int = var("PORTAL_REMINDER_DOCUMENT_REPEAT_DAYS", 7, gt=0)
+    deadline_staff_days: Days = var("PORTAL_REMINDER_DEADLINE_STAFF_DAYS", (30, 14, 7, 1))
+    deadline_client_days: Days = var("PORTAL_REMINDER_DEADLINE_CLIENT_DAYS", (14, 7, 1))
+    invoice_days: Days = var("PORTAL_REMINDER_INVOICE_DAYS", (-3, 0, 7))  # relative to the due date
+    invoice_repeat_days: int = var("PORTAL_REMINDER_INVOICE_REPEAT_DAYS", 14, gt=0)
+    quiet_hours: HourRange = var("PORTAL_QUIET_HOURS", (21, 8))
+    digest_hour: Hour = var("PORTAL_DIGEST_HOUR", 8)
+
+    @model_validator(mode="after")
+    def _digest_outside_quiet_hours(self) -> WorkflowSettings:
+        start, end = self.quiet_hours
+        hour = self.digest_hour
+        if (start > end and (hour >= start or hour < end)) or (start < end and start <= hour < end):
+            raise ValueError(f"PORTAL_DIGEST_HOUR {hour} falls inside PORTAL_QUIET_HOURS")
+        return self
 
 
-@dataclass(frozen=True)
-class UscisSettings:
-    enabled: bool = False
-    base_url: str = "https://api-int.uscis.gov/case-status"
-    token_url: str = "https://api-int.uscis.gov/oauth/accesstoken"
-    client_id: str = ""
-    client_secret: str = ""
-    daily_limit: int = 1000
-    per_second: int = 5
-    timeout_seconds: int = 15
-    client_notices: bool = True
+class UscisSettings(PortalEnvironment):
+    enabled: bool = var("PORTAL_USCIS_ENABLED", False)
+    base_url: str = var("PORTAL_USCIS_BASE_URL", "https://api-int.uscis.gov/case-status")
+    token_url: str = var("PORTAL_USCIS_TOKEN_URL", "https://api-int.uscis.gov/oauth/accesstoken")
+    client_id: str = var("PORTAL_USCIS_CLIENT_ID", "")
+    client_secret: RawSecret = var("PORTAL_USCIS_CLIENT_SECRET", NO_SECRET)
+    daily_limit: int = var("PORTAL_USCIS_DAILY_LIMIT", 1000, ge=0)
+    per_second: int = var("PORTAL_USCIS_PER_SECOND", 5, gt=0)
+    timeout_seconds: int = var("PORTAL_USCIS_TIMEOUT_SECONDS", 15, gt=0)
+    client_notices: bool = var("PORTAL_USCIS_CLIENT_NOTICES", True)
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
 
-def smtp_settings() -> SmtpSettings:
-    if env_str("PORTAL_MAIL_BACKEND", "console").lower() == "smtp" and not env_str("PORTAL_SMTP_HOST"):
-        raise SettingsError("PORTAL_MAIL_BACKEND=smtp needs PORTAL_SMTP_HOST")
-    return SmtpSettings(
-        host=env_str("PORTAL_SMTP_HOST"), port=env_int("PORTAL_SMTP_PORT", 587),
-        security=env_choice("PORTAL_SMTP_SECURITY", "starttls", {"starttls", "tls", "none"}),
-        user=env_str("PORTAL_SMTP_USER"), password=os.environ.get("PORTAL_SMTP_PASSWORD", ""),
-        timeout_seconds=env_int("PORTAL_SMTP_TIMEOUT_SECONDS", 30), max_attempts=env_int("PORTAL_MAIL_MAX_ATTEMPTS", 6),
-    )
+STRIPE_KEYS = ("secret_key", "publishable_key", "webhook_secret")
+TRUST_KEYS = ("trust_secret_key", "trust_publishable_key", "trust_webhook_secret")
 
 
-def workflow_settings() -> WorkflowSettings:
-    quiet, digest_hour = env_hours("PORTAL_QUIET_HOURS", "21:00-08:00"), env_int("PORTAL_DIGEST_HOUR", 8)
-    start, end = quiet
-    if (start > end and (digest_hour >= start or digest_hour < end)) or (start < end and start <= digest_hour < end):
-        raise SettingsError(f"PORTAL_DIGEST_HOUR {digest_hour} falls inside PORTAL_QUIET_HOURS")
-    return WorkflowSettings(
-        document_days=env_days("PORTAL_REMINDER_DOCUMENT_DAYS", "3,7,14"),
-        document_repeat_days=env_int("PORTAL_REMINDER_DOCUMENT_REPEAT_DAYS", 7),
-        deadline_staff_days=env_days("PORTAL_REMINDER_DEADLINE_STAFF_DAYS", "30,14,7,1"),
-        deadline_client_days=env_days("PORTAL_REMINDER_DEADLINE_CLIENT_DAYS", "14,7,1"),
-        invoice_days=env_days("PORTAL_REMINDER_INVOICE_DAYS", "-3,0,7"),
-        invoice_repeat_days=env_int("PORTAL_REMINDER_INVOICE_REPEAT_DAYS", 14),
-        quiet_hours=quiet, digest_hour=digest_hour,
-    )
-
-
-def uscis_settings() -> UscisSettings:
-    base = UscisSettings()
-    return UscisSettings(
-        enabled=env_bool("PORTAL_USCIS_ENABLED", False),
-        base_url=env_str("PORTAL_USCIS_BASE_URL", base.base_url).rstrip("/"),
-        token_url=env_str("PORTAL_USCIS_TOKEN_URL", base.token_url),
-        client_id=env_str("PORTAL_USCIS_CLIENT_ID"), client_secret=os.environ.get("PORTAL_USCIS_CLIENT_SECRET", ""),
-        daily_limit=env_int("PORTAL_USCIS_DAILY_LIMIT", 1000), per_second=env_int("PORTAL_USCIS_PER_SECOND", 5),
-        timeout_seconds=env_int("PORTAL_USCIS_TIMEOUT_SECONDS", 15),
-        client_notices=env_bool("PORTAL_USCIS_CLIENT_NOTICES", True),
-    )
-
-
-
-def storage_settings() -> dict:
-    backend = env_str("PORTAL_STORAGE", "local").lower()
-    if backend not in {"local", "s3"}:
-        raise SettingsError(f"PORTAL_STORAGE must be local or s3, got {backend!r}")
-    bucket = env_str("PORTAL_S3_BUCKET")
-    if backend == "s3" and not bucket:
-        raise SettingsError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
-    return {"storage_backend": backend, "s3_bucket": bucket, "s3_prefix": env_str("PORTAL_S3_PREFIX").strip("/"),
-            "s3_region": env_str("PORTAL_S3_REGION"), "s3_endpoint_url": env_str("PORTAL_S3_ENDPOINT_URL"),
-            "file_chunk_bytes": env_int("PORTAL_FILE_CHUNK_BYTES", 256 * 1024),
-            "expiry_window_days": env_int("PORTAL_EXPIRY_WINDOW_DAYS", 180)}
-
-
-@dataclass(frozen=True)
-class PaymentSettings:
+class PaymentSettings(PortalEnvironment):
     """The payment processor: "sandbox" (embedded, no money moves) or "stripe". A second Stripe
-    account may be configured for card payments into trust (STRIPE_TRUST_*)."""
+    account may be configured for card payments into trust (STRIPE_TRUST_*). Publishable keys are
+    public by design (the browser gets them); the secret keys and webhook secrets are secrets."""
 
-    mode: str = "sandbox"
-    secret_key: str = ""
-    publishable_key: str = ""
-    webhook_secret: str = ""
-    trust_secret_key: str = ""
-    trust_publishable_key: str = ""
-    trust_webhook_secret: str = ""
-    api_base: str = "https://api.stripe.com"
-    sandbox_settle_seconds: int = 120
+    requested_mode: Literal["", "sandbox", "stripe"] = var("PORTAL_PAYMENTS", "")
+    secret_key: SecretStr = var("STRIPE_SECRET_KEY", NO_SECRET)
+    publishable_key: str = var("STRIPE_PUBLISHABLE_KEY", "")
+    webhook_secret: SecretStr = var("STRIPE_WEBHOOK_SECRET", NO_SECRET)
+    trust_secret_key: SecretStr = var("STRIPE_TRUST_SECRET_KEY", NO_SECRET)
+    trust_publishable_key: str = var("STRIPE_TRUST_PUBLISHABLE_KEY", "")
+    trust_webhook_secret: SecretStr = var("STRIPE_TRUST_WEBHOOK_SECRET", NO_SECRET)
+    api_base: str = var("STRIPE_API_BASE", "https://api.stripe.com")
+    sandbox_settle_seconds: int = var("PORTAL_SANDBOX_SETTLE_SECONDS", 120, ge=0)
+
+    @field_validator("requested_mode", mode="before")
+    @classmethod
+    def _lowercase(cls, value: Any) -> Any:
+        return _lower(value)
+
+    @field_validator("api_base")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @computed_field
+    @property
+    def mode(self) -> str:
+        """PORTAL_PAYMENTS when given, else "stripe" when a Stripe secret key is set, else "sandbox"."""
+        return self.requested_mode or ("stripe" if self.has("secret_key") else "sandbox")
 
     @property
     def is_sandbox(self) -> bool:
         return self.mode == "sandbox"
 
+    def has(self, name: str) -> bool:
+        value = getattr(self, name)
+        return bool(value.get_secret_value() if isinstance(value, SecretStr) else value)
 
-def payment_settings(env: str) -> PaymentSettings:
-    keys = {name: env_str(f"STRIPE_{name.upper()}") for name in (
-        "secret_key", "publishable_key", "webhook_secret", "trust_secret_key", "trust_publishable_key",
-        "trust_webhook_secret")}
-    mode = env_str("PORTAL_PAYMENTS").lower() or ("stripe" if keys["secret_key"] else "sandbox")
-    if mode not in {"sandbox", "stripe"}:
-        raise SettingsError(f"PORTAL_PAYMENTS must be sandbox or stripe, got {mode!r}")
-    live = [k for k in ("secret_key", "trust_secret_key") if keys[k].startswith(("sk_live_", "rk_live_"))]
-    if mode == "sandbox" and live:
-        raise SettingsError("the sandbox processor cannot run together with live Stripe keys "
-                            f"(STRIPE_{live[0].upper()} is a live key): remove PORTAL_PAYMENTS=sandbox or the keys")
-    if mode == "sandbox" and env == "production" and env_str("PORTAL_PAYMENTS").lower() != "sandbox":
-        raise SettingsError("set the STRIPE_* keys, or PORTAL_PAYMENTS=sandbox to run the sandbox on purpose")
-    if mode == "stripe":
-        for name in ("secret_key", "publishable_key", "webhook_secret"):
-            if not keys[name]:
-                raise SettingsError(f"STRIPE_{name.upper()} is required when payments go through Stripe")
-        trust = [keys[k] for k in ("trust_secret_key", "trust_publishable_key", "trust_webhook_secret")]
-        if any(trust) and not all(trust):
-            raise SettingsError("set all three STRIPE_TRUST_* values for a trust Stripe account, or none")
-    return PaymentSettings(mode=mode, api_base=env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
-                           sandbox_settle_seconds=env_int("PORTAL_SANDBOX_SETTLE_SECONDS", 120), **keys)
+    @model_validator(mode="after")
+    def _consistent(self) -> PaymentSettings:
+        live = [k for k in ("secret_key", "trust_secret_key")
+                if getattr(self, k).get_secret_value().startswith(("sk_live_", "rk_live_"))]
+        if self.mode == "sandbox" and live:
+            raise ValueError("the sandbox processor cannot run together with live Stripe keys "
+                             f"(STRIPE_{live[0].upper()} is a live key): remove PORTAL_PAYMENTS=sandbox or the keys")
+        if self.mode == "stripe":
+            for name in STRIPE_KEYS:
+                if not self.has(name):
+                    raise ValueError(f"STRIPE_{name.upper()} is required when payments go through Stripe")
+            trust = [self.has(name) for name in TRUST_KEYS]
+            if any(trust) and not all(trust):
+                raise ValueError("set all three STRIPE_TRUST_* values for a trust Stripe account, or none")
+        return self

@@ -58,7 +58,7 @@ class SmtpSender:
                 conn.starttls(context=self.tls_context)
                 conn.ehlo()
         if cfg.user:
-            conn.login(cfg.user, cfg.password)
+            conn.login(cfg.user, cfg.password.get_secret_value())
         return conn
 
     def send(self, message: OutboxMessage) -> None:

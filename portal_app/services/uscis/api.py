@@ -89,7 +89,7 @@ class UscisClient:
         try:
             response = self.http.post(self.cfg.token_url, data={
                 "grant_type": "client_credentials", "client_id": self.cfg.client_id,
-                "client_secret": self.cfg.client_secret})
+                "client_secret": self.cfg.client_secret.get_secret_value()})
         except httpx.HTTPError as exc:
             raise UscisError("unavailable", f"token request failed: {type(exc).__name__}") from exc
         if response.status_code in (400, 401, 403):

@@ -49,7 +49,8 @@ def capture_events() -> Iterator[list[tuple[bytes, str]]]:
 
 
 def webhook_secret(account: str) -> str:
-    digest = hmac.new(get_settings().secret_key.encode(), f"sandbox-webhook:{account}".encode(), hashlib.sha256)
+    key = get_settings().secret_key.get_secret_value().encode()
+    digest = hmac.new(key, f"sandbox-webhook:{account}".encode(), hashlib.sha256)
     return "whsec_sbx_" + digest.hexdigest()[:40]
 
 

@@ -22,7 +22,7 @@ def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
 
 def _for(account: str) -> stripe.StripeClient:
     payments = get_settings().payments
-    key = payments.trust_secret_key if account == "trust" else payments.secret_key
+    key = (payments.trust_secret_key if account == "trust" else payments.secret_key).get_secret_value()
     if not key:
         raise PortalError("billing.trust_account_missing")
     return _client(key, payments.api_base)
@@ -93,8 +93,9 @@ class StripeProcessor:
 
     def webhook_secrets(self) -> list[tuple[str, str]]:
         payments = get_settings().payments
-        secrets = [("operating", payments.webhook_secret)]
-        return secrets + ([("trust", payments.trust_webhook_secret)] if payments.trust_webhook_secret else [])
+        secrets = [("operating", payments.webhook_secret.get_secret_value())]
+        trust = payments.trust_webhook_secret.get_secret_value()
+        return secrets + ([("trust", trust)] if trust else [])
 
 
 def verify_event(payload: bytes, signature: str | None, secrets: list[tuple[str, str]]) -> tuple[dict, str]:

@@ -27,7 +27,7 @@ MAX_ENDPOINTS = 20
 
 
 def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in get_settings().master_keys])
+    return MultiFernet([Fernet(key.get_secret_value().encode()) for key in get_settings().master_keys])
 
 
 def wrap(secret: str) -> str:

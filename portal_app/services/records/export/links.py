@@ -19,7 +19,7 @@ LINK_SECONDS = 300
 
 
 def _fernet() -> Fernet:
-    key = hashlib.sha256(b"portal export links\x00" + get_settings().secret_key.encode()).digest()
+    key = hashlib.sha256(b"portal export links\x00" + get_settings().secret_key.get_secret_value().encode()).digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
 
