@@ -2,6 +2,7 @@
 (storage, payments, SMTP, reminders, USCIS). `settings.py` puts them together in one object."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 
@@ -50,6 +51,15 @@ def env_hours(name: str, default: str) -> tuple[int, int]:
     if not (0 <= start <= 23 and 0 <= end <= 23):
         raise SettingsError(f"{name} hours must be between 00 and 23, got {raw!r}")
     return start, end
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (`127.0.0.1, 10.0.0.0/8, ::1`)."""
+    raw = env_str(name)
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be IP addresses or networks separated by commas, got {raw!r}") from exc
 
 
 def env_choice(name: str, default: str, allowed: set[str]) -> str:

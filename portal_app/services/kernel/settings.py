@@ -20,6 +20,7 @@ from portal_app.services.kernel.setting_groups import (
     env_bool,
     env_choice,
     env_int,
+    env_networks,
     env_str,
     payment_settings,
     smtp_settings,
@@ -55,6 +56,7 @@ class Settings:
     lockout_minutes: int = 15
     max_request_bytes: int = 1024 * 1024
     max_upload_bytes: int = 50 * 1024 * 1024
+    trusted_proxies: tuple = ()  # the firm's own TLS proxies: only their forwarded address is believed
     mail_backend: str = "console"
     mail_from: str = "portal@localhost"
     storage_backend: str = "local"  # local | s3
@@ -132,6 +134,7 @@ def load_settings() -> Settings:
         lockout_minutes=env_int("PORTAL_LOCKOUT_MINUTES", 15),
         max_request_bytes=env_int("PORTAL_MAX_REQUEST_BYTES", 1024 * 1024),
         max_upload_bytes=env_int("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+        trusted_proxies=env_networks("PORTAL_TRUSTED_PROXIES"),
         mail_backend=env_choice("PORTAL_MAIL_BACKEND", "console", {"console", "smtp"}),
         mail_from=env_str("PORTAL_MAIL_FROM", "portal@localhost"),
         payments=payment_settings(env),
