@@ -19,7 +19,7 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run migrate test test-sqlite test-postgres test-e2e migrations-check chromium bench clean
+.PHONY: setup run migrate test test-sqlite test-postgres test-e2e migrations-check chromium nginx prod-check bench clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
@@ -45,6 +45,14 @@ chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-dejavu-core; }
 
+nginx:
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nginx; }
+
+# The production topology on this machine (README "Running in production"): nginx with TLS in front
+# of two portal workers on PostgreSQL, Redis, S3 (moto) and SMTP (aiosmtpd), tested through the proxy.
+prod-check: setup chromium nginx
+	$(PY) -m pytest -q -p no:cacheprovider tests/production
+
 migrations-check: setup
 	$(PY) -m tests.migrations_check
 
@@ -57,10 +65,10 @@ test-postgres: setup
 test-e2e: setup chromium
 	$(PY) -m pytest -q tests/e2e
 
-test: setup chromium migrations-check test-sqlite test-postgres test-e2e
+test: setup chromium migrations-check test-sqlite test-postgres test-e2e prod-check
 
 bench: setup
 	$(PY) -m bench
 
 clean:
-	rm -rf .web .states tools/reflex-home
+	rm -rf .web .states .prodcheck-web tools/reflex-home

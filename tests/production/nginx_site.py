@@ -54,4 +54,5 @@ def render(topology, source: Path) -> str:
     return (f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
             f"error_log {folder / 'error.log'} info;\nevents {{ worker_connections 512; }}\n"
             f"http {{\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
-            f"    access_log {folder / 'access.log'};\n{temp}\n{body}\n}}\n")
+            f"    log_format prodcheck '$remote_addr \"$request\" $status upstream=$upstream_addr';\n"
+            f"    access_log {folder / 'access.log'} prodcheck;\n{temp}\n{body}\n}}\n")
