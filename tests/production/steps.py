@@ -107,7 +107,7 @@ class Answer:
         return json.loads(self.body)
 
 
-class _PortalConnection(http.client.HTTPSConnection):
+class PortalConnection(http.client.HTTPSConnection):
     """HTTPS to portal.test at a loopback address of our choosing, checking the certificate
     against the throwaway CA (name included); optionally from a chosen source address."""
 
@@ -132,7 +132,7 @@ def request(topology, method: str, path: str, *, body: bytes | None = None, head
         conn = http.client.HTTPConnection("127.0.0.1", topology.workers[direct_to].port, timeout=60,
                                           source_address=(source, 0) if source else None)
     else:
-        conn = _PortalConnection(topology, address, source)
+        conn = PortalConnection(topology, address, source)
     try:
         conn.request(method, path, body=body, headers=headers)
         answer = conn.getresponse()

@@ -158,7 +158,8 @@ def storage_settings() -> dict:
     return {"storage_backend": backend, "s3_bucket": bucket, "s3_prefix": env_str("PORTAL_S3_PREFIX").strip("/"),
             "s3_region": env_str("PORTAL_S3_REGION"), "s3_endpoint_url": env_str("PORTAL_S3_ENDPOINT_URL"),
             "file_chunk_bytes": env_int("PORTAL_FILE_CHUNK_BYTES", 256 * 1024),
-            "expiry_window_days": env_int("PORTAL_EXPIRY_WINDOW_DAYS", 180)}
+            "expiry_window_days": env_int("PORTAL_EXPIRY_WINDOW_DAYS", 180),
+            "orphan_grace_hours": env_int("PORTAL_ORPHAN_GRACE_HOURS", 24)}
 
 
 @dataclass(frozen=True)

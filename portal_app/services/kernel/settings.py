@@ -66,6 +66,7 @@ class Settings:
     s3_endpoint_url: str = ""
     file_chunk_bytes: int = 256 * 1024
     expiry_window_days: int = 180
+    orphan_grace_hours: int = 24  # an object with no row is removed once it is this old
     payments: PaymentSettings = field(default_factory=PaymentSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
