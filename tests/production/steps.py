@@ -7,11 +7,17 @@ import json
 import re
 import socket
 import time
+import uuid
 from dataclasses import dataclass
 
 from sqlmodel import select
 
-from models import AuditEvent, Client, Matter, User
+from models import AuditEvent, Client, Invoice, Matter, User
+from portal_app.services.billing.invoices import drafts as invoice_drafts
+from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
+from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
+from portal_app.services.billing.payments import checkout as payments
+from portal_app.services.billing.payments import sandbox
 from portal_app.services.demo.seed import DEMO_PASSWORD
 from portal_app.services.kernel import db
 from portal_app.services.kernel.actor import Actor
@@ -143,3 +149,30 @@ def request(topology, method: str, path: str, *, body: bytes | None = None, head
 
 def browser_cookies(page) -> dict:
     return {c["name"]: c["value"] for c in page.context.cookies()}
+
+
+def paid_in_sandbox_but_not_delivered(cents: int = 65_000) -> tuple[str, list[tuple[bytes, str]]]:
+    """An invoice the client pays by card; the processor's signed events are kept, not delivered."""
+    data = DraftInput(kind="milestone", title="Filing preparation",
+                      lines=[LineInput(kind="legal_fee", description="Prepare and file", unit_amount_cents=cents)])
+    invoice_id = invoice_drafts.create(actor("billing@demo.example"), matter_id("MTR-2026-0001"), data)
+    invoice_lifecycle.send(actor("billing@demo.example"), invoice_id)
+    client = actor("maria@demo.example")
+    with sandbox.capture_events() as events:
+        checkout = payments.start(client, invoice_id)
+        payments.pay_in_sandbox(client, checkout.payment_id, checkout.client_secret, number="4242 4242 4242 4242",
+                                expiry="12/40", cvc="123", save="")
+    assert events, "the sandbox sent no event"
+    return invoice_id, events
+
+
+def deliver(topology, event: tuple[bytes, str], **where) -> tuple[int, dict]:
+    payload, signature = event
+    answer = request(topology, "POST", "/api/stripe/webhook", body=payload,
+                     headers={"Content-Type": "application/json", "Stripe-Signature": signature}, **where)
+    return answer.status, (answer.json() if answer.body.startswith(b"{") else {})
+
+
+def invoice_status(invoice_id: str) -> str:
+    with db.read() as s:
+        return s.get(Invoice, uuid.UUID(invoice_id)).status
