@@ -6,6 +6,7 @@
   users create-admin     create the first administrator and print their set-password link
   mail deliver           send what waits in the outbox once
   jobs run-due           run every due background job once (for cron-style deployments)
+  jobs loop              run the background jobs in this process, forever (with PORTAL_JOBS_IN_WORKERS=false)
   billing export-payments --date YYYY-MM-DD [--out FILE]   the day's payments as CSV, for manual matching
   keys rotate            re-wrap every file's data key under the newest master key (content untouched)
   keys status            how many files' keys open with the newest master key alone
@@ -76,6 +77,13 @@ def cmd_jobs_run_due(_args) -> int:
     from portal_app.jobs.loop import run_due_once
 
     print(run_due_once())
+    return 0
+
+
+def cmd_jobs_loop(_args) -> int:
+    from portal_app.jobs.loop import run_forever
+
+    run_forever()
     return 0
 
 
@@ -168,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         "demo": {"logins": cmd_demo_logins},
         "audit": {"verify": cmd_audit_verify},
         "mail": {"deliver": cmd_mail_deliver},
-        "jobs": {"run-due": cmd_jobs_run_due},
+        "jobs": {"run-due": cmd_jobs_run_due, "loop": cmd_jobs_loop},
         "keys": {"rotate": cmd_keys_rotate, "status": cmd_keys_status},
     }.items():
         sub = groups.add_parser(group).add_subparsers(dest="command", required=True)

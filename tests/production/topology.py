@@ -46,13 +46,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+PREFERRED_PORT = 20000 + int(hashlib.sha256(str(ROOT).encode()).hexdigest(), 16) % 20000
+
+
 def preferred_port() -> int:
     """The same port for the same checkout when it is free (the built pages embed it), else any."""
-    port = 20000 + int(hashlib.sha256(str(ROOT).encode()).hexdigest(), 16) % 20000
     with socket.socket() as sock:
         try:
-            sock.bind(("127.0.0.1", port))
-            return port
+            sock.bind(("127.0.0.1", PREFERRED_PORT))
+            return PREFERRED_PORT
         except OSError:
             return free_port()
 
@@ -228,7 +230,8 @@ class Topology:
 
     @property
     def build_dir(self) -> Path:
-        return ROOT / ".prodcheck-web"
+        """Kept between runs of this checkout; a second run at the same time builds its own."""
+        return ROOT / ".prodcheck-web" if self.port == PREFERRED_PORT else self.folder / "web"
 
     def _migrate_and_seed(self) -> None:
         """Schema, content and the demo people. Demo data is never made in production, so it is

@@ -56,6 +56,7 @@ class Settings:
     lockout_minutes: int = 15
     max_request_bytes: int = 1024 * 1024
     max_upload_bytes: int = 50 * 1024 * 1024
+    jobs_in_workers: bool = True  # False when `cli jobs loop` runs the background jobs apart
     trusted_proxies: tuple = ()  # the firm's own TLS proxies: only their forwarded address is believed
     mail_backend: str = "console"
     mail_from: str = "portal@localhost"
@@ -136,6 +137,7 @@ def load_settings() -> Settings:
         max_request_bytes=env_int("PORTAL_MAX_REQUEST_BYTES", 1024 * 1024),
         max_upload_bytes=env_int("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
         trusted_proxies=env_networks("PORTAL_TRUSTED_PROXIES"),
+        jobs_in_workers=env_bool("PORTAL_JOBS_IN_WORKERS", True),
         mail_backend=env_choice("PORTAL_MAIL_BACKEND", "console", {"console", "smtp"}),
         mail_from=env_str("PORTAL_MAIL_FROM", "portal@localhost"),
         payments=payment_settings(env),
