@@ -56,7 +56,8 @@ def test_backup_of_the_running_portal_restores_elsewhere(topology, tmp_path, mon
             monkeypatch.setenv(key, target[key])
         db.dispose_engines()
         reset_settings()
-        assert documents() == before_docs  # every version decrypts to the same bytes
+        after = documents()  # every version decrypts (PDFs the jobs made meanwhile are in it too)
+        assert before_docs.items() <= after.items()  # and every document from before reads back the same
         assert audit.verify_stored().ok
         assert trust_figures(billing) == before_trust
         assert _cli(target, "backup", "restore", str(folder)).returncode == 1  # never over a database in use
