@@ -19,7 +19,7 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run migrate test test-sqlite test-postgres test-e2e migrations-check chromium nginx prod-check bench clean
+.PHONY: setup run migrate release test test-sqlite test-postgres test-e2e migrations-check chromium nginx prod-check bench clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
@@ -35,6 +35,14 @@ setup: $(VENV)/.installed tools/node_modules/.installed
 migrate: setup
 	$(PY) -m alembic upgrade head
 	$(PY) -m portal_app.cli setup
+
+# On a production machine (README "Running in production"), with the production settings in the
+# environment (set -a; . /etc/portal/portal.env; set +a): migrate, load content, build the pages
+# nginx serves from .web/build/client. Then restart the workers one at a time.
+release: setup
+	$(PY) -m alembic upgrade head
+	$(PY) -m portal_app.cli setup
+	$(PY) -m reflex export --frontend-only --no-zip --env prod
 
 run: migrate
 	@echo
