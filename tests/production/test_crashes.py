@@ -41,6 +41,9 @@ from tests.production.steps import (
 from tests.production.test_across_workers import H1B, request_id
 
 
+GRACE = timedelta(hours=24)  # PORTAL_ORPHAN_GRACE_HOURS's default, which the workers use
+
+
 def _dsn(topology) -> str:
     return topology.database_url.replace("postgresql+psycopg://", "postgresql://")
 
@@ -145,6 +148,9 @@ def test_kill_mid_upload_then_the_client_retries(browsers, both_workers_up):
             assert half_done not in rows
             topology.kill_worker("a")
         assert _versions(key) == before  # nothing recorded: the client was never told it arrived
+        client.wait_for_timeout(2000)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        client.screenshot(path=str(ARTIFACTS / "upload-when-the-worker-died-phone.png"), full_page=True)
 
         pin(client, None)  # the client tries again; nginx sends her to the worker that is up
         client.reload()
@@ -159,13 +165,46 @@ def test_kill_mid_upload_then_the_client_retries(browsers, both_workers_up):
         objects, rows = _objects_and_rows()
         assert objects - rows == {half_done}  # the crashed upload's ciphertext, and nothing else
         assert orphans.sweep(utcnow())["removed"] == 0  # too young to sweep
-        assert orphans.sweep(utcnow() + timedelta(hours=25))["removed"] == 1
+        # A day later (just past its age only, so files other workers are writing now stay out of it):
+        born = next(item.modified for item in get_storage().items() if item.key == half_done)
+        assert orphans.sweep(born + GRACE + timedelta(seconds=1))["removed"] == 1
         objects, rows = _objects_and_rows()
         assert objects == rows  # every object is named by a row, every row's object is there
     except BaseException:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         client.screenshot(path=str(ARTIFACTS / "failed-upload-crash.png"), full_page=True)
         raise
+    finally:
+        client.context.close()
+
+
+def _multipart_uploads(topology) -> list[dict]:
+    return topology.s3().list_multipart_uploads(Bucket=topology.bucket).get("Uploads", [])
+
+
+def test_kill_mid_stream_leaves_nothing_half_stored(browsers, both_workers_up):
+    topology = both_workers_up
+    client = new_page(browsers, topology, phone=True)
+    h1b, key = matter_id(H1B), "transcripts"
+    data = sample_files.pdf(2, padding=12 * 1024 * 1024)
+    try:
+        pin(client, "a")
+        sign_in(client, "wei@demo.example", start=f"/login?next=/matters/{h1b}/documents")
+        client.wait_for_url(re.compile(rf"/matters/{h1b}/documents/?$"))
+        expect(client.locator(".request-item").first).to_be_visible()
+        before, objects_before = _versions(key), _objects_and_rows()[0]
+        cdp = client.context.new_cdp_session(client)  # a slow phone connection: 1 MB/s up
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40,
+                                                      "downloadThroughput": 4_000_000, "uploadThroughput": 1_000_000})
+        _choose_and_send(client, key, "transcript scan.pdf", data)
+        eventually(lambda: _multipart_uploads(topology), timeout=60)  # 8 MiB in S3, the rest on its way
+        topology.kill_worker("a")
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                      "uploadThroughput": -1})
+        assert _versions(key) == before and _objects_and_rows()[0] == objects_before  # no object, no row
+        assert len(_multipart_uploads(topology)) == 1  # only parts, which nothing can read
+        result = orphans.sweep(utcnow() + GRACE - timedelta(seconds=5))  # moto dates every one 2010
+        assert result["aborted"] == 1 and _multipart_uploads(topology) == []
     finally:
         client.context.close()
 
