@@ -87,21 +87,25 @@ def test_signed_in_on_one_worker_carries_on_on_the_other(browsers, topology):
                              and found[-1] == "b" and found)
         assert set(sockets[:-1]) == {"a"}, sockets  # signed in on a; the documents page talked to b
 
-        pin(staff, "a")
-        mark = log_size(topology)
-        sign_in_staff(staff, "paralegal@demo.example", start=f"/login?next=/matters/{h1b}/checklist")
-        staff.wait_for_url(re.compile(rf"/matters/{h1b}/checklist/?$"))
-        newest = _newest_version("degree_diploma")
-        staff.locator(f"#version-{newest} .get-links").click()
-        href = staff.locator("#link-download").get_attribute("href")
-        response = request(topology, "GET", href, cookies=browser_cookies(staff))
-        assert response.status == 200 and response.body == data
-        assert response.headers["cache-control"] == "no-store"
-        assert set(served_by(topology, r"GET /api/files/", mark)) == {"a"}
-        staff.screenshot(path=str(ARTIFACTS / "review-through-worker-a-desktop.png"), full_page=True)
+        _staff_download_through_a(staff, topology, h1b, data)
     finally:
         client.context.close()
         staff.context.close()
+
+
+def _staff_download_through_a(staff, topology, h1b: str, data: bytes) -> None:
+    pin(staff, "a")
+    mark = log_size(topology)
+    sign_in_staff(staff, "paralegal@demo.example", start=f"/login?next=/matters/{h1b}/checklist")
+    staff.wait_for_url(re.compile(rf"/matters/{h1b}/checklist/?$"))
+    newest = _newest_version("degree_diploma")
+    staff.locator(f"#version-{newest} .get-links").click()
+    href = staff.locator("#link-download").get_attribute("href")
+    response = request(topology, "GET", href, cookies=browser_cookies(staff))
+    assert response.status == 200 and response.body == data
+    assert response.headers["cache-control"] == "no-store"
+    assert set(served_by(topology, r"GET /api/files/", mark)) == {"a"}
+    staff.screenshot(path=str(ARTIFACTS / "review-through-worker-a-desktop.png"), full_page=True)
 
 
 def _newest_version(key: str) -> str:

@@ -129,51 +129,58 @@ def _choose_and_send(page, key: str, name: str, data: bytes) -> None:
     item.locator("#send-files").click()
 
 
+def _open_documents(client, h1b: str) -> None:
+    pin(client, "a")
+    sign_in(client, "wei@demo.example", start=f"/login?next=/matters/{h1b}/documents")
+    client.wait_for_url(re.compile(rf"/matters/{h1b}/documents/?$"))
+    expect(client.locator(".request-item").first).to_be_visible()  # loaded before anything is locked
+
+
+def _kill_after_storing(topology, client, key: str, data: bytes) -> str:
+    """Send a file; kill worker a once it has stored the object and waits to record it."""
+    objects_before = _objects_and_rows()[0]
+    with row_locked(topology, "SELECT * FROM audit_head WHERE id = 1 FOR UPDATE"):
+        _choose_and_send(client, key, "transcript.pdf", data)
+        eventually(lambda: waiting_on_locks(topology) >= 1, timeout=60)  # stored, about to record it
+        objects, rows = _objects_and_rows()
+        (half_done,) = objects - objects_before
+        assert half_done not in rows
+        topology.kill_worker("a")
+    return half_done
+
+
+def _sweep_only(half_done: str) -> None:
+    objects, rows = _objects_and_rows()
+    assert objects - rows == {half_done}  # the crashed upload's ciphertext, and nothing else
+    assert orphans.sweep(utcnow())["removed"] == 0  # too young to sweep
+    # A day later (just past its age only, so files other workers are writing now stay out of it):
+    born = next(item.modified for item in get_storage().items() if item.key == half_done)
+    assert orphans.sweep(born + GRACE + timedelta(seconds=1))["removed"] == 1
+    objects, rows = _objects_and_rows()
+    assert objects == rows  # every object is named by a row, every row's object is there
+
+
 def test_kill_mid_upload_then_the_client_retries(browsers, both_workers_up):
     topology = both_workers_up
     client = new_page(browsers, topology, phone=True)
-    h1b, key = matter_id(H1B), "transcripts"
-    data = sample_files.pdf(3, padding=3 * 1024 * 1024)
+    key, data = "transcripts", sample_files.pdf(3, padding=3 * 1024 * 1024)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
-        pin(client, "a")
-        sign_in(client, "wei@demo.example", start=f"/login?next=/matters/{h1b}/documents")
-        client.wait_for_url(re.compile(rf"/matters/{h1b}/documents/?$"))
-        expect(client.locator(".request-item").first).to_be_visible()  # loaded before anything is locked
-        before, objects_before = _versions(key), _objects_and_rows()[0]
-        with row_locked(topology, "SELECT * FROM audit_head WHERE id = 1 FOR UPDATE"):
-            _choose_and_send(client, key, "transcript.pdf", data)
-            eventually(lambda: waiting_on_locks(topology) >= 1, timeout=60)  # stored, about to record it
-            objects, rows = _objects_and_rows()
-            (half_done,) = objects - objects_before
-            assert half_done not in rows
-            topology.kill_worker("a")
+        _open_documents(client, matter_id(H1B))
+        before = _versions(key)
+        half_done = _kill_after_storing(topology, client, key, data)
         assert _versions(key) == before  # nothing recorded: the client was never told it arrived
         client.wait_for_timeout(2000)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         client.screenshot(path=str(ARTIFACTS / "upload-when-the-worker-died-phone.png"), full_page=True)
 
         pin(client, None)  # the client tries again; nginx sends her to the worker that is up
         client.reload()
         expect(client.locator(".request-item").first).to_be_visible()
         _choose_and_send(client, key, "transcript.pdf", data)
-        item = client.locator(f"#item-{request_id(key)}")
-        expect(item.locator(".upload-file .file-done")).to_have_count(1, timeout=60_000)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        expect(client.locator(f"#item-{request_id(key)} .upload-file .file-done")).to_have_count(1, timeout=60_000)
         client.screenshot(path=str(ARTIFACTS / "upload-retried-after-a-crash-phone.png"), full_page=True)
         assert _versions(key) == before + 1
-
-        objects, rows = _objects_and_rows()
-        assert objects - rows == {half_done}  # the crashed upload's ciphertext, and nothing else
-        assert orphans.sweep(utcnow())["removed"] == 0  # too young to sweep
-        # A day later (just past its age only, so files other workers are writing now stay out of it):
-        born = next(item.modified for item in get_storage().items() if item.key == half_done)
-        assert orphans.sweep(born + GRACE + timedelta(seconds=1))["removed"] == 1
-        objects, rows = _objects_and_rows()
-        assert objects == rows  # every object is named by a row, every row's object is there
-    except BaseException:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        client.screenshot(path=str(ARTIFACTS / "failed-upload-crash.png"), full_page=True)
-        raise
+        _sweep_only(half_done)
     finally:
         client.context.close()
 
@@ -188,10 +195,7 @@ def test_kill_mid_stream_leaves_nothing_half_stored(browsers, both_workers_up):
     h1b, key = matter_id(H1B), "transcripts"
     data = sample_files.pdf(2, padding=12 * 1024 * 1024)
     try:
-        pin(client, "a")
-        sign_in(client, "wei@demo.example", start=f"/login?next=/matters/{h1b}/documents")
-        client.wait_for_url(re.compile(rf"/matters/{h1b}/documents/?$"))
-        expect(client.locator(".request-item").first).to_be_visible()
+        _open_documents(client, h1b)
         before, objects_before = _versions(key), _objects_and_rows()[0]
         cdp = client.context.new_cdp_session(client)  # a slow phone connection: 1 MB/s up
         cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40,

@@ -21,7 +21,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ import redis
 
 from tests.integration import smtp_server
 from tests.production import nginx_site
+from tests.production.processes import PREFERRED_PORT, Worker, free_port, preferred_port, toolchain_env, wait_for
 from tests.production.tls import ThrowawayCA
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,72 +38,6 @@ PROXY_ADDRESS = "127.0.0.2"  # nginx talks to the workers from here (proxy_bind)
 PG_ADMIN = os.environ.get("PORTAL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 CLAIM = "portal-prodcheck:claimed-by"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-PREFERRED_PORT = 20000 + int(hashlib.sha256(str(ROOT).encode()).hexdigest(), 16) % 20000
-
-
-def preferred_port() -> int:
-    """The same port for the same checkout when it is free (the built pages embed it), else any."""
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", PREFERRED_PORT))
-            return PREFERRED_PORT
-        except OSError:
-            return free_port()
-
-
-def toolchain_env(env: dict[str, str]) -> dict[str, str]:
-    tools = ROOT / "tools" / "node_modules" / ".bin"
-    env["PATH"] = f"{tools}:{Path(sys.executable).parent}:{env.get('PATH', '')}"
-    env.setdefault("REFLEX_BUN_PATH", str(tools / "bun"))
-    env.setdefault("REFLEX_DIR", str(ROOT / "tools" / "reflex-home"))
-    env.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org")
-    env.update(REFLEX_TELEMETRY_ENABLED="false", REFLEX_CHECK_LATEST_VERSION="false", PYTHONUNBUFFERED="1")
-    return env
-
-
-def wait_for(url: str, what: str, proc: subprocess.Popen | None = None, log: Path | None = None,
-             timeout: float = 120, context=None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            tail = log.read_text()[-3000:] if log and log.exists() else ""
-            raise RuntimeError(f"{what} exited while starting:\n{tail}")
-        try:
-            with urllib.request.urlopen(url, timeout=2, context=context) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    tail = log.read_text()[-3000:] if log and log.exists() else ""
-    raise RuntimeError(f"{what} did not answer at {url} within {timeout:.0f}s:\n{tail}")
-
-
-@dataclass
-class Worker:
-    name: str
-    port: int
-    log: Path
-    proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def pids(self) -> set[int]:
-        """The worker's processes (reflex and granian's forked worker): all in its own group."""
-        if self.proc is None:
-            return set()
-        out = subprocess.run(["pgrep", "-g", str(self.proc.pid)], capture_output=True, text=True).stdout
-        return {int(p) for p in out.split()}
 
 
 @dataclass
@@ -258,10 +192,15 @@ class Topology:
             self.timings["build reused"] = 1
             return
         log = self.folder / "build.log"
-        with log.open("ab") as out:
-            done = subprocess.run([sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip",
-                                   "--env", "prod"], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                  timeout=1200)
+        locks = {path: path.read_bytes() for path in (ROOT / "reflex.lock").glob("*")}
+        try:
+            with log.open("ab") as out:
+                done = subprocess.run([sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip",
+                                       "--env", "prod"], cwd=ROOT, env=self.env, stdout=out,
+                                      stderr=subprocess.STDOUT, timeout=1200)
+        finally:
+            for path, data in locks.items():  # the export rewrites the committed lock files
+                path.write_bytes(data)
         if done.returncode != 0:
             raise RuntimeError(f"building the pages failed:\n{log.read_text()[-4000:]}")
         stamp.write_text(wanted)
