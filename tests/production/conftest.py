@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from portal_app.services.kernel.settings import reset_settings
 from tests.production.topology import HOST, Topology
 
 CHROMIUM = "/usr/bin/chromium"
+TEST_SECONDS = int(os.environ.get("PRODCHECK_TEST_SECONDS", "420"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "prod-check"
 
 
@@ -44,6 +46,20 @@ def same_place_as_the_workers(topology, portal_env, monkeypatch):
     reset_settings()
     yield
     portal_db.dispose_engines()
+
+
+@pytest.fixture(autouse=True)
+def watchdog():
+    """A test that hangs (seen once: Chromium's context.close() after a worker died mid-upload,
+    on a machine at load 18) fails after TEST_SECONDS instead of holding CI until its limit."""
+    def expired(_signum, _frame):
+        raise TimeoutError(f"prod-check test ran longer than {TEST_SECONDS}s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(TEST_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture
