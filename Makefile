@@ -20,8 +20,8 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup setup-dev run migrate lint test test-sqlite test-postgres test-e2e migrations-check chromium bench \
-	clean
+.PHONY: setup setup-dev run migrate release lint test test-sqlite test-postgres test-e2e migrations-check chromium \
+	nginx prod-check bench clean
 
 # One stamp per requirements file: `make run` installs only what the portal needs; the test and
 # benchmark tools come on top when a target needs them. A stamp is named by a hash of its file's
@@ -56,6 +56,14 @@ migrate: setup
 	$(PY) -m alembic upgrade head
 	$(PY) -m portal_app.cli setup
 
+# On a production machine (README "Running in production"), with the production settings in the
+# environment (set -a; . /etc/portal/portal.env; set +a): migrate, load content, build the pages
+# nginx serves from .web/build/client. Then restart the workers one at a time.
+release: setup
+	$(PY) -m alembic upgrade head
+	$(PY) -m portal_app.cli setup
+	$(PY) -m reflex export --frontend-only --no-zip --env prod
+
 run: migrate
 	@echo
 	@echo "Starting the portal at http://localhost:$(PORT) (the first start builds the pages; it takes a minute)."
@@ -64,6 +72,14 @@ run: migrate
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-dejavu-core; }
+
+nginx:
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nginx; }
+
+# The production topology on this machine (README "Running in production"): nginx with TLS in front
+# of two portal workers on PostgreSQL, Redis, S3 (moto) and SMTP (aiosmtpd), tested through the proxy.
+prod-check: setup-dev chromium nginx
+	$(PY) -m pytest -q -p no:cacheprovider tests/production
 
 migrations-check: setup-dev
 	$(PY) -m tests.migrations_check
@@ -83,13 +99,13 @@ test-e2e: setup-dev chromium
 
 # The whole suite, then: nothing tracked changed and nothing new appeared that git does not ignore
 # (the browser run builds the pages, which rewrites reflex.lock/ when it is not in Reflex's form).
-test: setup-dev chromium
+test: setup-dev chromium nginx
 	@$(PY) -m tests.tree_check save test-artifacts/tree-before.json
-	$(MAKE) --no-print-directory lint migrations-check test-sqlite test-postgres test-e2e
+	$(MAKE) --no-print-directory lint migrations-check test-sqlite test-postgres test-e2e prod-check
 	@$(PY) -m tests.tree_check compare test-artifacts/tree-before.json
 
 bench: setup-dev
 	$(PY) -m bench
 
 clean:
-	rm -rf .web .states tools/reflex-home
+	rm -rf .web .states .prodcheck-web tools/reflex-home

@@ -24,4 +24,7 @@ config = rx.Config(
     cors_allowed_origins=_origins(),
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # Left at 0 on purpose: Reflex would believe X-Forwarded-For from any peer. The client's address
+    # comes from portal_app/client_address.py, which believes it only from PORTAL_TRUSTED_PROXIES.
+    trusted_proxy_hops=0,
 )

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
+from portal_app import client_address
 from portal_app.services.identity import auth
 from portal_app.services.kernel import policy
 from portal_app.services.kernel.actor import Actor
@@ -48,7 +49,7 @@ class SessionState(rx.State):
 
     async def _resolve_actor(self) -> Actor | None:
         token = token_from_header(self.router.headers.cookie)
-        actor = await run(auth.resolve, token, ip=self.router.session.client_ip)
+        actor = await run(auth.resolve, token, ip=client_address.from_router(self.router))
         if actor is not None:  # what a page shows at run time matches the language it was built in
             actor = dataclasses.replace(actor, locale=page_locale(actor.locale))
         self.user_name = actor.full_name if actor else ""

@@ -17,11 +17,12 @@ from portal_app.services.identity import auth
 from portal_app.services.kernel.errors import Conflict, PortalError
 from portal_app.services.records.export import archive
 from portal_app.services.records.export import links as export_links
+from portal_app import client_address
 from portal_app.session_cookie import token_from_header
 
 
 async def download(request: Request) -> Response:
-    ip = request.client.host if request.client else ""
+    ip = client_address.from_request(request)
     actor = await asyncio.to_thread(auth.resolve, token_from_header(request.headers.get("cookie")), ip=ip)
     try:
         plan = await asyncio.to_thread(export_links.open_export, actor, request.path_params["matter_id"],

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from portal_app import client_address
 from portal_app.services.files import links as file_links
 from portal_app.services.files import store as filestore
 from portal_app.services.identity import auth
@@ -30,7 +31,7 @@ def _forbidden() -> Response:
 
 
 async def download(request: Request) -> Response:
-    ip = request.client.host if request.client else ""
+    ip = client_address.from_request(request)
     actor = await asyncio.to_thread(auth.resolve, token_from_header(request.headers.get("cookie")), ip=ip)
     try:
         found = await asyncio.to_thread(file_links.open_download, actor, request.path_params["version_id"],

@@ -58,9 +58,26 @@ def run_due_once(now: datetime | None = None, *, jobs: list[Job] | None = None,
 
 
 async def background_loop() -> None:
+    if not get_settings().jobs_in_workers:
+        log.info("background jobs run apart (PORTAL_JOBS_IN_WORKERS=false): not in this worker")
+        return
     while True:
         try:
             await asyncio.to_thread(run_due_once)
         except Exception:  # noqa: BLE001 - one bad pass (say, the database restarting) must not stop the loop
             log.exception("background jobs pass failed")
         await asyncio.sleep(get_settings().jobs_interval_seconds)
+
+
+def run_forever(stop_after: int | None = None) -> int:
+    """The same loop as a process of its own (`python -m portal_app.cli jobs loop`); returns passes run."""
+    passes = 0
+    while stop_after is None or passes < stop_after:
+        try:
+            run_due_once()
+        except Exception:  # noqa: BLE001 - as in the workers: one bad pass must not stop the loop
+            log.exception("background jobs pass failed")
+        passes += 1
+        if stop_after is None or passes < stop_after:
+            time.sleep(get_settings().jobs_interval_seconds)
+    return passes

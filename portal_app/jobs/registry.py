@@ -14,6 +14,7 @@ from typing import Callable
 from portal_app.services.automation import pruning as retention
 from portal_app.services.billing import jobs as billing_jobs
 from portal_app.services.documents import expiry
+from portal_app.services.files import orphans
 from portal_app.services.messaging import mail
 from portal_app.services.records import due as retention_due
 from portal_app.services.reminders import collect as reminders
@@ -45,5 +46,6 @@ JOBS: list[Job] = [
     Job("mail.deliver", _deliver_mail, timedelta(seconds=5)),
     Job("documents.reopen_expiring", expiry.reopen_expiring, timedelta(days=1)),
     Job("records.retention_due", retention_due.list_due, timedelta(days=1)),  # lists only: deleting needs approval
+    Job("files.sweep_orphans", orphans.sweep, timedelta(hours=6)),
     *(Job(job.name, job.run, job.every) for job in billing_jobs.JOBS),
 ]

@@ -2,6 +2,7 @@
 self-signed certificate made here, a login, and switches to refuse recipients or fail for a while."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import socket
@@ -50,6 +51,7 @@ class Recorder:
     messages: list = field(default_factory=list)
     refuse: set = field(default_factory=set)
     temporary_failures: int = 0
+    delay_seconds: float = 0.0  # a slow server: each message takes this long to accept
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -58,6 +60,8 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         if self.temporary_failures > 0:
             self.temporary_failures -= 1
             return "451 4.3.0 please try again later"

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
+from portal_app import client_address
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form
 from portal_app.services.identity import auth
@@ -34,7 +35,7 @@ class LoginState(rx.State):
             if self.busy:
                 return
             self.busy, self.error, self.notice = True, "", ""
-            ip, agent = self.router.session.client_ip, self.router.headers.user_agent
+            ip, agent = client_address.from_router(self.router), self.router.headers.user_agent
             wanted = self.router.url.query_parameters.get("next", "")
         try:
             result = await run(auth.sign_in, str(form.get("email", "")), str(form.get("password", "")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app import client_address
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form
 from portal_app.services.identity import invitations
@@ -24,7 +25,7 @@ class ResetRequestState(rx.State):
     async def submit(self, form: dict):
         async with self:
             self.busy, self.error, self.notice = True, "", ""
-            ip = self.router.session.client_ip
+            ip = client_address.from_router(self.router)
         try:
             await run(invitations.request_reset, str(form.get("email", "")), ip=ip)
         except PortalError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app import client_address
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, field, stacked_form
 from portal_app.services.identity import invitations
@@ -40,7 +41,7 @@ class SetPasswordState(rx.State):
             if self.busy:
                 return
             self.busy, self.error = True, ""
-            token, ip, agent = self._token(), self.router.session.client_ip, self.router.headers.user_agent
+            token, ip, agent = self._token(), client_address.from_router(self.router), self.router.headers.user_agent
         try:
             result = await run(invitations.accept, token, str(form.get("password", "")),
                                str(form.get("confirm", "")), ip=ip, user_agent=agent)

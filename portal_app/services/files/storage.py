@@ -9,8 +9,12 @@ client. Only ciphertext ever reaches a backend (filecrypt seals before writing).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -21,6 +25,16 @@ S3_PART_BYTES = 8 * 1024 * 1024  # S3 needs parts of at least 5 MiB (except the 
 
 class StorageError(Exception):
     """The backend failed or the object is missing."""
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    key: str
+    modified: datetime  # aware UTC
+    size: int
+
+
+KEY_PATTERN = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{40}$")
 
 
 class ObjectWriter(Protocol):
@@ -37,6 +51,8 @@ class Storage(Protocol):
     def read_range(self, key: str, start: int, length: int) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
+    def items(self) -> Iterator[StoredItem]: ...
+    def abort_stale_writes(self, older_than: datetime) -> int: ...
 
 
 def new_key() -> str:
@@ -102,6 +118,23 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def items(self) -> Iterator[StoredItem]:
+        """Every finished object (only names in our key format: nothing else is ever touched)."""
+        for path in self.root.glob("??/*"):
+            key = f"{path.parent.name}/{path.name}"
+            if KEY_PATTERN.match(key) and path.is_file():
+                info = path.stat()
+                yield StoredItem(key, datetime.fromtimestamp(info.st_mtime, timezone.utc), info.st_size)
+
+    def abort_stale_writes(self, older_than: datetime) -> int:
+        """Remove temporary files of writes that never finished (a process killed mid-upload)."""
+        removed = 0
+        for path in self.root.glob("??/.*.part"):
+            if datetime.fromtimestamp(path.stat().st_mtime, timezone.utc) < older_than:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
 
 class _S3Writer:
@@ -189,6 +222,30 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self.object_name(key))
+
+    def _key_of(self, name: str) -> str | None:
+        key = name[len(self.prefix) + 1:] if self.prefix else name
+        return key if (not self.prefix or name.startswith(self.prefix + "/")) and KEY_PATTERN.match(key) else None
+
+    def items(self) -> Iterator[StoredItem]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, **({"Prefix": self.prefix + "/"} if self.prefix else {}))
+        for page in pages:
+            for item in page.get("Contents", []):
+                key = self._key_of(item["Key"])
+                if key is not None:
+                    yield StoredItem(key, item["LastModified"].astimezone(timezone.utc), item["Size"])
+
+    def abort_stale_writes(self, older_than: datetime) -> int:
+        """Abort multipart uploads that were started and never completed (their parts cost money)."""
+        answer = self.client.list_multipart_uploads(Bucket=self.bucket,
+                                                    **({"Prefix": self.prefix + "/"} if self.prefix else {}))
+        aborted = 0
+        for upload in answer.get("Uploads", []):
+            if self._key_of(upload["Key"]) is not None and upload["Initiated"].astimezone(timezone.utc) < older_than:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+                aborted += 1
+        return aborted
 
 
 def storage_from(cfg: Settings) -> Storage:

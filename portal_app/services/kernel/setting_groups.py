@@ -8,6 +8,7 @@ it with `.get_secret_value()` at the point of use.
 """
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -59,7 +60,18 @@ def _raw_secret(value: Any) -> Any:
     return SecretStr(value) if isinstance(value, str) else value
 
 
+def _networks(value: Any) -> Any:
+    """Comma-separated addresses or networks (`127.0.0.1, 10.0.0.0/8, ::1`)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError("must be IP addresses or networks separated by commas") from exc
+
+
 Choice = Annotated[str, BeforeValidator(_lower)]
+Networks = Annotated[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...], NoDecode, BeforeValidator(_networks)]
 Days = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_day_list)]
 Hour = Annotated[int, Field(ge=0, le=23)]
 HourRange = Annotated[tuple[Hour, Hour], NoDecode, BeforeValidator(_hour_range)]

@@ -21,6 +21,7 @@ from pydantic_settings import NoDecode
 
 from portal_app.services.kernel.setting_groups import (
     NO_SECRET,
+    Networks,
     PROJECT_ROOT,
     PaymentSettings,
     PortalEnvironment,
@@ -72,6 +73,8 @@ class Settings(PortalEnvironment):
     lockout_minutes: int = var("PORTAL_LOCKOUT_MINUTES", 15, gt=0)
     max_request_bytes: int = var("PORTAL_MAX_REQUEST_BYTES", 1024 * 1024, gt=0)
     max_upload_bytes: int = var("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, gt=0)
+    jobs_in_workers: bool = var("PORTAL_JOBS_IN_WORKERS", True)  # false when `cli jobs loop` runs the jobs apart
+    trusted_proxies: Networks = var("PORTAL_TRUSTED_PROXIES", ())  # only their forwarded address is believed
     mail_backend: Literal["console", "smtp"] = var("PORTAL_MAIL_BACKEND", "console")
     mail_from: str = var("PORTAL_MAIL_FROM", "portal@localhost")
     storage_backend: Literal["local", "s3"] = var("PORTAL_STORAGE", "local")
@@ -81,6 +84,7 @@ class Settings(PortalEnvironment):
     s3_endpoint_url: str = var("PORTAL_S3_ENDPOINT_URL", "")
     file_chunk_bytes: int = var("PORTAL_FILE_CHUNK_BYTES", 256 * 1024, gt=0)
     expiry_window_days: int = var("PORTAL_EXPIRY_WINDOW_DAYS", 180, ge=0)
+    orphan_grace_hours: int = var("PORTAL_ORPHAN_GRACE_HOURS", 24, gt=0)  # an object with no row goes once this old
     jobs_interval_seconds: float = var("PORTAL_JOBS_INTERVAL", 5.0, gt=0)
     # The groups read their own variables. load_settings always passes them in; NoDecode keeps a
     # stray variable named like a group (`smtp`) from being parsed as JSON on the way.
