@@ -25,7 +25,7 @@ from models.checklists import (
 )
 from models.documents import Document, DocumentVersion
 from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
-from models.matters import CaseType, Matter, MatterMember
+from models.matters import CaseType, Matter, MatterMember, MatterNumber
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from models.parties import Client, Organization
 from models.records import LegalHold, MatterTag, RetentionPolicy, RetentionReview
@@ -38,7 +38,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "metadata", "UTCDateTime", "new_id", "utcnow",
     "AuthSession", "Invitation", "LoginThrottle", "Role", "User",
-    "Client", "Organization", "CaseType", "Matter", "MatterMember",
+    "Client", "Organization", "CaseType", "Matter", "MatterMember", "MatterNumber",
     "ChecklistTemplate", "ChecklistTemplateItem", "DocumentRequest", "IntakeForm", "IntakeResponse",
     "Document", "DocumentVersion", "Deadline", "Task",
     "Invoice", "InvoiceLine", "LedgerEntry", "Payment", "ProviderEvent",

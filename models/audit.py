@@ -11,7 +11,7 @@ from models.base import json_column, utc_column
 
 
 class AuditEvent(SQLModel, table=True):
-    """entry_hash = SHA-256(prev_hash + canonical JSON of every other field)."""
+    """entry_hash = SHA-256(prev_hash + canonical JSON of the event's fields); mac = HMAC of it."""
 
     __tablename__ = "audit_event"
 
@@ -27,6 +27,10 @@ class AuditEvent(SQLModel, table=True):
     details: dict = Field(default_factory=dict, sa_column=json_column())
     prev_hash: str = Field(max_length=64)
     entry_hash: str = Field(max_length=64)
+    # HMAC-SHA256 over (seq, entry_hash) with a key derived from a master key (never stored here),
+    # and which key: an attacker who can rewrite the table cannot forge it (kernel/audit/keys.py).
+    mac: str = Field(default="", max_length=64)
+    mac_key: str = Field(default="", max_length=16)
 
 
 class AuditHead(SQLModel, table=True):

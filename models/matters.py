@@ -39,6 +39,16 @@ class Matter(SQLModel, table=True):
     filed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())  # 0005: sent to USCIS
 
 
+class MatterNumber(SQLModel, table=True):
+    """The last matter number handed out in each year (MTR-<year>-<n>). Opening a matter bumps its
+    year's row in the same statement that reads it, so two matters opened at once never share one."""
+
+    __tablename__ = "matter_number"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_seq: int = 0
+
+
 class MatterMember(SQLModel, table=True):
     """A staff member assigned to a matter. Staff other than admins see only these matters."""
 

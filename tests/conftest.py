@@ -96,6 +96,7 @@ def _reset_postgres(url: str) -> None:
         conn.exec_driver_sql("SET session_replication_role = replica")  # lets TRUNCATE pass the audit trigger
         conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE")
         conn.exec_driver_sql("SET session_replication_role = DEFAULT")
+        conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_change")  # tests that attack it
         conn.exec_driver_sql("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, repeat('0', 64))")
 
 

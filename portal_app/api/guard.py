@@ -1,21 +1,26 @@
 """ASGI middleware in front of everything: body-size limits before a byte of the body is read,
-security headers on every response, and no stack trace ever sent to a browser."""
+security headers on every response (the Content-Security-Policy and HSTS: api/csp.py), and no
+stack trace ever sent to a browser."""
 from __future__ import annotations
 
 import json
 import logging
 
+from pathlib import Path
+
+from portal_app.api.csp import SecurityHeaders
 from portal_app.services.kernel.settings import get_settings
 
 log = logging.getLogger("portal.http")
 
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()"),
-    (b"content-security-policy", b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
-]
+
+def built_pages_dir() -> Path:
+    """Where `reflex export`/`reflex run --env prod` put the prerendered pages."""
+    from reflex.utils.prerequisites import get_web_dir
+    from reflex_base import constants
+    from reflex_base.config import get_config
+
+    return (get_web_dir() / constants.Dirs.STATIC / get_config().frontend_path.strip("/")).resolve()
 
 
 class BodyTooLarge(Exception):
@@ -30,11 +35,13 @@ def _json(status: int, code: str, message: str) -> tuple[dict, dict]:
 
 
 class RequestGuard:
-    def __init__(self, app, max_request_bytes: int | None = None, max_upload_bytes: int | None = None):
+    def __init__(self, app, max_request_bytes: int | None = None, max_upload_bytes: int | None = None,
+                 pages_dir: Path | None = None):
         cfg = get_settings()
         self.app = app
         self.max_request = max_request_bytes or cfg.max_request_bytes
         self.max_upload = max_upload_bytes or cfg.max_upload_bytes
+        self.security = SecurityHeaders(cfg, pages_dir or built_pages_dir())
 
     def _limit_for(self, path: str) -> int:
         return self.max_upload if path.startswith("/_upload") else self.max_request
@@ -44,26 +51,29 @@ class RequestGuard:
             return await self.app(scope, receive, send)
         limit = self._limit_for(scope["path"])
         declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = self.security.headers()
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return await _reply(send, *_json(413, "too_large", f"This request is too large (limit {limit // 1024} KB)."))
-        exchange = _Exchange(receive, send, limit)
+            return await _reply(send, headers,
+                                *_json(413, "too_large", f"This request is too large (limit {limit // 1024} KB)."))
+        exchange = _Exchange(receive, send, limit, headers)
         try:
             await self.app(scope, exchange.receive, exchange.send)
         except BodyTooLarge:
             if not exchange.started:
-                await _reply(send, *_json(413, "too_large", "This request is too large."))
+                await _reply(send, headers, *_json(413, "too_large", "This request is too large."))
         except Exception:  # noqa: BLE001 - the browser gets a plain message, the log gets the trace
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not exchange.started:
-                await _reply(send, *_json(500, "server_error", "Something went wrong on our side. Please try again."))
+                await _reply(send, headers,
+                             *_json(500, "server_error", "Something went wrong on our side. Please try again."))
 
 
 class _Exchange:
     """One request passing through the guard: counts the body as it arrives, adds the security
     headers to the answer, and turns any answer to a body cut short into a 413."""
 
-    def __init__(self, receive, send, limit: int) -> None:
-        self._receive, self._send, self.limit = receive, send, limit
+    def __init__(self, receive, send, limit: int, headers: list[tuple[bytes, bytes]]) -> None:
+        self._receive, self._send, self.limit, self.headers = receive, send, limit, headers
         self.seen, self.started, self.overflow = 0, False, False
 
     async def receive(self):
@@ -79,16 +89,16 @@ class _Exchange:
         if self.overflow:
             if message["type"] == "http.response.start" and not self.started:
                 self.started = True
-                await _reply(self._send, *_json(413, "too_large", "This request is too large."))
+                await _reply(self._send, self.headers, *_json(413, "too_large", "This request is too large."))
             return
         if message["type"] == "http.response.start":
             self.started = True
             names = {k.lower() for k, _ in message.get("headers", [])}
-            message["headers"] = list(message.get("headers", [])) + [h for h in SECURITY_HEADERS if h[0] not in names]
+            message["headers"] = list(message.get("headers", [])) + [h for h in self.headers if h[0] not in names]
         await self._send(message)
 
 
-async def _reply(send, start: dict, body: dict) -> None:
-    start["headers"] = start["headers"] + SECURITY_HEADERS
+async def _reply(send, headers: list[tuple[bytes, bytes]], start: dict, body: dict) -> None:
+    start["headers"] = start["headers"] + headers
     await send(start)
     await send(body)

@@ -79,3 +79,11 @@ def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.
 def stacked_form(*children, on_submit, **props) -> rx.Component:
     """A form whose fields and button stand one under the other across the whole width, phones first."""
     return rx.form(rx.vstack(*children, spacing="4", width="100%"), on_submit=on_submit, width="100%", **props)
+
+
+def their_text(value, **props) -> rx.Component:
+    """Text a person typed (a name, a file name, an answer, a reason), drawn isolated from what is
+    around it: <bdi> gives it its own direction from its first strong character, so an Arabic or
+    Hebrew name, or any direction control that reached the database before the cleaner
+    (kernel/text.py) existed, can never reorder the rest of the line."""
+    return rx.el.bdi(value, **props)

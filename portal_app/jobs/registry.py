@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
+from portal_app.services.auditing import checkpointing as audit_checkpointing
 from portal_app.services.automation import pruning as retention
 from portal_app.services.billing import jobs as billing_jobs
 from portal_app.services.documents import expiry
@@ -47,5 +48,7 @@ JOBS: list[Job] = [
     Job("documents.reopen_expiring", expiry.reopen_expiring, timedelta(days=1)),
     Job("records.retention_due", retention_due.list_due, timedelta(days=1)),  # lists only: deleting needs approval
     Job("files.sweep_orphans", orphans.sweep, timedelta(hours=6)),
+    # A deleted tail of the audit chain is caught back to the last checkpoint: keep this short.
+    Job("audit.checkpoint", audit_checkpointing.write_checkpoint, timedelta(minutes=10)),
     *(Job(job.name, job.run, job.every) for job in billing_jobs.JOBS),
 ]

@@ -104,6 +104,28 @@ def same_database_as_the_server(server, monkeypatch):
     reset_settings()
 
 
+CSP_VIOLATIONS: list[dict] = []
+_WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => window.__portalCspViolation({
+  directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, page: location.pathname}));"""
+
+
+class WatchedBrowser:
+    """Chromium whose every context reports Content-Security-Policy violations to CSP_VIOLATIONS
+    (the page's own `securitypolicyviolation` events); `csp_clean` fails a test that caused any."""
+
+    def __init__(self, chromium) -> None:
+        self._chromium = chromium
+
+    def new_context(self, **options):
+        context = self._chromium.new_context(**options)
+        context.expose_binding("__portalCspViolation", lambda _source, report: CSP_VIOLATIONS.append(report))
+        context.add_init_script(_WATCH_CSP)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -114,8 +136,17 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"],
         )
-        yield chromium, p.devices
+        yield WatchedBrowser(chromium), p.devices
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def csp_clean():
+    """No page a test visits may trip the Content-Security-Policy (a test that attacks it on purpose
+    takes the reports it expects out of the list)."""
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    assert CSP_VIOLATIONS == [], f"Content-Security-Policy violations: {CSP_VIOLATIONS}"
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def _move_to_empty_place(tmp_path, monkeypatch, keys: str | None) -> None:
 
 def test_a_backup_restores_into_an_empty_database_and_folder(firm, tmp_path, monkeypatch, capsys):
     before_docs, before_trust = documents(), trust_figures(firm.actor("billing"))
-    keys = ",".join(get_settings().master_keys)
+    keys = ",".join(key.get_secret_value() for key in get_settings().master_keys)
     folder = tmp_path / "backup"
     assert cli(["backup", "create", "--out", str(folder)]) == 0
     assert "PORTAL_MASTER_KEYS" in capsys.readouterr().out

@@ -22,7 +22,8 @@ def test_a_worker_leaves_the_jobs_alone_when_they_run_apart(portal_db, monkeypat
 
 
 def test_the_jobs_process_runs_the_same_passes(portal_db, monkeypatch):
-    monkeypatch.setattr(loop, "TICK_SECONDS", 0.01)
+    monkeypatch.setenv("PORTAL_JOBS_INTERVAL", "0.01")
+    reset_settings()
     assert loop.run_forever(stop_after=2) == 2
     with db.read() as s:
         states = s.exec(select(JobState)).all()

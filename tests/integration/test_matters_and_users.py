@@ -103,6 +103,7 @@ def test_demo_seed_runs_once_and_never_in_production(portal_db, monkeypatch):
     monkeypatch.setenv("PORTAL_SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("PORTAL_MASTER_KEYS", Fernet.generate_key().decode())
     monkeypatch.setenv("PORTAL_PAYMENTS", "sandbox")  # production names its payment processor
+    monkeypatch.setenv("PORTAL_AUDIT_CHECKPOINT_DIR", "/var/lib/portal-audit")  # and where the audit log is anchored
     from portal_app.services.kernel.settings import reset_settings
     reset_settings()
     with pytest.raises(RuntimeError, match="never"):

@@ -81,7 +81,7 @@ def _register(world, receiver, **kwargs) -> str:
 
 def test_loopback_and_private_endpoints_are_refused_unless_allowed(world):
     for url in ("http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x", "http://[::1]/x",
-                "http://169.254.169.254/latest"):
+                "http://169.254.169.254/latest", "http://100.64.0.1/x", "http://[::ffff:127.0.0.1]/x"):
         with pytest.raises(InvalidInput) as err:
             webhook_endpoints.register(world.actor("admin"), url)
         assert err.value.code == "webhook.private_address"

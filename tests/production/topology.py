@@ -149,6 +149,7 @@ class Topology:
             "PORTAL_ENV": "production", "PORTAL_PUBLIC_URL": self.url, "PORTAL_DATABASE_URL": self.database_url,
             "PORTAL_SECRET_KEY": secrets.token_urlsafe(48), "PORTAL_MASTER_KEYS": Fernet.generate_key().decode(),
             "PORTAL_DATA_DIR": str(self.folder / "data"), "PORTAL_TRUSTED_PROXIES": PROXY_ADDRESS,
+            "PORTAL_AUDIT_CHECKPOINT_DIR": str(self.folder / "audit-anchor"),
             "PORTAL_STORAGE": "s3", "PORTAL_S3_BUCKET": self.bucket, "PORTAL_S3_PREFIX": "portal",
             "PORTAL_S3_REGION": "us-east-1", "PORTAL_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.moto_port}",
             "AWS_ACCESS_KEY_ID": "prodcheck", "AWS_SECRET_ACCESS_KEY": "prodcheck", "AWS_EC2_METADATA_DISABLED": "true",

@@ -10,7 +10,8 @@ from portal_app.services.files.names import ascii_words, content_disposition, co
 @pytest.mark.parametrize("raw, expected", [
     ("../../etc/passwd", "passwd"),
     ("C:\\Users\\maria\\Desktop\\pasaporte.pdf", "pasaporte.pdf"),
-    ("scan\x00.pdf\x1b[31m", "scan .pdf [31m"),
+    ("scan\x00.pdf\x1b[31m", "scan.pdf[31m"),  # control characters are removed (kernel/text.py)
+    ("invoice\u202efdp.exe", "invoicefdp.exe"),  # a right-to-left override cannot disguise the extension
     ("  ..hidden.pdf  ", "hidden.pdf"),
     ("身份证 扫描.jpg", "身份证 扫描.jpg"),
     ("جواز السفر.pdf", "جواز السفر.pdf"),

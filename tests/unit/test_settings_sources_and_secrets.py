@@ -34,9 +34,10 @@ MASTER = [Fernet.generate_key().decode(), Fernet.generate_key().decode()]
 
 
 @pytest.fixture
-def production(monkeypatch):
+def production(monkeypatch, tmp_path):
     """A complete production configuration holding every kind of secret."""
     values = {**SECRETS, "PORTAL_ENV": "production", "PORTAL_MASTER_KEYS": ",".join(MASTER),
+              "PORTAL_AUDIT_CHECKPOINT_DIR": str(tmp_path / "audit-anchor"),
               "STRIPE_PUBLISHABLE_KEY": "pk_test_op", "STRIPE_TRUST_PUBLISHABLE_KEY": "pk_test_trust",
               "PORTAL_MAIL_BACKEND": "smtp", "PORTAL_SMTP_HOST": "smtp.example", "PORTAL_SMTP_USER": "portal"}
     for name, value in values.items():

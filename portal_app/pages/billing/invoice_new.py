@@ -12,7 +12,7 @@ from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
-from portal_app.services.kernel import localtime, money
+from portal_app.services.kernel import localtime, money, text
 from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
@@ -84,17 +84,20 @@ class InvoiceNewState(PageState, rx.State):
         self.error = ""
         try:
             cents = 0 if self.line_kind == "filing_fee" else money.parse(form.get("amount", ""))
+            quantity = text.whole_number(form.get("quantity") or "1", low=1, high=invoice_drafts.MAX_QUANTITY,
+                                         key="billing.line_quantity_invalid", line=len(self.lines) + 1,
+                                         max=invoice_drafts.MAX_QUANTITY)
         except PortalError as exc:
             self.error = exc.message()
             return
         self.lines.append(_line_dict(LineInput(
-            kind=self.line_kind, description=str(form.get("description", ""))[:300], unit_amount_cents=cents,
-            quantity=int(form.get("quantity") or 1) if str(form.get("quantity") or "1").isdigit() else 0,
-            fee_code=str(form.get("fee_code", "")) or None, requires_client_approval=bool(form.get("approval")))))
+            kind=self.line_kind, description=text.line(form.get("description", ""), 300), unit_amount_cents=cents,
+            quantity=quantity, fee_code=str(form.get("fee_code", "")) or None,
+            requires_client_approval=bool(form.get("approval")))))
 
     @rx.event
     def remove_line(self, index: int):
-        self.lines = [line for n, line in enumerate(self.lines) if n != int(index)]
+        self.lines = [line for n, line in enumerate(self.lines) if str(n) != str(index)]  # any index: no crash
 
     @rx.event
     async def save(self):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated, notice_callout
+from portal_app.components.ui import card, error_callout, gated, notice_callout, their_text
 from portal_app.pages.billing.common import PdfPage, invoice_dict, line_dicts, money_row, payment_dicts, status_badge
 from portal_app.services.billing.accounting import trust
 from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
@@ -117,7 +117,7 @@ def _content() -> rx.Component:
     s, inv = InvoiceStaffState, InvoiceStaffState.invoice
     return rx.vstack(
         rx.hstack(rx.heading(inv["number"], size="7"), status_badge(inv), align="center"),
-        rx.link(inv["matter"] + " · " + inv["client"], href="/matters/" + inv["matter_id"]),
+        rx.link(inv["matter"], " · ", their_text(inv["client"]), href="/matters/" + inv["matter_id"]),
         rx.text(inv["kind"], " · ", inv["title"]),
         rx.cond(inv["void_reason"] != "", rx.text(t("billing.void_reason"), ": ", inv["void_reason"])),
         error_callout(s.error), notice_callout(s.notice),

@@ -47,9 +47,9 @@ class BillingSettingsState(PageState, rx.State):
         try:
             changes = {"approval_threshold_cents": money.parse(form.get("threshold", ""), allow_zero=True),
                        "minimum_partial_cents": money.parse(form.get("minimum", "")),
-                       "default_due_days": int(form.get("due_days") or 0)}
-        except (PortalError, ValueError) as exc:
-            self.error = exc.message() if isinstance(exc, PortalError) else t("billing.due_days_invalid")
+                       "default_due_days": str(form.get("due_days") or "0")}
+        except PortalError as exc:
+            self.error = exc.message()
             return None
         changes.update(card_payments_to_trust=bool(form.get("trust_cards")),
                        partial_payments_allowed=bool(form.get("partial")),

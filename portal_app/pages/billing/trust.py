@@ -8,7 +8,7 @@ from datetime import date
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout
+from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout, their_text
 from portal_app.pages.billing.common import money_row
 from portal_app.services.billing.accounting import reconciliation, trust
 from portal_app.services.billing.accounting import report as ledger_report
@@ -84,7 +84,8 @@ def _m(cents: int) -> str:
 
 def _table(rows, columns: list[str], keys: list[str], class_name: str) -> rx.Component:
     return data_table([t(c) for c in columns], rows,
-                      lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in keys], class_name=class_name))
+                      lambda r: rx.table.row(*[rx.table.cell(their_text(r[k]) if k == "client" else r[k]) for k in keys],
+                                             class_name=class_name))
 
 
 def _reconcile_form() -> rx.Component:

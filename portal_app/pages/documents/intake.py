@@ -73,7 +73,7 @@ def _input(q) -> rx.Component:
     typed = lambda v: s.set_answer(q["key"], v).debounce(800)  # noqa: E731
     return rx.match(
         q["type"],
-        ("textarea", rx.text_area(default_value=value, on_change=typed, width="100%",
+        ("textarea", rx.text_area(default_value=value, on_change=typed, width="100%", dir="auto",
                                   disabled=~s.may_fill)),
         ("yes_no", rx.radio_group(["yes", "no"], value=value, on_change=change, direction="row",
                                   disabled=~s.may_fill)),
@@ -84,7 +84,7 @@ def _input(q) -> rx.Component:
         ("date", rx.input(type="date", default_value=value, on_change=typed, disabled=~s.may_fill)),
         ("number", rx.input(type="number", default_value=value, on_change=typed, width="120px",
                             disabled=~s.may_fill)),
-        rx.input(default_value=value, on_change=typed, width="100%", disabled=~s.may_fill),
+        rx.input(default_value=value, on_change=typed, width="100%", dir="auto", disabled=~s.may_fill),
     )
 
 

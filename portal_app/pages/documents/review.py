@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.components.ui import error_callout, gated, notice_callout, their_text
 from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.item_form import item_fields, item_inputs
 from portal_app.services.documents import checklist_views, review
@@ -82,7 +82,8 @@ def _version(v) -> rx.Component:
     pending = v["status"] == "pending"
     return rx.vstack(
         rx.hstack(rx.icon("file", size=14), rx.text(v["name"], size="2", weight="medium"), common.status_badge(v),
-                  rx.text(v["size"], " · ", v["uploaded_at"], " · ", v["original"], size="1", color_scheme="gray"),
+                  rx.text(v["size"], " · ", v["uploaded_at"], " · ", their_text(v["original"]), size="1",
+                          color_scheme="gray"),
                   wrap="wrap", spacing="2", align="center"),
         rx.cond(v["note"] != "", rx.text(v["note"], size="1", color_scheme="red")),
         rx.hstack(
@@ -112,7 +113,8 @@ def _item(item) -> rx.Component:
                   rx.cond(item["overdue"] != "", rx.badge(t("review.overdue"), color_scheme="orange")), width="100%"),
         rx.text(item["provided_by"], " · ", item["accepted"], " · ", item["max_size"], " · ", t("review.due"), " ",
                 item["due"], size="1", color_scheme="gray"),
-        rx.cond(item["reason"] != "", rx.text(t("review.client_sees"), " ", item["reason"], size="1", color_scheme="red")),
+        rx.cond(item["reason"] != "", rx.text(t("review.client_sees"), " ", their_text(item["reason"]), size="1",
+                                                        color_scheme="red")),
         rx.foreach(s.versions, lambda v: rx.cond(v["request_id"] == item["id"], _version(v))),
         rx.hstack(
             rx.cond(item["expires"] != "", rx.hstack(
@@ -141,7 +143,7 @@ def _content() -> rx.Component:
     s = ChecklistReviewState
     return rx.vstack(
         rx.link(s.matter["reference"], href="/matters/" + s.matter["id"], size="2"),
-        rx.heading(t("review.title"), " · ", s.matter["client"], size="6"),
+        rx.heading(t("review.title"), " · ", their_text(s.matter["client"]), size="6"),
         rx.text(s.matter["percent"], "% ", t("documents.complete"), " · ", s.counts["missing"].to_string(), " ",
                 t("documents.missing"), " · ", s.counts["awaiting_review"].to_string(), " ",
                 t("documents.awaiting_review"), " · ", s.counts["overdue"].to_string(), " ", t("review.overdue"), size="2"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import data_table, error_callout, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout, their_text
 from portal_app.services.identity import users
 from portal_app.services.kernel import policy
 from portal_app.services.kernel.i18n import t
@@ -40,7 +40,7 @@ class AdminUsersState(PageState, rx.State):
 
 def _row(u: dict) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(u["name"]),
+        rx.table.cell(their_text(u["name"])),
         rx.table.cell(u["email"]),
         rx.table.cell(rx.el.select(
             *[rx.el.option(t(f"role.{r}"), value=r) for r in policy.ROLES],

@@ -6,7 +6,7 @@ import reflex as rx
 from portal_app.components.layout import shell
 from portal_app.components.matter_activity import matter_mail_section, matter_receipts_section
 from portal_app.components.matter_deadlines import matter_deadlines_section
-from portal_app.components.ui import card, gated
+from portal_app.components.ui import card, gated, their_text
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
 from portal_app.pages.records.matter_section import MatterRecordsState, matter_records_section
@@ -42,7 +42,7 @@ def _facts() -> rx.Component:
         return rx.hstack(rx.text(label, weight="medium", min_width="140px"), rx.text(value), wrap="wrap")
 
     return card(
-        fact(t("matter.client"), MatterState.matter["client"]),
+        fact(t("matter.client"), their_text(MatterState.matter["client"])),
         fact(t("matter.case_type"), MatterState.matter["case_type"]),
         fact(t("matter.status"), MatterState.matter["status"]),
         fact(t("matter.attorney"), MatterState.matter["attorney"]),
@@ -57,7 +57,7 @@ def _team() -> rx.Component:
         MatterState.team.length() > 0,
         rx.vstack(
             rx.heading(t("matter.team"), size="4"),
-            rx.foreach(MatterState.team, lambda m: rx.text(m["name"], " · ", m["role"])),
+            rx.foreach(MatterState.team, lambda m: rx.text(their_text(m["name"]), " · ", m["role"])),
             spacing="1",
         ),
     )
@@ -66,7 +66,7 @@ def _team() -> rx.Component:
 def _content() -> rx.Component:
     return rx.vstack(
         rx.text(MatterState.matter["reference"], size="2", color_scheme="gray"),
-        rx.heading(MatterState.matter["title"], size="7", id="matter-title"),
+        rx.heading(their_text(MatterState.matter["title"]), size="7", id="matter-title"),
         _facts(),
         _team(),
         rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),

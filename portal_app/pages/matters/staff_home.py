@@ -5,7 +5,7 @@ import reflex as rx
 
 from portal_app.components.deadline_views import staff_deadlines_panel
 from portal_app.components.layout import shell
-from portal_app.components.ui import data_table, gated
+from portal_app.components.ui import data_table, gated, their_text
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
@@ -38,7 +38,7 @@ class StaffHomeState(PageState, rx.State):
 def _row(m: dict) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(m["reference"], href="/matters/" + m["id"])),
-        rx.table.cell(m["client"]),
+        rx.table.cell(their_text(m["client"])),
         rx.table.cell(m["case_type"]),
         rx.table.cell(m["status"]),
         rx.table.cell(m["attorney"]),

@@ -6,10 +6,9 @@ import reflex as rx
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
-from portal_app.services.kernel.errors import NotAllowed, PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import preferences
-from portal_app.state import PageState, login_redirect, run
+from portal_app.state import PageState, run
 
 
 class MailSettingsState(PageState, rx.State):
@@ -18,25 +17,17 @@ class MailSettingsState(PageState, rx.State):
     locale: str = "en"
     zones: list[str] = []
     locales: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
 
     @rx.event
     async def load(self):
         self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            got = await run(preferences.get, actor)
-        except NotAllowed:
-            self.access = "denied"
-            return None
+        return await self._load_page(self._fill)
+
+    async def _fill(self, actor) -> None:
+        got = await run(preferences.get, actor)
         self.reminders_on, self.timezone, self.locale = not got.reminders_off, got.timezone, got.locale
         self.zones = list(got.zones)
         self.locales = [{"code": code, "label": t(f"lang.{code}")} for code in got.locales]
-        self.access = "ok"
-        return None
 
     @rx.event
     def set_reminders_on(self, value: bool):
@@ -52,19 +43,12 @@ class MailSettingsState(PageState, rx.State):
 
     @rx.event
     async def save(self, form: dict):
-        self.error, self.notice = "", ""
-        actor = await self._signed_in_actor()
-        if actor is None:
-            return login_redirect(self.router.url.path)
-        try:
-            await run(preferences.update, actor, reminders_off=not self.reminders_on,
-                      timezone=str(form.get("timezone", "")), locale=str(form.get("locale", "")))
-        except PortalError as exc:
-            self.error = exc.message(actor.locale)
-            return None
-        self.timezone, self.locale = str(form.get("timezone", "")), str(form.get("locale", ""))
-        self.notice = t("prefs.saved")
-        return None
+        return await self._act(self._save, str(form.get("timezone", "")), str(form.get("locale", "")),
+                               notice=t("prefs.saved"))
+
+    async def _save(self, actor, zone: str, locale: str) -> None:
+        await run(preferences.update, actor, reminders_off=not self.reminders_on, timezone=zone, locale=locale)
+        self.timezone, self.locale = zone, locale
 
 
 def _content() -> rx.Component:
@@ -80,7 +64,7 @@ def _content() -> rx.Component:
                          id="timezone", value=MailSettingsState.timezone, style={"padding": "8px"},
                          on_change=MailSettingsState.set_timezone),
             rx.el.label(t("prefs.language"), html_for="locale", style={"font-weight": "500"}),
-            rx.el.select(rx.foreach(MailSettingsState.locales, lambda loc: rx.el.option(loc["label"], value=loc["code"])),
+            rx.el.select(rx.foreach(MailSettingsState.locales, lambda lang: rx.el.option(lang["label"], value=lang["code"])),
                          name="locale", id="locale", value=MailSettingsState.locale, style={"padding": "8px"},
                          on_change=MailSettingsState.set_locale),
             rx.text(t("prefs.quiet"), size="2", color_scheme="gray"),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import BillingSettings, FeeScheduleItem, utcnow
-from portal_app.services.kernel import audit, content, db, localtime, money, policy
+from portal_app.services.kernel import audit, content, db, localtime, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput, NotFound
 from portal_app.services.kernel.settings import get_settings
@@ -83,22 +83,21 @@ def _validated(changes: dict) -> dict:
     if unknown:
         raise KeyError(f"unknown billing settings {sorted(unknown)}")
     out = dict(changes)
-    if "approval_threshold_cents" in out and not 0 <= int(out["approval_threshold_cents"]) <= MAX_THRESHOLD_CENTS:
-        raise InvalidInput("billing.threshold_invalid")
-    if "default_due_days" in out and not 0 <= int(out["default_due_days"]) <= 365:
-        raise InvalidInput("billing.due_days_invalid")
-    if "minimum_partial_cents" in out and int(out["minimum_partial_cents"]) < 50:
-        raise InvalidInput("billing.minimum_partial_invalid")
+    for key, low, high, message in (("approval_threshold_cents", 0, MAX_THRESHOLD_CENTS, "billing.threshold_invalid"),
+                                    ("default_due_days", 0, 365, "billing.due_days_invalid"),
+                                    ("minimum_partial_cents", 50, money.MAX_CENTS, "billing.minimum_partial_invalid")):
+        if key in out:
+            out[key] = text.whole_number(out[key], low=low, high=high, key=message)
     if "invoice_prefix" in out:
-        prefix = str(out["invoice_prefix"]).strip().upper()
-        if not (1 <= len(prefix) <= 12 and prefix.replace("-", "").isalnum()):
+        prefix = text.line(out["invoice_prefix"]).upper()
+        if not (1 <= len(prefix) <= 12 and prefix.isascii() and prefix.replace("-", "").isalnum()):
             raise InvalidInput("billing.prefix_invalid")
         out["invoice_prefix"] = prefix
     if out.get("card_payments_to_trust") and not _trust_cards_possible():
         raise InvalidInput("billing.trust_account_missing")
     for key in ("default_terms", "trust_instructions"):
         if key in out:
-            out[key] = str(out[key]).strip()[:500]
+            out[key] = text.paragraph(out[key], 500)
     return out
 
 
@@ -149,8 +148,8 @@ def fee_by_code(s: Session, code: str) -> FeeScheduleItem:
 def save_fee(actor: Actor, *, code: str, form: str, description: str, amount: str, is_active: bool = True) -> FeeRow:
     """Add a fee or change one (by code)."""
     policy.require(actor, "billing.configure")
-    code, form, description = code.strip().upper(), form.strip(), " ".join(description.split())
-    if not code or len(code) > 40 or not code.replace("-", "").isalnum():
+    code, form, description = text.line(code).upper(), text.line(form), text.line(description)
+    if not code or len(code) > 40 or not (code.isascii() and code.replace("-", "").isalnum()):
         raise InvalidInput("billing.fee_code_invalid")
     if not form or len(form) > 40 or not description or len(description) > 200:
         raise InvalidInput("billing.fee_text_invalid")

@@ -13,7 +13,7 @@ from portal_app.services.documents import checklists
 from portal_app.services.identity import passwords
 from portal_app.services.kernel import audit, db, localtime
 from portal_app.services.kernel.settings import get_settings
-from portal_app.services.matters import case_types
+from portal_app.services.matters import case_types, records
 
 DEMO_PASSWORD = "portal-demo-2026"
 
@@ -66,8 +66,7 @@ def seed() -> list[DemoLogin]:
         s.add(acme)
         s.flush()
         _user(s, *HR_CONTACT, "hr_liaison", password_hash, organization_id=acme.id)
-        matters = [_client_with_matter(s, number, spec, staff, acme, password_hash)
-                   for number, spec in enumerate(CLIENTS, start=1)]
+        matters = [_client_with_matter(s, spec, staff, acme, password_hash) for spec in CLIENTS]
         _deadlines(s, matters)
         audit.record(s, "demo.seeded", details={"users": len(logins())})
     from portal_app.services.demo import documents as demo_documents
@@ -86,7 +85,7 @@ def _user(s: Session, email: str, name: str, role: str, password_hash: str, **ex
     return user
 
 
-def _client_with_matter(s, number, spec, staff, acme, password_hash) -> None:
+def _client_with_matter(s, spec, staff, acme, password_hash) -> None:
     email, name, language, code, title, with_employer, with_paralegal = spec
     user = _user(s, email, name, "client", password_hash, locale=language)
     client = Client(full_name=name, email=email, preferred_language=language, user_id=user.id)
@@ -94,7 +93,7 @@ def _client_with_matter(s, number, spec, staff, acme, password_hash) -> None:
     s.flush()
     case_type = s.exec(select(CaseType).where(CaseType.code == code)).one()
     matter = Matter(
-        reference=f"MTR-2026-{number:04d}", title=title, case_type_id=case_type.id, client_id=client.id,
+        reference=records.next_reference(s, 2026), title=title, case_type_id=case_type.id, client_id=client.id,
         responsible_attorney_id=staff["attorney"].id,
         organization_id=acme.id if with_employer else None, petitioner_name=acme.name if with_employer else name,
         shared_with_organization=with_employer, organization_pays=with_employer,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import CaseType, ChecklistTemplate, ChecklistTemplateItem, DocumentRequest, Matter, utcnow
-from portal_app.services.kernel import audit, content, localtime
+from portal_app.services.kernel import audit, content, localtime, text
 from portal_app.services.kernel.actor import Actor
 
 FILE_TYPES = {"pdf": ["application/pdf"], "jpeg": ["image/jpeg"], "png": ["image/png"],
@@ -171,22 +171,18 @@ def clean_item_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """Validate an item edited by staff (template editor or one matter); raises InvalidInput."""
     from portal_app.services.kernel.errors import InvalidInput
 
-    title = " ".join(str(raw.get("title", "")).split())
+    raw = raw if isinstance(raw, dict) else {}
+    title = text.line(raw.get("title", ""))
     if not title or len(title) > 200:
         raise InvalidInput("checklist.title_required")
     accepted = [t for t in raw.get("accepted_types", []) if t in FILE_TYPES]
     if not accepted:
         raise InvalidInput("checklist.types_required")
-    try:
-        max_mb = int(raw.get("max_mb", 10))
-    except (TypeError, ValueError):
-        raise InvalidInput("checklist.size_invalid") from None
-    if not 1 <= max_mb <= 50:
-        raise InvalidInput("checklist.size_invalid")
+    max_mb = text.whole_number(raw.get("max_mb", 10), low=1, high=50, key="checklist.size_invalid")
     provided_by = raw.get("provided_by", "beneficiary")
     if provided_by not in PROVIDERS:
         raise InvalidInput("checklist.provider_invalid")
-    return {"title": title, "why": str(raw.get("why", "")).strip()[:2000],
-            "example": str(raw.get("example", "")).strip()[:1000], "accepted_types": accepted,
-            "max_size_bytes": max_mb << 20, "naming_convention": str(raw.get("naming_convention", "")).strip()[:200],
+    return {"title": title, "why": text.paragraph(raw.get("why", ""), 2000),
+            "example": text.paragraph(raw.get("example", ""), 1000), "accepted_types": accepted,
+            "max_size_bytes": max_mb << 20, "naming_convention": text.line(raw.get("naming_convention", ""), 200),
             "provided_by": provided_by, "expires": bool(raw.get("expires", False))}

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from models import CaseType, IntakeForm, IntakeResponse, Matter, utcnow
 from portal_app.services.documents import checklists
-from portal_app.services.kernel import audit, content, db, policy
+from portal_app.services.kernel import audit, content, db, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotFound
 
@@ -84,10 +84,10 @@ def clean_answer(question: dict[str, Any], raw: Any) -> Any:
     if raw is None or raw == "":
         return None
     if kind in TEXT_LIMITS:
-        text = str(raw).strip()
-        if len(text) > TEXT_LIMITS[kind]:
+        answer = text.line(raw) if kind == "text" else text.paragraph(raw)
+        if len(answer) > TEXT_LIMITS[kind]:
             raise InvalidInput("intake.too_long", question=label, max=TEXT_LIMITS[kind])
-        return text or None
+        return answer or None
     if kind in ("yes_no", "consent"):
         if isinstance(raw, bool):
             return raw
@@ -97,16 +97,11 @@ def clean_answer(question: dict[str, Any], raw: Any) -> Any:
             return False
         raise InvalidInput("intake.choose_yes_no", question=label)
     if kind == "number":
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            raise InvalidInput("intake.number_invalid", question=label) from None
-        if not question.get("min", 0) <= value <= question.get("max", 1000):
-            raise InvalidInput("intake.number_invalid", question=label)
-        return value
+        return text.whole_number(raw, low=question.get("min", 0), high=question.get("max", 1000),
+                                 key="intake.number_invalid", question=label)
     if kind == "date":
         try:
-            return date.fromisoformat(str(raw).strip()).isoformat()
+            return date.fromisoformat(text.number_text(raw, "intake.date_invalid", question=label)).isoformat()
         except ValueError:
             raise InvalidInput("intake.date_invalid", question=label) from None
     if kind == "choice":

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models import Document, DocumentRequest, DocumentVersion, Matter, utcnow
 from portal_app.services.documents import checklists, notices
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from portal_app.services.tasks import lifecycle as tasks
@@ -66,7 +66,8 @@ def accept(actor: Actor, version_id: str, expiry_date: date | None = None) -> st
 
 def reject(actor: Actor, version_id: str, reason: str) -> None:
     """Reject one version with a reason the client sees; the request reopens and the client is e-mailed."""
-    reason = " ".join((reason or "").split())
+    policy.require(actor, "document.review")
+    reason = text.line(reason)
     if len(reason) < 5 or len(reason) > MAX_REASON:
         raise InvalidInput("review.reason_required", max=MAX_REASON)
     with db.write() as s:
@@ -84,7 +85,7 @@ def waive(actor: Actor, request_id: str, note: str = "") -> None:
         request, matter = policy.require_item(s, actor, "document.review", request_id)
         if request.status == "waived":
             raise Conflict("review.already_decided")
-        request.status, request.note, request.updated_at = "waived", note.strip()[:1000] or None, utcnow()
+        request.status, request.note, request.updated_at = "waived", text.paragraph(note, 1000) or None, utcnow()
         request.rejection_reason = None
         for version_id in s.exec(select(DocumentVersion.id).join(Document, Document.id == DocumentVersion.document_id)
                                  .where(Document.request_id == request.id)).all():
@@ -99,11 +100,11 @@ def _set_expiry(request: DocumentRequest, expiry_date: date) -> None:
     request.expiry_date = expiry_date
 
 
-def _parse_date(value: date | str | None) -> date | None:
-    if not isinstance(value, str):
+def _typed_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(value) if value else None
+        return date.fromisoformat(str(value)) if value else None
     except ValueError:
         raise InvalidInput("review.date_invalid") from None
 
@@ -113,7 +114,7 @@ def set_expiry(actor: Actor, request_id: str, expiry_date: date | str | None) ->
     (permission first: someone who may not touch the item learns nothing from a bad date)."""
     with db.write() as s:
         request, matter = policy.require_item(s, actor, "document.upload", request_id)
-        expiry_date = _parse_date(expiry_date)
+        expiry_date = _typed_date(expiry_date)
         if expiry_date is None:
             request.expiry_date = None
         else:
@@ -125,6 +126,7 @@ def set_expiry(actor: Actor, request_id: str, expiry_date: date | str | None) ->
 
 def add_item(actor: Actor, matter_id: str, fields: dict) -> str:
     """Ask for something the template does not cover, on this matter only."""
+    policy.require(actor, "checklist.edit")
     cleaned = checklists.clean_item_fields(fields)
     with db.write() as s:
         matter = policy.require_matter(s, actor, "checklist.edit", matter_id)

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from portal_app.services.kernel import text
+
 MAX_NAME = 120
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/heic": "heic",
               "image/heif": "heif"}
@@ -13,9 +15,10 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
 def display_name(raw: str | None, fallback: str = "file") -> str:
-    """A client's file name made safe to show: no path, no control characters, at most 120 characters
-    (the extension is kept), any script allowed."""
-    name = unicodedata.normalize("NFC", str(raw or ""))
+    """A client's file name made safe to show: no path, no control, invisible or direction-changing
+    characters (kernel/text.py: "invoice\u202efdp.exe" becomes "invoicefdp.exe"), at most 120
+    characters (the extension is kept), any script allowed."""
+    name = text.line(raw)
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = " ".join(_UNSAFE.sub(" ", name).split()).strip(". ")
     if not name:

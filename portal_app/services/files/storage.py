@@ -5,6 +5,7 @@ a temporary name, fsynced and renamed, so a half-written object never appears un
 S3Storage (boto3) streams objects up as a multipart upload with a bounded buffer, and reads them
 back sequentially or by byte range. Keys are random (see new_key): they say nothing about the
 client. Only ciphertext ever reaches a backend (filecrypt seals before writing).
+LockedObjects keeps the audit checkpoints write-once under S3 Object Lock (boto3 stays here).
 """
 from __future__ import annotations
 
@@ -246,6 +247,70 @@ class S3Storage:
                 self.client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
                 aborted += 1
         return aborted
+
+
+class LockedObjects:
+    """Small write-once objects (the audit checkpoints) in an S3 bucket, under Object Lock in
+    COMPLIANCE mode where the bucket has it: nobody, the portal's own credentials included, can
+    delete or overwrite a version before its retention ends. Reading lists every version, so a
+    delete marker or a newer version put over a name hides nothing."""
+
+    def __init__(self, *, bucket: str, prefix: str, region: str = "", endpoint_url: str = "") -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket, self.prefix = bucket, prefix.strip("/")
+        self.client = boto3.client("s3", region_name=region or None, endpoint_url=endpoint_url or None,
+                                   config=Config(retries={"max_attempts": 5, "mode": "standard"}))
+
+    def _key(self, name: str) -> str:
+        if not name or any(c not in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_." for c in name):
+            raise StorageError("malformed object name")
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def put(self, name: str, body: bytes, retain_until) -> bool:
+        """Store `body` under `name`; True when it is under Object Lock, False when the bucket has none."""
+        from botocore.exceptions import ClientError
+
+        key = self._key(name)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ObjectLockMode="COMPLIANCE",
+                                   ObjectLockRetainUntilDate=retain_until)
+            return True
+        except ClientError as exc:
+            if exc.response["Error"].get("Code") != "InvalidRequest":
+                raise StorageError(f"object {name} could not be written: {exc.response['Error'].get('Code')}") from None
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=body)
+        except ClientError as exc:
+            raise StorageError(f"object {name} could not be written: {exc.response['Error'].get('Code')}") from None
+        return False
+
+    def versions(self) -> list[tuple[str, str]]:
+        """(name, version id) of every stored version, by name."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        out, pages = [], self.client.get_paginator("list_object_versions")
+        try:
+            for page in pages.paginate(Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else ""):
+                for version in page.get("Versions", []):
+                    out.append((version["Key"].removeprefix(f"{self.prefix}/"), version.get("VersionId") or "null"))
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"{self.bucket} could not be listed: {exc}") from None
+        return sorted(out)
+
+    def get(self, name: str, version_id: str) -> bytes:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        extra = {} if version_id == "null" else {"VersionId": version_id}
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self._key(name), **extra)["Body"]
+            try:
+                return body.read()
+            finally:
+                body.close()
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"object {name} could not be read: {exc}") from None
 
 
 def storage_from(cfg: Settings) -> Storage:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from models import Client, Invitation, Matter, Organization, User, utcnow
 from portal_app.services.identity import passwords
 from portal_app.services.identity.auth import SignIn, normalize_email, open_session_for, revoke_all
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, InvalidLink, NotAllowed
 from portal_app.services.kernel.settings import get_settings
@@ -40,7 +40,7 @@ class LinkInfo:
 
 
 def check_person(full_name: str, email: str) -> tuple[str, str]:
-    full_name, email = " ".join((full_name or "").split()), normalize_email(email)
+    full_name, email = text.line(full_name), normalize_email(email)
     if not full_name or len(full_name) > 200:
         raise InvalidInput("invite.name_required")
     if not EMAIL_RE.match(email):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from portal_app.services.kernel import text as cleaned
 from portal_app.services.kernel.errors import InvalidInput
 
 MINOR_DIGITS = {"USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "MXN": 2, "JPY": 0, "KRW": 0}
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "MXN": "MX$", "JPY": "¥", "KRW": "₩"}
 MAX_CENTS = 100_000_000_00  # one hundred million in major units: larger is a typo
-_TYPED = re.compile(r"^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+(\.\d+)?$")
+_TYPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?$|^[0-9]+(\.[0-9]+)?$")
 
 
 def digits(currency: str) -> int:
@@ -22,15 +23,17 @@ def digits(currency: str) -> int:
 
 
 def parse(text: object, currency: str = "USD", *, allow_zero: bool = False) -> int:
-    """'1,500.00' or '1500' -> 150000 (USD). Anything else is a clear InvalidInput."""
-    raw = str(text or "").strip().replace(" ", "").lstrip(SYMBOLS.get(currency.upper(), "$"))
+    """'1,500.00' or '1500' -> 150000 (USD). Anything else is a clear InvalidInput: digits other
+    than 0-9 ("١٢٣", "１２３") are refused, not read as a number (kernel/text.py)."""
+    typed = cleaned.number_text(text, "billing.amount_digits")
+    raw = typed.lstrip(SYMBOLS.get(currency.upper(), "$"))
     if not raw or not _TYPED.match(raw):
-        raise InvalidInput("billing.amount_invalid", value=str(text or "")[:40])
+        raise InvalidInput("billing.amount_invalid", value=typed[:40])
     places = digits(currency)
     try:
         value = Decimal(raw.replace(",", ""))
     except InvalidOperation:
-        raise InvalidInput("billing.amount_invalid", value=str(text)[:40]) from None
+        raise InvalidInput("billing.amount_invalid", value=typed[:40]) from None
     if value.as_tuple().exponent < -places:
         raise InvalidInput("billing.amount_too_precise", value=raw, places=places)
     cents = int(value.scaleb(places))

@@ -133,6 +133,28 @@ class UscisSettings(PortalEnvironment):
         return value.rstrip("/")
 
 
+class AuditSettings(PortalEnvironment):
+    """Where signed checkpoints of the audit chain's head are exported: an append-only file in a
+    folder outside the data folder (the database user cannot rewrite it), and/or S3 objects under
+    object lock (COMPLIANCE mode, kept `retain_days`). Outside production an unset folder is
+    `audit-checkpoints/` beside the data folder; production must name one of the two."""
+
+    checkpoint_dir: Path | None = var("PORTAL_AUDIT_CHECKPOINT_DIR", None)
+    s3_bucket: str = var("PORTAL_AUDIT_CHECKPOINT_S3_BUCKET", "")
+    s3_prefix: str = var("PORTAL_AUDIT_CHECKPOINT_S3_PREFIX", "audit-checkpoints")
+    retain_days: int = var("PORTAL_AUDIT_CHECKPOINT_RETAIN_DAYS", 2557, gt=0)  # seven years
+
+    @field_validator("s3_prefix")
+    @classmethod
+    def _no_slashes_around(cls, value: str) -> str:
+        return value.strip("/")
+
+    @field_validator("checkpoint_dir")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+
 STRIPE_KEYS = ("secret_key", "publishable_key", "webhook_secret")
 TRUST_KEYS = ("trust_secret_key", "trust_publishable_key", "trust_webhook_secret")
 

@@ -21,6 +21,7 @@ from pydantic_settings import NoDecode
 
 from portal_app.services.kernel.setting_groups import (
     NO_SECRET,
+    AuditSettings,
     Networks,
     PROJECT_ROOT,
     PaymentSettings,
@@ -40,7 +41,8 @@ SECRET_MIN_CHARS = 32
 SECRET_MIN_DISTINCT = 8
 MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 MAKE_FERNET = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
-GROUPS = {"payments": PaymentSettings, "smtp": SmtpSettings, "workflow": WorkflowSettings, "uscis": UscisSettings}
+GROUPS = {"payments": PaymentSettings, "smtp": SmtpSettings, "workflow": WorkflowSettings, "uscis": UscisSettings,
+          "audit": AuditSettings}
 
 
 def _key_list(value: Any) -> Any:
@@ -92,6 +94,7 @@ class Settings(PortalEnvironment):
     smtp: Annotated[SmtpSettings, NoDecode] = Field(default_factory=SmtpSettings)
     workflow: Annotated[WorkflowSettings, NoDecode] = Field(default_factory=WorkflowSettings)
     uscis: Annotated[UscisSettings, NoDecode] = Field(default_factory=UscisSettings)
+    audit: Annotated[AuditSettings, NoDecode] = Field(default_factory=AuditSettings)
 
     @property
     def is_production(self) -> bool:
@@ -132,6 +135,12 @@ class Settings(PortalEnvironment):
                                  f"newest first (make one with {MAKE_FERNET})")
             if self.payments.is_sandbox and self.payments.requested_mode != "sandbox":
                 raise ValueError("set the STRIPE_* keys, or PORTAL_PAYMENTS=sandbox to run the sandbox on purpose")
+            if self.audit.checkpoint_dir is None and not self.audit.s3_bucket:
+                raise ValueError("set PORTAL_AUDIT_CHECKPOINT_DIR (a folder outside PORTAL_DATA_DIR that the database "
+                                 "cannot write) and/or PORTAL_AUDIT_CHECKPOINT_S3_BUCKET: the audit log is anchored there")
+        folder = self.audit.checkpoint_dir
+        if folder is not None and folder.is_relative_to(self.data_dir):
+            raise ValueError(f"PORTAL_AUDIT_CHECKPOINT_DIR must be outside PORTAL_DATA_DIR ({self.data_dir})")
         if self.storage_backend == "s3" and not self.s3_bucket:
             raise ValueError("PORTAL_S3_BUCKET is required when PORTAL_STORAGE=s3")
         if self.mail_backend == "smtp" and not self.smtp.host:
@@ -219,6 +228,8 @@ def _filled_in(cfg: Settings) -> dict[str, Any]:
         update["cookie_secure"] = cfg.public_url.startswith("https://")
     if not cfg.is_production and not cfg.secret_key.get_secret_value():
         update["secret_key"] = SecretStr(_dev_secret_file(cfg.data_dir, "secret.key", lambda: secrets.token_urlsafe(48)))
+    if not cfg.is_production and cfg.audit.checkpoint_dir is None:
+        update["audit"] = cfg.audit.model_copy(update={"checkpoint_dir": cfg.data_dir.parent / "audit-checkpoints"})
     if not cfg.is_production and not cfg.master_keys:
         update["master_keys"] = (SecretStr(_dev_secret_file(cfg.data_dir, "master.key", _new_fernet_key)),)
     return update

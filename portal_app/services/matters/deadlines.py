@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from models import Client, Deadline, Matter, User, utcnow
-from portal_app.services.kernel import audit, db, localtime, policy
+from portal_app.services.kernel import audit, db, localtime, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput, NotAllowed
 from portal_app.services.kernel.i18n import t
@@ -77,7 +77,7 @@ def create_in_session(s: Session, matter: Matter, *, kind: str, title: str = "",
                       source: str = "manual", actor: Actor | None = None, now: datetime | None = None) -> Deadline:
     """Add a deadline inside the caller's transaction (used by staff and by the USCIS poller)."""
     now, computed = now or utcnow(), compute(kind, due_date=due_date, notice_date=notice_date, mailed=mailed)
-    title = " ".join((title or "").split())[:200] or KINDS[kind].label
+    title = text.line(title, 200) or KINDS[kind].label
     deadline = Deadline(
         matter_id=matter.id, kind=kind, title=title, due_date=computed.due_date, source_date=computed.source_date,
         rule=computed.rule[:120], rule_due_date=computed.due_date, source=source[:64], created_at=now,
@@ -114,7 +114,8 @@ def _editable(s: Session, actor: Actor, deadline_id: str) -> tuple[Deadline, Mat
 
 def override(actor: Actor, deadline_id: str, new_date: date, reason: str, now: datetime | None = None) -> DeadlineView:
     """Move a deadline to another date; the reason is required and kept in the audit chain."""
-    reason, now = " ".join((reason or "").split()), now or utcnow()
+    policy.require(actor, "deadline.edit")
+    reason, now = text.line(reason, 500), now or utcnow()
     if len(reason) < MIN_REASON:
         raise InvalidInput("deadline.reason_required", min=MIN_REASON)
     compute("other", due_date=new_date)  # range check

@@ -5,11 +5,13 @@ import uuid
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from models import CaseType, Client, Matter, MatterMember, User, utcnow
+from models import CaseType, Client, Matter, MatterMember, MatterNumber, User, utcnow
 from portal_app.services.documents import checklists
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput
 from portal_app.services.kernel.matter_summaries import MatterSummary, summary_query, to_summary
@@ -30,7 +32,7 @@ class MatterDetail:
 def list_visible(actor: Actor, search: str = "", limit: int = 200) -> list[MatterSummary]:
     """The matters this actor may see, newest first, optionally filtered by a search text."""
     policy.require(actor, "matter.view")
-    search = " ".join((search or "").split())[:MAX_SEARCH]
+    search = text.line(search, MAX_SEARCH)
     query = summary_query().where(policy.matter_scope(actor, "matter.view"))
     if search:
         escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -63,9 +65,24 @@ def get(actor: Actor, matter_id: str) -> MatterDetail:
 
 
 def next_reference(s: Session, year: int) -> str:
+    """The next matter number of `year`, taken atomically: one upsert bumps the year's counter row
+    and returns the new value (a row lock on PostgreSQL, the write lock on SQLite), so two matters
+    opened at once get different numbers. A year's first number follows any reference already
+    handed out that year (matters created before the counter existed)."""
     prefix = f"MTR-{year}-"
-    count = s.exec(select(sa.func.count()).select_from(Matter).where(Matter.reference.like(prefix + "%"))).one()
-    return f"{prefix}{count + 1:04d}"
+    start = 1 if s.get(MatterNumber, year) is not None else _highest_taken(s, prefix) + 1
+    insert = sqlite_insert if s.get_bind().dialect.name == "sqlite" else pg_insert
+    bump = (insert(MatterNumber).values(year=year, last_seq=start)
+            .on_conflict_do_update(index_elements=[MatterNumber.year],
+                                   set_={"last_seq": MatterNumber.last_seq + 1})
+            .returning(MatterNumber.last_seq))
+    seq = s.execute(bump).scalar_one()
+    return f"{prefix}{seq:04d}"
+
+
+def _highest_taken(s: Session, prefix: str) -> int:
+    tails = [r.removeprefix(prefix) for r in s.exec(select(Matter.reference).where(Matter.reference.like(prefix + "%")))]
+    return max((int(tail) for tail in tails if tail.isascii() and tail.isdigit()), default=0)
 
 
 def open_matter(actor: Actor, *, case_type_code: str, title: str, client_id: str | None = None,
@@ -75,7 +92,7 @@ def open_matter(actor: Actor, *, case_type_code: str, title: str, client_id: str
     """Open a matter for a client the actor may see (or a new client); the opener is assigned to
     it. Returns the new matter's id."""
     policy.require(actor, "matter.create")
-    title = " ".join((title or "").split())
+    title = text.line(title)
     if not title or len(title) > 200:
         raise InvalidInput("matter.title_required")
     with db.write() as s:

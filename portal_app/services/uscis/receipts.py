@@ -65,6 +65,7 @@ def track(s: Session, matter_id, receipt: str, now: datetime) -> TrackedReceipt:
 
 
 def add(actor: Actor, matter_id: str, raw: str, now: datetime | None = None) -> str:
+    policy.require(actor, "matter.edit")
     receipt, now = normalize(raw), now or utcnow()
     with db.write() as s:
         matter = policy.require_matter(s, actor, "matter.edit", matter_id)
@@ -77,6 +78,7 @@ def add(actor: Actor, matter_id: str, raw: str, now: datetime | None = None) -> 
 
 
 def remove(actor: Actor, matter_id: str, raw: str) -> None:
+    policy.require(actor, "matter.edit")
     receipt = normalize(raw)
     with db.write() as s:
         matter = policy.require_matter(s, actor, "matter.edit", matter_id)

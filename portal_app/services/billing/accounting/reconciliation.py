@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from models import Client, Journal, LedgerEntry, TrustReconciliation
 from portal_app.services.billing.accounting import ledger
-from portal_app.services.kernel import audit, db, localtime, money, policy
+from portal_app.services.kernel import audit, db, localtime, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput
 
@@ -109,7 +109,7 @@ def save(actor: Actor, period_start: date, period_end: date, bank_balance: str, 
                                   bank_balance_cents=result.bank_balance_cents,
                                   journal_balance_cents=result.journal_balance_cents,
                                   client_ledgers_cents=result.client_ledgers_cents, differences=result.differences,
-                                  note=" ".join(note.split())[:500], created_by_id=actor.user_id)
+                                  note=text.paragraph(note, 500), created_by_id=actor.user_id)
         s.add(row)
         s.flush()
         audit.record(s, "trust.reconciled", actor=actor, object_type="trust_reconciliation", object_id=row.id,

@@ -12,7 +12,7 @@ from sqlmodel import select
 from models import Invoice, Payment, utcnow
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.payments import posting as payment_posting
-from portal_app.services.kernel import audit, db, money, policy
+from portal_app.services.kernel import audit, db, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 
@@ -53,7 +53,8 @@ def transfer_earned(actor: Actor, invoice_id: str, amount: str) -> str:
 
 def refund_unearned(actor: Actor, matter_id: str, amount: str, reference: str) -> None:
     """Return unearned money to the client from trust (a check or transfer the firm made)."""
-    reference = " ".join((reference or "").split())[:80]
+    policy.require(actor, "trust.transfer")
+    reference = text.line(reference, 80)
     if not reference:
         raise InvalidInput("billing.reference_required")
     with db.write() as s:
@@ -77,7 +78,7 @@ def fees_owed_to_trust(s) -> int:
 def settle_fees_owed(actor: Actor, reference: str) -> int:
     """Operating pays the trust account the card fees it owes; returns the amount settled."""
     policy.require(actor, "trust.reconcile")
-    reference = " ".join((reference or "").split())[:80]
+    reference = text.line(reference, 80)
     if not reference:
         raise InvalidInput("billing.reference_required")
     with db.write() as s:

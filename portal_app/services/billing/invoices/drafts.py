@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from models import Invoice, InvoiceLine, Matter, utcnow
 from portal_app.services.billing import config as billing_config
-from portal_app.services.kernel import audit, db, localtime, money, policy
+from portal_app.services.kernel import audit, db, localtime, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput
 
@@ -48,7 +48,7 @@ class DraftInput:
 def _clean_line(s: Session, kind: str, line: LineInput, position: int) -> InvoiceLine:
     if line.kind not in LINE_KINDS_FOR[kind]:
         raise InvalidInput("billing.line_kind_not_allowed", line=position, kind=kind)
-    description, unit = " ".join((line.description or "").split()), int(line.unit_amount_cents)
+    description, unit = text.line(line.description), _cents(line.unit_amount_cents, position)
     if line.kind == "filing_fee":
         fee = billing_config.fee_by_code(s, (line.fee_code or "").strip().upper())
         description, unit = description or f"{fee.form}: {fee.description}", fee.amount_cents
@@ -56,24 +56,29 @@ def _clean_line(s: Session, kind: str, line: LineInput, position: int) -> Invoic
         raise InvalidInput("billing.line_description_invalid", line=position)
     if not 0 < unit <= money.MAX_CENTS:
         raise InvalidInput("billing.line_amount_invalid", line=position)
-    if not 1 <= int(line.quantity) <= MAX_QUANTITY:
-        raise InvalidInput("billing.line_quantity_invalid", line=position, max=MAX_QUANTITY)
-    tax_bp = 0 if line.kind == "filing_fee" else int(line.tax_rate_bp)
-    if not 0 <= tax_bp <= 5000:
-        raise InvalidInput("billing.line_tax_invalid", line=position)
+    quantity = text.whole_number(line.quantity, low=1, high=MAX_QUANTITY, key="billing.line_quantity_invalid",
+                                 line=position, max=MAX_QUANTITY)
+    tax_bp = 0 if line.kind == "filing_fee" else text.whole_number(line.tax_rate_bp, low=0, high=5000,
+                                                                   key="billing.line_tax_invalid", line=position)
     if line.requires_client_approval and kind != "expense":
         raise InvalidInput("billing.approval_only_expenses", line=position)
-    amount = unit * int(line.quantity)
-    return InvoiceLine(position=position, kind=line.kind, description=description, quantity=int(line.quantity),
+    amount = unit * quantity
+    return InvoiceLine(position=position, kind=line.kind, description=description, quantity=quantity,
                        unit_amount_cents=unit, amount_cents=amount, tax_rate_bp=tax_bp,
                        tax_cents=money.percent_of(amount, tax_bp), fee_code=line.fee_code if line.kind == "filing_fee" else None,
                        requires_client_approval=bool(line.requires_client_approval))
 
 
+def _cents(value: object, position: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput("billing.line_amount_invalid", line=position)
+    return value
+
+
 def validate(s: Session, data: DraftInput) -> tuple[list[InvoiceLine], str]:
     if data.kind not in KINDS:
         raise InvalidInput("billing.kind_unknown", kind=str(data.kind)[:20])
-    title = " ".join((data.title or "").split())
+    title = text.line(data.title)
     if not title or len(title) > 200:
         raise InvalidInput("billing.title_invalid")
     if not data.lines:

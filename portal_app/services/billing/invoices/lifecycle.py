@@ -14,7 +14,7 @@ from models import Client, Invoice, InvoiceLine, Matter, Organization, User, utc
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.invoices.drafts import line_counts, load_for, recalculate
-from portal_app.services.kernel import audit, db, localtime, money
+from portal_app.services.kernel import audit, db, localtime, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict
 from portal_app.services.kernel.settings import get_settings
@@ -90,7 +90,7 @@ def return_to_draft(actor: Actor, invoice_id: str, reason: str) -> None:
         invoice.status, invoice.approval_requested_at = "draft", None
         tasks.close_tasks_for(s, subject_type="invoice", subject_id=invoice.id, kind="approve_invoice")
         audit.record(s, "invoice.returned_to_draft", actor=actor, object_type="invoice", object_id=invoice.id,
-                     matter_id=invoice.matter_id, details={"reason": " ".join(reason.split())[:300]})
+                     matter_id=invoice.matter_id, details={"reason": text.line(reason, 300)})
 
 
 def issue(s: Session, actor: Actor | None, invoice: Invoice) -> None:
@@ -127,7 +127,8 @@ def _mail_issued(s: Session, invoice: Invoice, matter: Matter) -> None:
 
 def void(actor: Actor, invoice_id: str, reason: str) -> None:
     """Void an invoice nothing has been paid on (refund payments first); reverses the receivable."""
-    reason = " ".join((reason or "").split())[:300]
+    policy.require(actor, "invoice.edit")
+    reason = text.line(reason, 300)
     if not reason:
         raise Conflict("billing.void_reason_required")
     with db.write() as s:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from models import BillingSchedule, InvoiceTemplate, Matter
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
-from portal_app.services.kernel import audit, content, db, localtime, policy
+from portal_app.services.kernel import audit, content, db, localtime, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput
 
@@ -67,8 +67,10 @@ def add_months(day: date, months: int) -> date:
 
 def schedule(actor: Actor, matter_id: str, template_id: str, interval_months: int, first_on: date) -> str:
     """Bill a matter from a template every `interval_months` months, starting `first_on`."""
-    if not 1 <= int(interval_months) <= 12:
-        raise InvalidInput("billing.interval_invalid")
+    policy.require(actor, "invoice.edit")
+    interval_months = text.whole_number(interval_months, low=1, high=12, key="billing.interval_invalid")
+    if not isinstance(first_on, date):
+        raise InvalidInput("billing.day_invalid")
     with db.write() as s:
         matter = policy.require_matter(s, actor, "invoice.edit", matter_id)
         draft_from(s, template_id, first_on)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from models import Invoice, Payment, utcnow
 from portal_app.services.billing.payments import posting as payment_posting
 from portal_app.services.billing.payments.current import get_processor
-from portal_app.services.kernel import audit, db, localtime, money, policy
+from portal_app.services.kernel import audit, db, localtime, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 
@@ -23,7 +23,7 @@ def record_manual(actor: Actor, invoice_id: str, *, amount: str, method: str, re
     policy.require(actor, "payment.record")
     if method not in MANUAL_METHODS:
         raise InvalidInput("billing.method_unknown", method=str(method)[:20])
-    reference = " ".join((reference or "").split())[:80]
+    reference = text.line(reference, 80)
     if not reference:
         raise InvalidInput("billing.reference_required")
     received = received_at(received_on, now or utcnow())
@@ -62,7 +62,8 @@ def received_at(received_on: date | None, now: datetime) -> datetime:
 
 def refund(actor: Actor, payment_id: str, *, amount: str, reason: str) -> str:
     """Refund part or all of a payment. Returns "pending" (processor) or "posted" (manual)."""
-    reason = " ".join((reason or "").split())[:300]
+    policy.require(actor, "payment.refund")
+    reason = text.line(reason, 300)
     if not reason:
         raise InvalidInput("billing.refund_reason_required")
     with db.read() as s:

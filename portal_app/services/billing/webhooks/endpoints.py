@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from portal_app.services.billing.webhooks.events import EVENT_TYPES
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotFound
 from portal_app.services.kernel.settings import get_settings
@@ -46,12 +46,14 @@ def new_secret() -> str:
 
 
 def _is_private(ip: ipaddress._BaseAddress) -> bool:
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+    return (not ip.is_global or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
             or ip.is_unspecified or (getattr(ip, "ipv4_mapped", None) is not None and _is_private(ip.ipv4_mapped)))
 
 
 def resolve_public(host: str, port: int, allow_private: bool) -> list[str]:
-    """The addresses a host resolves to; refuses private ones unless allowed."""
+    """The addresses a host resolves to; refuses private ones unless allowed. Anything not
+    globally routable counts as private (shared 100.64/10, documentation and benchmark ranges
+    too). The sender connects to exactly these addresses (see pinned_http.py)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
@@ -97,7 +99,7 @@ def register(actor: Actor, url: str, description: str = "", event_types: list[st
     with db.write() as s:
         if len(s.exec(select(WebhookEndpoint.id)).all()) >= MAX_ENDPOINTS:
             raise Conflict("webhook.too_many")
-        endpoint = WebhookEndpoint(url=url, description=" ".join(description.split())[:200], secret=wrap(secret),
+        endpoint = WebhookEndpoint(url=url, description=text.line(description, 200), secret=wrap(secret),
                                    event_types=types, allow_private_network=allow_private_network,
                                    created_by_id=actor.user_id)
         s.add(endpoint)

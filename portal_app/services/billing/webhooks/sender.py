@@ -1,25 +1,29 @@
 """Sending due webhook deliveries (Standard Webhooks v1), driven by the background loop with the
 clock passed in. Each attempt is logged; failures retry with exponential backoff (5 s, 5 min,
 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h, with a little jitter), honouring Retry-After; a 410
-disables the endpoint; after the last attempt the delivery fails and administrators are told."""
+disables the endpoint; after the last attempt the delivery fails and administrators are told.
+Each attempt resolves the receiver once, refuses private addresses (unless allowed for that
+endpoint) and connects to the very addresses it checked (pinned_http.py: no DNS rebinding)."""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import ssl
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import httpx
+import httpcore
 from sqlmodel import select
 
 from models import User, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from portal_app.services.billing.webhooks.endpoints import resolve_public, unwrap
 from portal_app.services.billing.webhooks.events import render
 from portal_app.services.kernel import db, policy
+from portal_app.services.billing.webhooks.pinned_http import PinnedClient
 from portal_app.services.kernel.errors import InvalidInput
 from portal_app.services.messaging import mail
 
@@ -74,19 +78,21 @@ def _claim(now: datetime, limit: int) -> list[Outgoing]:
         return out
 
 
-def _post(client: httpx.Client, item: Outgoing, now: datetime) -> tuple[int | None, str, str, float | None]:
-    """(status code, error, response snippet, retry-after seconds)."""
+def _post(client: PinnedClient, item: Outgoing, now: datetime) -> tuple[int | None, str, str, float | None]:
+    """(status code, error, response snippet, retry-after seconds). The host is resolved and
+    checked once, and the request connects to exactly the addresses that passed the check."""
     parts = urlsplit(item.url)
     try:
-        resolve_public(parts.hostname or "", parts.port or 443, item.allow_private)
+        addresses = resolve_public(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80),
+                                   item.allow_private)
     except InvalidInput as exc:
         return None, f"refused: {exc.code}", "", None
     try:
-        response = client.post(item.url, content=item.body, headers=headers(item, int(now.timestamp())))
-    except httpx.HTTPError as exc:
+        answer = client.post(item.url, addresses, item.body, headers(item, int(now.timestamp())))
+    except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, OSError) as exc:
         return None, f"{type(exc).__name__}: {exc}"[:300], "", None
-    retry_after = response.headers.get("retry-after", "")
-    return response.status_code, "", response.text[:300], float(retry_after) if retry_after.isdigit() else None
+    retry_after = answer.retry_after
+    return answer.status, "", answer.text[:300], float(retry_after) if retry_after.isdigit() else None
 
 
 def _next_delay(message_id: str, attempt_no: int, retry_after: float | None) -> timedelta:
@@ -129,14 +135,14 @@ def _tell_admins(s, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Non
                      attempts=delivery.attempt_count)
 
 
-def send_due(now: datetime, client: httpx.Client | None = None, limit: int = 25) -> dict[str, int]:
-    """Send every delivery that is due at `now`; returns counts by outcome."""
+def send_due(now: datetime, limit: int = 25, tls: ssl.SSLContext | None = None) -> dict[str, int]:
+    """Send every delivery that is due at `now`; returns counts by outcome. `tls` replaces the
+    default certificate store (a receiver behind the firm's own CA)."""
     counts = {"delivered": 0, "pending": 0, "failed": 0}
     items = _claim(now, limit)
     if not items:
         return counts
-    own = client is None
-    client = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False)
+    client = PinnedClient(TIMEOUT_SECONDS, tls)
     try:
         for item in items:
             started = time.perf_counter()
@@ -144,7 +150,5 @@ def send_due(now: datetime, client: httpx.Client | None = None, limit: int = 25)
             status = _record(item, now, result, int((time.perf_counter() - started) * 1000))
             counts[status] = counts.get(status, 0) + 1
     finally:
-        if own:
-            client.close()
+        client.close()
     return counts
-

@@ -2,14 +2,17 @@
 
   setup                  load content (case types); on a non-production first run, create demo data
   demo logins            print the demo logins
-  audit verify           walk the audit chain and name the first broken event (exit 1 if broken)
+  audit verify           check the audit chain, its signatures and the checkpoints kept outside the
+                         database; say exactly what is missing or changed (exit 1 if anything is)
+  audit checkpoint       verify what is new and export a signed checkpoint of the chain's head now
   users create-admin     create the first administrator and print their set-password link
   mail deliver           send what waits in the outbox once
   jobs run-due           run every due background job once (for cron-style deployments)
   jobs loop              run the background jobs in this process, forever (with PORTAL_JOBS_IN_WORKERS=false)
   billing export-payments --date YYYY-MM-DD [--out FILE]   the day's payments as CSV, for manual matching
   keys rotate            re-wrap every file's data key under the newest master key (content untouched)
-  keys status            how many files' keys open with the newest master key alone
+                         and checkpoint the audit chain with the newest key
+  keys status            whether the newest master key alone opens every file and verifies the audit log
   matters export MTR-... [--out FILE]   the matter's whole file as one ZIP (documents, index, billing, audit)
   audit verify-export FILE.zip          check an export's manifest and that its audit events are in the chain
   retention list-due     list the closed matters whose documents fell due (deleting needs an admin's approval)
@@ -23,9 +26,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from portal_app.cli import backups, records
+
 from portal_app.services.demo import billing as billing_demo
 from portal_app.services.demo import seed as demo
-from portal_app.services.kernel import audit
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.matters import case_types
 from portal_app.services.messaging import mail
@@ -55,13 +59,37 @@ def cmd_demo_logins(_args) -> int:
 
 
 def cmd_audit_verify(_args) -> int:
-    result = audit.verify_stored()
+    from portal_app.services.auditing import checkpointing
+
+    report = checkpointing.verify_all()
+    result = report.result
+    for note in report.notes:
+        print(f"note: {note}")
     if result.ok:
-        print(f"audit chain OK: {result.checked} events verified")
+        anchor = result.checkpoint
+        print(f"audit chain OK: {result.checked} events verified, every link, hash and signature"
+              + (f"; it matches the checkpoint of {anchor.when} (head #{anchor.seq}, {anchor.source})" if anchor else ""))
         return 0
     print(f"audit chain BROKEN at event #{result.first_bad_seq}: {result.reason} "
           f"({result.checked} events before it verified)")
     return 1
+
+
+def cmd_audit_checkpoint(_args) -> int:
+    from portal_app.services.auditing import checkpointing
+    from portal_app.services.kernel.clock import utcnow
+
+    try:
+        outcome = checkpointing.write_checkpoint(utcnow(), force=True)
+    except checkpointing.ChainBroken as exc:
+        print(f"audit chain BROKEN, {exc}")
+        return 1
+    if not outcome.get("anchors"):
+        print("no checkpoint written: " + ("the audit log is empty" if outcome.get("empty") else
+                                           "no checkpoint destination is configured"))
+        return 1
+    print(f"checkpoint of the head #{outcome['seq']} written to {outcome['anchors']} place(s)")
+    return 0
 
 
 def cmd_create_admin(args) -> int:
@@ -92,19 +120,31 @@ def cmd_jobs_loop(_args) -> int:
 
 
 def cmd_keys_rotate(_args) -> int:
+    from portal_app.services.auditing import checkpointing
     from portal_app.services.files import store as filestore
+    from portal_app.services.kernel.clock import utcnow
 
     print(f"{filestore.rotate_keys()} data keys re-wrapped under the newest master key")
+    outcome = checkpointing.write_checkpoint(utcnow(), force=True)
+    if outcome.get("anchors"):
+        print(f"audit chain checkpointed at #{outcome['seq']} with the newest master key")
     return cmd_keys_status(_args)
 
 
 def cmd_keys_status(_args) -> int:
+    from portal_app.services.auditing import checkpointing
     from portal_app.services.files import store as filestore
 
     newest, total = filestore.wrapped_by_newest_key()
     print(f"{newest} of {total} files open with the newest master key alone"
           + ("" if newest == total else "; run `keys rotate` before removing an old key"))
-    return 0 if newest == total else 1
+    audit_state = checkpointing.rotation_status()
+    audit_ok = audit_state.events_on_other_keys == 0 or audit_state.covered_to >= audit_state.last_on_other_keys
+    print(f"{audit_state.events_on_other_keys} audit events are signed with another master key or none; "
+          + ("a checkpoint signed with the newest key vouches for them" if audit_ok else
+             f"the newest key's checkpoints reach only #{audit_state.covered_to} of #{audit_state.last_on_other_keys}:"
+             " run `keys rotate` before removing an old key"))
+    return 0 if newest == total and audit_ok else 1
 
 
 def cmd_export_payments(args) -> int:
@@ -123,117 +163,6 @@ def cmd_export_payments(args) -> int:
     return 0
 
 
-def cmd_matters_export(args) -> int:
-    from portal_app.services.kernel.errors import PortalError
-    from portal_app.services.records.export import archive
-
-    try:
-        plan = archive.prepare(None, args.reference, via="cli")
-    except PortalError as exc:
-        print(exc.message(), file=sys.stderr)
-        return 1
-    path, size = args.out or plan.file_name, 0
-    with open(path, "wb") as fh:
-        for piece in archive.stream(plan):
-            fh.write(piece)
-            size += len(piece)
-    print(f"{plan.reference}: {size:,} bytes written to {path}")
-    return 0
-
-
-def cmd_verify_export(args) -> int:
-    from portal_app.services.records.export import verify
-
-    result = verify.verify_export(args.file)
-    for problem in result.problems:
-        print(f"  {problem}")
-    print(f"export {'OK' if result.ok else 'NOT OK'}: {result.entries} entries, {result.events} audit events")
-    return 0 if result.ok else 1
-
-
-def cmd_retention_list_due(_args) -> int:
-    from portal_app.services.kernel.clock import utcnow
-    from portal_app.services.records import due
-
-    print(due.list_due(utcnow()))
-    return 0
-
-
-def cmd_retention_certificate(args) -> int:
-    from portal_app.services.kernel.errors import PortalError
-    from portal_app.services.records import certificates
-
-    try:
-        result = certificates.verify(None, args.review_id)
-    except PortalError as exc:
-        print(exc.message(), file=sys.stderr)
-        return 1
-    for problem in result.problems:
-        print(f"  {problem}")
-    files = result.certificate.get("files", [])
-    print(f"certificate {'verified' if result.ok else 'NOT verified'}: {len(files)} files, "
-          f"matter {result.certificate.get('matter', '?')}")
-    return 0 if result.ok else 1
-
-
-def _records_commands(groups) -> None:
-    export = groups.add_parser("matters").add_subparsers(dest="command", required=True).add_parser("export")
-    export.add_argument("reference", help="MTR-YYYY-NNNN (or the matter's id)")
-    export.add_argument("--out", default="", help="file to write (default: <reference>_file_<date>.zip)")
-    export.set_defaults(fn=cmd_matters_export)
-    retention = groups.add_parser("retention").add_subparsers(dest="command", required=True)
-    retention.add_parser("list-due").set_defaults(fn=cmd_retention_list_due)
-    cert = retention.add_parser("certificate")
-    cert.add_argument("review_id")
-    cert.set_defaults(fn=cmd_retention_certificate)
-def cmd_backup_create(args) -> int:
-    from datetime import datetime, timezone
-    from pathlib import Path
-
-    from portal_app.services.backups import snapshot
-
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    folder = Path(args.out) if args.out else get_settings().data_dir / "backups" / f"portal-backup-{stamp}"
-    manifest = snapshot.create(folder)
-    print(f"backup written to {folder}: {manifest.database_kind} dump at revision {manifest.schema_revision}, "
-          f"{manifest.objects} encrypted objects, {len(manifest.files)} files checksummed.\n"
-          "Keep it away from this machine, and keep PORTAL_MASTER_KEYS somewhere else again: "
-          "the files cannot be read without them.")
-    return 0
-
-
-def cmd_backup_check(args) -> int:
-    from pathlib import Path
-
-    from portal_app.services.backups.database import BackupError
-    from portal_app.services.backups.manifest import read_and_check
-
-    try:
-        manifest = read_and_check(Path(args.folder))
-    except BackupError as exc:
-        print(f"backup NOT usable: {exc}")
-        return 1
-    print(f"backup OK: {len(manifest.files)} files match their checksums (made {manifest.created_at})")
-    return 0
-
-
-def cmd_backup_restore(args) -> int:
-    from pathlib import Path
-
-    from portal_app.services.backups import snapshot
-    from portal_app.services.backups.database import BackupError
-
-    try:
-        done = snapshot.restore(Path(args.folder))
-    except BackupError as exc:
-        print(f"restore refused: {exc}")
-        return 1
-    print(f"restored {done.objects} objects and the database; {done.keys_open} of {done.versions} files open with "
-          f"the configured master keys; audit chain {'OK' if done.audit_ok else 'BROKEN: ' + done.audit_problem} "
-          f"({done.audit_events} events)")
-    return 0 if done.audit_ok else 1
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portal_app.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -241,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups.add_parser("setup").set_defaults(fn=cmd_setup)
     for group, commands in {
         "demo": {"logins": cmd_demo_logins},
-        "audit": {"verify": cmd_audit_verify},
+        "audit": {"verify": cmd_audit_verify, "checkpoint": cmd_audit_checkpoint},
         "mail": {"deliver": cmd_mail_deliver},
         "jobs": {"run-due": cmd_jobs_run_due, "loop": cmd_jobs_loop},
         "keys": {"rotate": cmd_keys_rotate, "status": cmd_keys_status},
@@ -252,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
         if group == "audit":
             check = sub.add_parser("verify-export")
             check.add_argument("file")
-            check.set_defaults(fn=cmd_verify_export)
+            check.set_defaults(fn=records.cmd_verify_export)
     users = groups.add_parser("users").add_subparsers(dest="command", required=True)
     admin = users.add_parser("create-admin")
     admin.add_argument("--email", required=True)
@@ -263,22 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--date", required=True, help="YYYY-MM-DD, in the firm's time zone")
     export.add_argument("--out", default="", help="file to write ('-' for standard output)")
     export.set_defaults(fn=cmd_export_payments)
-    _records_commands(groups)
-    backup = groups.add_parser("backup").add_subparsers(dest="command", required=True)
-    create = backup.add_parser("create", help="write a backup folder")
-    create.add_argument("--out", default="", help="folder to create (default: PORTAL_DATA_DIR/backups/portal-backup-<time>)")
-    create.set_defaults(fn=cmd_backup_create)
-    for name, fn in (("check", cmd_backup_check), ("restore", cmd_backup_restore)):
-        command = backup.add_parser(name)
-        command.add_argument("folder")
-        command.set_defaults(fn=fn)
+    records.add_commands(groups)
+    backups.add_commands(groups)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.fn(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
