@@ -27,7 +27,6 @@ import argparse
 import sys
 
 from portal_app.cli import backups, records
-
 from portal_app.services.demo import billing as billing_demo
 from portal_app.services.demo import seed as demo
 from portal_app.services.kernel.settings import get_settings

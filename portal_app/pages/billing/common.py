@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import card
 from portal_app.services.billing.invoices.views import InvoiceView
 from portal_app.services.files import links as file_links
 from portal_app.services.kernel import money
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, full_page_load, run
 
 STATUS_COLOR = {"draft": "gray", "pending_approval": "amber", "sent": "blue", "partially_paid": "amber",

@@ -6,6 +6,7 @@ from datetime import date
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout
 from portal_app.services.billing import config as billing_config
@@ -14,7 +15,6 @@ from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
 from portal_app.services.kernel import localtime, money, text
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 KINDS = ("retainer", "milestone", "expense")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.vars.base import Var
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, error_callout, gated, notice_callout
 from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.item_form import FILE_TYPES
 from portal_app.pages.documents.upload_receiver import UPLOAD_ID, UploadRows, receive_files
 from portal_app.services.documents import checklist_views, review
-from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import PageState, run
 

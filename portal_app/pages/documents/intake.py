@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.services.documents import intake
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

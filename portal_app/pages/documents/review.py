@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout, their_text
 from portal_app.pages.documents import checklist_common as common
@@ -12,7 +13,6 @@ from portal_app.pages.documents.item_form import item_fields, item_inputs
 from portal_app.services.documents import checklist_views, review
 from portal_app.services.files import links as file_links
 from portal_app.services.kernel.errors import NotAllowed
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import empty
 from portal_app.pages.documents import checklist_common as common
 from portal_app.services.documents import checklist_views
-from portal_app.services.kernel.i18n import t
 from portal_app.state import WidgetState, run
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated, notice_callout
 from portal_app.services.identity import invitations
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 NEW_CLIENT = "new"

@@ -7,13 +7,13 @@ from urllib.parse import quote
 import reflex as rx
 
 from portal_app import client_address
+from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form
 from portal_app.services.identity import auth
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.session_cookie import safe_next
-from portal_app.state import full_page_load, run
+from portal_app.state import full_page_load, run, signed_out_locale
 
 NOTICES = {"signed_out": "login.notice_signed_out", "link_expired": "login.notice_link_expired",
            "session_ended": "login.notice_session_ended"}
@@ -25,7 +25,8 @@ class LoginState(rx.State):
     busy: bool = False
 
     @rx.event
-    def load(self):
+    async def load(self):
+        await signed_out_locale(self)
         key = NOTICES.get(self.router.url.query_parameters.get("notice", ""))
         self.notice, self.error, self.busy = (t(key) if key else ""), "", False
 
@@ -35,6 +36,7 @@ class LoginState(rx.State):
             if self.busy:
                 return
             self.busy, self.error, self.notice = True, "", ""
+            locale = await signed_out_locale(self)
             ip, agent = client_address.from_router(self.router), self.router.headers.user_agent
             wanted = self.router.url.query_parameters.get("next", "")
         try:
@@ -42,7 +44,7 @@ class LoginState(rx.State):
                                ip=ip, user_agent=agent)
         except PortalError as exc:
             async with self:
-                self.error, self.busy = exc.message(), False
+                self.error, self.busy = exc.message(locale), False
             return
         target = safe_next(wanted, result.home_path)
         if target in ("/", "/login"):

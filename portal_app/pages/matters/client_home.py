@@ -4,11 +4,11 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.deadline_views import upcoming_dates
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import documents_needed_section
-from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
-from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import preferences
 from portal_app.state import PageState, run
 

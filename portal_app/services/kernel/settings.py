@@ -21,9 +21,9 @@ from pydantic_settings import NoDecode
 
 from portal_app.services.kernel.setting_groups import (
     NO_SECRET,
+    PROJECT_ROOT,
     AuditSettings,
     Networks,
-    PROJECT_ROOT,
     PaymentSettings,
     PortalEnvironment,
     SettingsError,

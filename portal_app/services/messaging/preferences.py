@@ -33,7 +33,7 @@ def get(actor: Actor) -> MailSettings:
         pref = s.get(NotificationPreference, actor.user_id)
         zones = COMMON_ZONES if user.timezone in COMMON_ZONES else (user.timezone, *COMMON_ZONES)
         return MailSettings(bool(pref and pref.reminders_off), user.timezone, user.locale, zones,
-                            tuple(i18n.available_locales()))
+                            tuple(i18n.offered_locales()))
 
 
 def update(actor: Actor, *, reminders_off: bool, timezone: str, locale: str) -> None:
@@ -41,7 +41,7 @@ def update(actor: Actor, *, reminders_off: bool, timezone: str, locale: str) -> 
     timezone, locale = (timezone or "").strip(), (locale or "").strip()
     if not localtime.is_known_zone(timezone):
         raise InvalidInput("prefs.timezone_unknown", timezone=timezone[:64])
-    if locale not in i18n.available_locales():
+    if locale not in i18n.offered_locales():
         raise InvalidInput("prefs.language_unknown", language=locale[:16])
     with db.write() as s:
         user = s.get(User, actor.user_id)
@@ -55,3 +55,19 @@ def update(actor: Actor, *, reminders_off: bool, timezone: str, locale: str) -> 
         after = {"reminders_off": pref.reminders_off, "timezone": timezone, "locale": locale}
         audit.record(s, "preferences.changed", actor=actor, object_type="user", object_id=actor.user_id,
                      details={"from": before, "to": after})
+
+
+def set_language(actor: Actor, locale: str) -> None:
+    """The language switch on every page: pages, mail and PDFs follow the account's language."""
+    policy.require(actor, "session.manage_own")
+    if locale not in i18n.offered_locales():
+        raise InvalidInput("prefs.language_unknown", language=(locale or "")[:16])
+    with db.write() as s:
+        user = s.get(User, actor.user_id)
+        if user is None:
+            raise NotAllowed()
+        if user.locale == locale:
+            return
+        before, user.locale = user.locale, locale
+        audit.record(s, "preferences.changed", actor=actor, object_type="user", object_id=actor.user_id,
+                     details={"from": {"locale": before}, "to": {"locale": locale}})

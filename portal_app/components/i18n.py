@@ -1,0 +1,78 @@
+"""Page text in the reader's language, although Reflex compiles every page only once.
+
+`t(key, **params)` on a page returns a Var: a small JS expression that looks the key up in the
+catalog the browser loaded for this reader (`/api/i18n/<lang>.<version>.js`, a same-origin script
+the page-language middleware puts into the page's <head>; api/page_language.py). Only the reader's
+language is sent, so a page weighs the same with one language or six. The English text is inlined
+as the fallback (what the prerendered HTML shows before the catalog runs). The expression reads
+`SessionState.lang`, so when the reader switches language the texts re-render in place and what was
+typed stays where it was.
+
+`t(key, locale, **params)` with a locale (in event handlers, with `actor.locale`) is the server-side
+`t`: a plain string, as services and mails use it.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import reflex as rx
+from reflex.vars.base import Var, VarData
+
+from portal_app.services.kernel import i18n
+from portal_app.state import SessionState
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _js(value: object) -> tuple[str, VarData | None]:
+    var = value if isinstance(value, Var) else Var.create(value)
+    return str(var), var._get_all_var_data()
+
+
+def _fallback(english: str, params: dict[str, tuple[str, VarData | None]]) -> str:
+    """The English text as a JS string expression, placeholders joined in (before the catalog runs)."""
+    parts, last = [], 0
+    for m in PLACEHOLDER.finditer(english):
+        parts.append(json.dumps(english[last:m.start()]))
+        parts.append(f"String({params[m.group(1)][0]})" if m.group(1) in params else json.dumps(m.group(0)))
+        last = m.end()
+    parts.append(json.dumps(english[last:]))
+    return "(" + " + ".join(p for p in parts if p != '""') + ")" if len(parts) > 1 else parts[0]
+
+
+def t(key: str, locale: str | None = None, **params: object):
+    locale = locale or i18n.READER_LOCALE.get()
+    if locale is not None:
+        return i18n.t(key, locale, **params)
+    entry = i18n.catalog(i18n.DEFAULT_LOCALE).get(key, key)
+    english = entry[-1] if isinstance(entry, tuple) else entry
+    js = {name: _js(value) for name, value in params.items()}
+    args = "{" + ",".join(f"{json.dumps(n)}:{code}" for n, (code, _d) in js.items()) + "}"
+    en_arg = json.dumps(list(entry) if isinstance(entry, tuple) else entry, ensure_ascii=False)
+    lang = SessionState.lang
+    expr = (f"(globalThis.__pt ? globalThis.__pt({lang}, {json.dumps(key)}, {args}, {en_arg}) "
+            f": {_fallback(english, js)})")
+    data = VarData.merge(lang._get_all_var_data(), *(d for _c, d in js.values()))
+    return Var(_js_expr=expr, _var_type=str, _var_data=data).to(str)
+
+
+def shown_language() -> Var:
+    """The reader's language: the one switched to, else the one the page was served in."""
+    served = Var(_js_expr='(globalThis.document?.documentElement?.lang || "en")', _var_type=str).to(str)
+    return rx.cond(SessionState.lang != "", SessionState.lang, served)
+
+
+def language_switch() -> rx.Component:
+    """The language menu on every page: each language in its own name; the choice is saved on the
+    account (or, signed out, in a cookie) and the page re-renders in place."""
+    offered = [i18n.LANGUAGES[code] for code in i18n.offered_locales()]
+    return rx.el.select(
+        *[rx.el.option(lang.name, value=lang.code, lang=lang.code, style={"color": "black"}) for lang in offered],
+        value=shown_language(),
+        on_change=SessionState.choose_language,
+        aria_label="Language / Idioma / 语言 / Ngôn ngữ / Idioma / اللغة",
+        id="language-switch",
+        style={"background": "transparent", "color": "white", "border": "1px solid white",
+               "border_radius": "4px", "padding": "2px 4px", "font_size": "13px", "max_width": "9.5em"},
+    )
