@@ -66,7 +66,7 @@ def shown_language() -> Var:
 def language_switch() -> rx.Component:
     """The language menu on every page: each language in its own name; the choice is saved on the
     account (or, signed out, in a cookie) and the page re-renders in place."""
-    offered = [i18n.LANGUAGES[code] for code in i18n.offered_locales()]
+    offered = offered_languages()
     return rx.el.select(
         *[rx.el.option(lang.name, value=lang.code, lang=lang.code, style={"color": "black"}) for lang in offered],
         value=shown_language(),
@@ -76,3 +76,8 @@ def language_switch() -> rx.Component:
         style={"background": "transparent", "color": "white", "border": "1px solid white",
                "border_radius": "4px", "padding": "2px 4px", "font_size": "13px", "max_width": "9.5em"},
     )
+
+
+def offered_languages() -> list[i18n.Language]:
+    """The languages a person may read the portal in (complete catalogs), each in its own name."""
+    return [i18n.LANGUAGES[code] for code in i18n.offered_locales()]

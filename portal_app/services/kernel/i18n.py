@@ -138,7 +138,11 @@ def t(key: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
     own = catalog(locale).get(key)
     entry, used = (own, locale) if own else (catalog(DEFAULT_LOCALE).get(key) or key, DEFAULT_LOCALE)
     text = _pick(entry, used, params)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    if locale != DEFAULT_LOCALE:  # an item title or a fee line inside a message: in the same language
+        params = {k: content(v, locale) if isinstance(v, str) else v for k, v in params.items()}
+    return text.format(**params)
 
 
 def content(text: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
@@ -215,3 +219,9 @@ def reader_locale(account: str | None, chosen: str | None, accept_language: str 
         if code and code in offered:
             return code
     return best_match(accept_language, offered)
+
+
+def clear_caches() -> None:
+    """After a PO file changed on disk (the translations cli, tests)."""
+    for cached in (_read, catalog, offered_locales, catalog_version):
+        cached.cache_clear()
