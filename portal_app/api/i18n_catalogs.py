@@ -20,6 +20,10 @@ NAME = re.compile(r"^(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)\.(?P<version>
 
 HELPERS = """
 if (!g.__pt) {
+  g.__portalLangSubscribe = function (cb) {
+    g.addEventListener("portal-lang", cb);
+    return function () { g.removeEventListener("portal-lang", cb); };
+  };
   var EN = {lang: "en", plural: ["one", "other"]};
   var pick = function (v, n, c) {
     if (!Array.isArray(v)) return v;
@@ -28,8 +32,7 @@ if (!g.__pt) {
     return v[Math.min(i, v.length - 1)];
   };
   g.__pt = function (l, k, p, e) {
-    var all = g.__portalI18n, d = g.document ? g.document.documentElement.lang : "en";
-    var c = all[l] || all[d], v = c && c.messages[k];
+    var c = g.__portalI18n[l], v = c && c.messages[k];
     if (v == null) { v = e; c = EN; }
     v = pick(v, p && (p.count != null ? p.count : p.n), c);
     return String(v).replace(/\\{(\\w+)\\}/g, function (a, n) { return p && p[n] != null ? String(p[n]) : a; });
@@ -40,6 +43,7 @@ if (!g.__pt) {
         var c = g.__portalI18n[code], root = g.document.documentElement;
         root.lang = code; root.dir = c.dir;
         g.document.cookie = "portal_lang=" + code + "; path=/; max-age=31536000; samesite=lax";
+        g.dispatchEvent(new Event("portal-lang"));
         ok(code);
       };
       if (g.__portalI18n[code]) return done();

@@ -3,14 +3,18 @@
 Reflex prerenders every page once, with `<html lang="en">`. This middleware rewrites each served
 page for its reader: the language is the account's (session cookie), else the one chosen on this
 browser (`portal_lang` cookie), else the best match of Accept-Language. It sets `lang` and `dir`
-on <html> and puts `<script src="/api/i18n/<lang>.<version>.js">` first in <head>: a same-origin
+on <html> and puts `<script src="/api/i18n/<lang>.<version>.js">` last in <head>: a same-origin
 file, so the strict CSP stays as it is, and a classic script, so it runs before the page's modules.
+Last, not first: React hydrates <head> in order and would compare it with the theme script there.
 """
 from __future__ import annotations
 
 import asyncio
+import html
 import re
+from functools import lru_cache
 from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
 
 from portal_app.services.identity import auth
 from portal_app.services.kernel import i18n
@@ -18,7 +22,7 @@ from portal_app.session_cookie import token_from_header
 
 SKIP = ("/api/", "/_event", "/_upload", "/ping", "/_health", "/_all_routes", "/assets/", "/favicon")
 HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
-HEAD_TAG = re.compile(rb"<head\b[^>]*>", re.I)
+HEAD_END = re.compile(rb"</head>", re.I)
 DROP_REQUEST = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
 DROP_RESPONSE = {b"content-length", b"etag", b"last-modified", b"cache-control"}
 
@@ -45,11 +49,27 @@ def locale_for(headers: dict[bytes, bytes]) -> str:
                               headers.get(b"accept-language", b"").decode("latin-1"))
 
 
+TITLE = re.compile(rb"<title>([^<]*)</title>")
+
+
+@lru_cache(maxsize=1)
+def _english_keys() -> dict[str, str]:
+    return {text: key for key, text in i18n.catalog(i18n.DEFAULT_LOCALE).items() if isinstance(text, str)}
+
+
+def _title(match: re.Match, locale: str) -> bytes:
+    english = html.unescape(match.group(1).decode("utf-8"))
+    key = _english_keys().get(english)
+    return b"<title>" + html.escape(i18n.t(key, locale) if key else english).encode("utf-8") + b"</title>"
+
+
 def rewrite(body: bytes, locale: str) -> bytes:
     lang = i18n.language(locale)
+    if locale != i18n.DEFAULT_LOCALE:  # the page title was built in English, like the rest of the page
+        body = TITLE.sub(lambda m: _title(m, locale), body, count=1)
     body = HTML_TAG.sub(f'<html lang="{lang.code}" dir="{lang.direction}">'.encode(), body, count=1)
     script = f'<script src="{i18n.catalog_url(lang.code)}"></script>'.encode()
-    return HEAD_TAG.sub(lambda m: m.group(0) + script, body, count=1)
+    return HEAD_END.sub(lambda m: script + m.group(0), body, count=1)
 
 
 class PageLanguage:
@@ -75,9 +95,12 @@ class PageLanguage:
                 return None
             if held.get("pass"):
                 return await send(message)
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return None
+            if message["type"] == "http.response.pathsend":  # a file the server would send itself
+                chunks.append(await asyncio.to_thread(Path(message["path"]).read_bytes))
+            else:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return None
             body = rewrite(b"".join(chunks), locale)
             start = held["start"]
             kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() not in DROP_RESPONSE]

@@ -11,8 +11,9 @@ from starlette.routing import Route
 
 from portal_app.api import exports, files, i18n_catalogs, stripe_webhook
 from portal_app.services.identity import auth
-from portal_app.services.kernel import db
+from portal_app.services.kernel import db, i18n
 from portal_app.services.kernel.errors import PortalError
+from portal_app.services.messaging import preferences
 from portal_app.services.kernel.settings import get_settings
 from portal_app.session_cookie import cookie_name, safe_next
 
@@ -29,11 +30,20 @@ async def exchange(request: Request) -> Response:
         session_token, max_age = await asyncio.to_thread(auth.exchange, token)
     except PortalError:
         return RedirectResponse("/login?notice=link_expired", status_code=303)
+    chosen = request.cookies.get(i18n.LANGUAGE_COOKIE)
+    if chosen in i18n.offered_locales():  # chosen with the switch before signing in: now the account's
+        await asyncio.to_thread(_carry_language, session_token, chosen)
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     response.set_cookie(cookie_name(), session_token, max_age=max_age, path="/", httponly=True,
                         samesite="lax", secure=get_settings().cookie_secure)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _carry_language(session_token: str, locale: str) -> None:
+    actor = auth.resolve(session_token)
+    if actor is not None and actor.locale != locale:
+        preferences.set_language(actor, locale)
 
 
 async def clear(request: Request) -> Response:

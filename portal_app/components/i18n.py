@@ -5,8 +5,9 @@ catalog the browser loaded for this reader (`/api/i18n/<lang>.<version>.js`, a s
 the page-language middleware puts into the page's <head>; api/page_language.py). Only the reader's
 language is sent, so a page weighs the same with one language or six. The English text is inlined
 as the fallback (what the prerendered HTML shows before the catalog runs). The expression reads
-`SessionState.lang`, so when the reader switches language the texts re-render in place and what was
-typed stays where it was.
+the reader's language through `useSyncExternalStore`: "en" while React hydrates the prerendered
+HTML (so hydration matches and nothing is thrown away), the served language right after, and the
+new one when the reader switches (the texts re-render in place; what was typed stays).
 
 `t(key, locale, **params)` with a locale (in event handlers, with `actor.locale`) is the server-side
 `t`: a plain string, as services and mails use it.
@@ -17,12 +18,22 @@ import json
 import re
 
 import reflex as rx
+from reflex.utils.imports import ImportVar
 from reflex.vars.base import Var, VarData
 
 from portal_app.services.kernel import i18n
 from portal_app.state import SessionState
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# The reader's language inside every component that shows text: "en" while React hydrates the
+# prerendered (English) HTML, so hydration matches; right after, the language the page was served in
+# (<html lang>); and again whenever the switch loads another catalog (the "portal-lang" event).
+LANG_HOOK = ("const portalLang = useSyncExternalStore(globalThis.__portalLangSubscribe ?? __portalNoSubscribe, "
+             "() => globalThis.document?.documentElement?.lang || \"en\", () => \"en\");")
+NO_SUBSCRIBE = "const __portalNoSubscribe = () => () => {};"
+LANG = Var(_js_expr="portalLang", _var_type=str,
+           _var_data=VarData(imports={"react": [ImportVar(tag="useSyncExternalStore")]},
+                             hooks={NO_SUBSCRIBE: None, LANG_HOOK: None})).to(str)
 
 
 def _js(value: object) -> tuple[str, VarData | None]:
@@ -50,17 +61,15 @@ def t(key: str, locale: str | None = None, **params: object):
     js = {name: _js(value) for name, value in params.items()}
     args = "{" + ",".join(f"{json.dumps(n)}:{code}" for n, (code, _d) in js.items()) + "}"
     en_arg = json.dumps(list(entry) if isinstance(entry, tuple) else entry, ensure_ascii=False)
-    lang = SessionState.lang
-    expr = (f"(globalThis.__pt ? globalThis.__pt({lang}, {json.dumps(key)}, {args}, {en_arg}) "
+    expr = (f"(globalThis.__pt ? globalThis.__pt({LANG}, {json.dumps(key)}, {args}, {en_arg}) "
             f": {_fallback(english, js)})")
-    data = VarData.merge(lang._get_all_var_data(), *(d for _c, d in js.values()))
+    data = VarData.merge(LANG._get_all_var_data(), *(d for _c, d in js.values()))
     return Var(_js_expr=expr, _var_type=str, _var_data=data).to(str)
 
 
 def shown_language() -> Var:
-    """The reader's language: the one switched to, else the one the page was served in."""
-    served = Var(_js_expr='(globalThis.document?.documentElement?.lang || "en")', _var_type=str).to(str)
-    return rx.cond(SessionState.lang != "", SessionState.lang, served)
+    """The reader's language: the one the page was served in, or switched to since."""
+    return LANG
 
 
 def language_switch() -> rx.Component:
@@ -81,3 +90,19 @@ def language_switch() -> rx.Component:
 def offered_languages() -> list[i18n.Language]:
     """The languages a person may read the portal in (complete catalogs), each in its own name."""
     return [i18n.LANGUAGES[code] for code in i18n.offered_locales()]
+
+
+class _ServedLang(Var):
+    """The app's `html_lang` is tested for truth (`html_lang or "en"`) before it is rendered."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def served_document_attrs() -> tuple[Var, dict[str, Var]]:
+    """`<html lang>` and `dir` as the page-language middleware served them. React re-renders the whole
+    document when the prerendered English text differs from the reader's (a hydration mismatch it
+    recovers from); reading the attributes back keeps it from resetting them to the build's "en"."""
+    lang = _ServedLang(_js_expr='(globalThis.document?.documentElement?.lang || "en")', _var_type=str)
+    direction = Var(_js_expr='(globalThis.document?.documentElement?.dir || "ltr")', _var_type=str)
+    return lang, {"dir": direction}

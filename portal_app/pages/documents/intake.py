@@ -75,8 +75,10 @@ def _input(q) -> rx.Component:
         q["type"],
         ("textarea", rx.text_area(default_value=value, on_change=typed, width="100%", dir="auto",
                                   disabled=~s.may_fill)),
-        ("yes_no", rx.radio_group(["yes", "no"], value=value, on_change=change, direction="row",
-                                  disabled=~s.may_fill)),
+        ("yes_no", rx.radio_group.root(rx.hstack(*[rx.text(rx.hstack(rx.radio_group.item(value=v), t(f"intake.{v}"),
+                                                                      spacing="1", align="center"), as_="label", size="2")
+                                                  for v in ("yes", "no")], spacing="4"),
+                                       value=value, on_change=change, disabled=~s.may_fill)),
         ("consent", rx.checkbox(t("intake.i_agree"), checked=value == "yes", on_change=change, disabled=~s.may_fill)),
         ("choice", rx.el.select(rx.el.option("—", value=""),
                                 rx.foreach(s.options[q["key"]], lambda o: rx.el.option(o["label"], value=o["value"])),

@@ -9,6 +9,7 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import documents_needed_section
+from portal_app.services.kernel import i18n
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 
@@ -25,7 +26,7 @@ class ClientHomeState(PageState, rx.State):
         rows = await run(matters.list_visible, actor)
         self.greeting_name = actor.full_name.split(" ")[0]
         self.matters = [
-            {"id": m.id, "reference": m.reference, "title": m.title, "case_type": m.case_type,
+            {"id": m.id, "reference": m.reference, "title": m.title, "case_type": i18n.content(m.case_type, actor.locale),
              "status": t(f"matter.status.{m.status}")}
             for m in rows
         ]

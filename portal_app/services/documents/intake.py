@@ -75,7 +75,10 @@ def get(actor: Actor, matter_id: str) -> IntakeView:
         may_fill = status != "submitted" and policy.can_on_matter(s, actor, "intake.fill", matter.id)
         questions = [{**q, **{f: i18n.content(q[f], actor.locale) for f in ("label", "help") if q.get(f)}}
                      for q in form.questions]  # the firm's questions in the reader's language
-        return IntakeView(str(matter.id), i18n.content(form.title, actor.locale), questions,
+        title = form.title.removesuffix(": intake")  # "<case type>: intake", as the form was first loaded
+        shown = i18n.t("intake.form_title", actor.locale, name=i18n.content(title, actor.locale)) \
+            if title != form.title else i18n.content(form.title, actor.locale)
+        return IntakeView(str(matter.id), shown, questions,
                           dict(response.answers if response else {}),
                           status, response.updated_at if response else None,
                           response.submitted_at if response else None, may_fill)

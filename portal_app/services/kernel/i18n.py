@@ -161,6 +161,16 @@ def content(text: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
     return shown
 
 
+def content_line(text: str, locale: str = DEFAULT_LOCALE) -> str:
+    """An invoice line from the fee schedule ("I-130: Petition for Alien Relative (paper filing)"):
+    the form number stays, the description is the content text."""
+    whole = content(text, locale)
+    if whole != text or ": " not in text:
+        return whole
+    form, _, rest = text.partition(": ")
+    return f"{form}: {content(rest, locale)}"
+
+
 def best_match(accept_language: str | None, offered: tuple[str, ...] | None = None) -> str:
     """The offered language an `Accept-Language` header prefers most (RFC 9110 q-values)."""
     offered = offered or offered_locales()

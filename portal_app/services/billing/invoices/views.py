@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from models import Client, Invoice, InvoiceLine, Matter, Payment
 from portal_app.services.billing.accounting import ledger
-from portal_app.services.kernel import db, localtime, money, policy
+from portal_app.services.kernel import db, i18n, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed
 
@@ -78,8 +78,8 @@ def _approval(line: InvoiceLine) -> str:
     return "approved" if line.client_approved_at else "pending"
 
 
-def _line(line: InvoiceLine, currency: str) -> LineView:
-    return LineView(str(line.id), line.kind, line.description, line.quantity,
+def _line(line: InvoiceLine, currency: str, locale: str = "en") -> LineView:
+    return LineView(str(line.id), line.kind, i18n.content_line(line.description, locale), line.quantity,
                     money.format_money(line.unit_amount_cents, currency),
                     money.format_money(line.amount_cents + line.tax_cents, currency), _approval(line))
 
@@ -92,7 +92,8 @@ def _payment(p: Payment) -> PaymentView:
                        money.format_money(p.fee_cents, p.currency), p.reference, refundable)
 
 
-def _view(s: Session, invoice: Invoice, matter: Matter, client: Client, detail: bool, staff: bool) -> InvoiceView:
+def _view(s: Session, invoice: Invoice, matter: Matter, client: Client, detail: bool, staff: bool,
+          locale: str = "en") -> InvoiceView:
     lines = s.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
                    .order_by(InvoiceLine.position)).all()
     shown = [p for p in s.exec(select(Payment).where(Payment.invoice_id == invoice.id)
@@ -105,7 +106,7 @@ def _view(s: Session, invoice: Invoice, matter: Matter, client: Client, detail: 
         due_date=invoice.due_date, sent_at=invoice.sent_at, to_trust=invoice.kind == "retainer",
         allow_partial=invoice.allow_partial,
         pending_approvals=sum(1 for line in lines if _approval(line) == "pending"),
-        lines=[_line(line, invoice.currency) for line in lines] if detail else [],
+        lines=[_line(line, invoice.currency, locale) for line in lines] if detail else [],
         payments=[_payment(p) for p in shown] if detail else [],
         pdf_version_id=str(invoice.pdf_version_id or ""), void_reason=invoice.void_reason)
 
@@ -121,7 +122,7 @@ def for_client(actor: Actor) -> list[InvoiceView]:
     with db.read() as s:
         rows = s.exec(_query(actor).where(Invoice.status.not_in(CLIENT_HIDDEN))
                       .order_by(Invoice.sent_at.desc())).all()
-        views = [_view(s, i, m, c, detail=True, staff=False) for i, m, c in rows]
+        views = [_view(s, i, m, c, detail=True, staff=False, locale=actor.locale) for i, m, c in rows]
     return sorted(views, key=lambda v: (v.status not in ("sent", "partially_paid"), v.status == "void"))
 
 
@@ -131,7 +132,8 @@ def for_matter(actor: Actor, matter_id: str) -> list[InvoiceView]:
         query = _query(actor).where(Invoice.matter_id == matter.id).order_by(Invoice.created_at.desc())
         if not policy.is_staff(actor):
             query = query.where(Invoice.status.not_in(CLIENT_HIDDEN))
-        return [_view(s, i, m, c, detail=True, staff=policy.is_staff(actor)) for i, m, c in s.exec(query).all()]
+        return [_view(s, i, m, c, detail=True, staff=policy.is_staff(actor), locale=actor.locale)
+                for i, m, c in s.exec(query).all()]
 
 
 def detail(actor: Actor, invoice_id: str) -> InvoiceView:
@@ -139,7 +141,7 @@ def detail(actor: Actor, invoice_id: str) -> InvoiceView:
         row = s.exec(_query(actor).where(Invoice.id == policy.parse_uuid(invoice_id))).first()
         if row is None or (not policy.is_staff(actor) and row[0].status in CLIENT_HIDDEN):
             raise NotAllowed()
-        return _view(s, *row, detail=True, staff=policy.is_staff(actor))
+        return _view(s, *row, detail=True, staff=policy.is_staff(actor), locale=actor.locale)
 
 
 def staff_list(actor: Actor, status: str = "", limit: int = 200) -> list[InvoiceView]:
