@@ -98,11 +98,23 @@ def available_locales() -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def client_keys() -> frozenset[str]:
+    """The keys a client or an HR contact reads (locales/client_keys.txt; a test keeps it current)."""
+    return frozenset((LOCALE_DIR / "client_keys.txt").read_text(encoding="utf-8").split())
+
+
+@lru_cache(maxsize=1)
+def content_msgids() -> frozenset[str]:
+    """Every content text (the English side of content.po, kept in the English folder)."""
+    return frozenset(area_catalog(DEFAULT_LOCALE, CONTENT_AREA))
+
+
+@lru_cache(maxsize=1)
 def offered_locales() -> tuple[str, ...]:
-    """The languages a person may choose: those whose catalog (keys and content) is complete."""
-    en, en_content = catalog(DEFAULT_LOCALE), area_catalog(DEFAULT_LOCALE, CONTENT_AREA)
-    return tuple(code for code in available_locales()
-                 if set(en) <= set(catalog(code)) and set(en_content) <= set(area_catalog(code, CONTENT_AREA)))
+    """The languages a client may choose: those complete for everything a client reads (the
+    client-facing keys and every content text). English is the source and always complete."""
+    return tuple(code for code in available_locales() if code == DEFAULT_LOCALE or (
+        client_keys() <= set(catalog(code)) and content_msgids() <= set(area_catalog(code, CONTENT_AREA))))
 
 
 def language(locale: str) -> Language:
@@ -233,5 +245,5 @@ def reader_locale(account: str | None, chosen: str | None, accept_language: str 
 
 def clear_caches() -> None:
     """After a PO file changed on disk (the translations cli, tests)."""
-    for cached in (_read, catalog, offered_locales, catalog_version):
+    for cached in (_read, catalog, offered_locales, catalog_version, client_keys, content_msgids):
         cached.cache_clear()

@@ -7,6 +7,7 @@ yaml files and are msgids of `content.po` themselves.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,41 @@ from portal_app.services.kernel.content import CONTENT_DIR, load
 PACKAGE = Path(__file__).resolve().parents[2]
 KEYWORDS = {"t": (1,), "InvalidInput": (1,), "NotAllowed": (1,), "NotFound": (1,), "Conflict": (1,)}
 CONTENT_FIELDS = ("title", "why", "example", "label", "help", "description", "name")
+
+
+# What a client or an HR contact reads: the keys in these page modules, plus these key families (mail,
+# errors, statuses), minus the staff forms that sit on shared pages. A language is offered to clients
+# once it has all of these and every content text; staff pages may still show English in it.
+CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/billing/receipt.py", "pages/billing/widgets.py",
+                "pages/billing/common.py", "pages/documents/client_documents.py", "pages/documents/intake.py",
+                "pages/documents/upload_receiver.py", "pages/documents/widgets.py", "pages/matters/client_home.py",
+                "pages/matters/detail.py", "pages/identity/login.py", "pages/identity/reset.py",
+                "pages/identity/set_password.py", "pages/identity/sessions.py", "pages/identity/entry.py",
+                "pages/messaging/mail_settings.py", "components/layout.py", "components/ui.py",
+                "components/deadline_views.py", "portal_app.py")
+CLIENT_FAMILIES = (
+    "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",
+    "billing.line_kind.", "billing.method.", "billing.payment_status.", "billing.account.", "matter.status.", "role.",
+    "setpw.", "login.", "reset.", "invite.link_", "client_home.", "access.", "notfound.", "prefs.", "sessions.", "upcoming.",
+    "deadline.kind.", "date.", "footer.", "app.", "billing.card_", "billing.amount_", "billing.partial_",
+    "billing.processor_unavailable", "billing.payment_in_progress", "billing.intent_not_payable", "billing.invoice_not_payable",
+    "billing.nothing_owed", "billing.trust_cards_off", "billing.sandbox_test_", "billing.bank_details_invalid",
+    "billing.expense_already_decided", "document.", "review.reason", "checklist.removed", "uscis.status.")
+STAFF_ONLY = (
+    "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
+    "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
+    "billing.nothing_owed_to_trust", "digest.documents_overdue_staff", "digest.invoice_overdue_staff", "document.generated_",
+    "mail.retr", "review.open", "review.reason_placeholder", "receipt.", "date.format", "date.months", "lang.")
+KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
+
+
+def scan_client_keys() -> list[str]:
+    """The client-facing keys, from the client page modules and the families above."""
+    english = i18n.catalog(i18n.DEFAULT_LOCALE)
+    used: set[str] = set()
+    for name in CLIENT_FILES:
+        used |= set(KEY_LITERAL.findall((PACKAGE / name).read_text(encoding="utf-8")))
+    return sorted(k for k in english if (k in used or k.startswith(CLIENT_FAMILIES)) and not k.startswith(STAFF_ONLY))
 
 
 @dataclass(frozen=True)
@@ -64,6 +100,8 @@ def coverage(locale: str) -> list[Coverage]:
         fuzzy = _fuzzy_ids(locale, area)
         rows.append(Coverage(locale, area, sum(1 for k in english if k in theirs), len(english),
                              sum(1 for k in english if k in fuzzy)))
+    client, keys = i18n.client_keys(), i18n.catalog(locale)
+    rows.insert(0, Coverage(locale, "client-facing", sum(1 for k in client if k in keys), len(client), 0))
     texts = content_texts()
     theirs = i18n.area_catalog(locale, i18n.CONTENT_AREA) if locale != i18n.DEFAULT_LOCALE else dict.fromkeys(texts)
     rows.append(Coverage(locale, "content (yaml)", sum(1 for x in texts if x in theirs), len(texts),
