@@ -11,9 +11,11 @@ def cmd_status(_args) -> int:
     for code in i18n.available_locales():
         lang = i18n.language(code)
         rows = translations.coverage(code)
-        done, total = sum(r.done for r in rows), sum(r.total for r in rows)
+        client = rows[0]  # what a client reads: decides whether the language is offered
+        done, total = sum(r.done for r in rows[1:]), sum(r.total for r in rows[1:])
         state = "offered" if code in offered else "NOT offered (incomplete)"
-        print(f"{code:8} {lang.name:20} {100.0 * done / total:5.1f}%  {done}/{total}  {state}")
+        print(f"{code:8} {lang.name}: client-facing {client.percent:5.1f}% ({client.done}/{client.total}), "
+              f"all {100.0 * done / total:5.1f}% ({done}/{total}), {state}")
         for r in rows:
             review = f"  {r.needs_review} need review" if r.needs_review else ""
             print(f"    {r.area:16} {r.percent:5.1f}%  {r.done}/{r.total}{review}")

@@ -18,7 +18,7 @@ from portal_app.services.kernel import db, formats, i18n
 from portal_app.services.kernel.actor import Actor
 from tests.e2e.helpers import matter_id, sign_in
 
-LANGUAGES = ("es",)  # the languages shipped complete, besides English
+LANGUAGES = ("es", "zh-Hans", "vi", "pt-BR", "ar")  # offered to clients, besides English
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "languages"
 PLACEHOLDER = re.compile(r"\{\w+\}")
 

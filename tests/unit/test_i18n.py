@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parents[2] / "portal_app"
 ERRORS = r"(?:InvalidInput|NotAllowed|NotFound|Conflict|InvalidLink|SignInFailed|RateLimited|PortalError)"
 KEY_USES = re.compile(rf"""(?:\bt|{ERRORS})\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 TEMPLATES = re.compile(r"""template=["']([a-z_]+)["']""")
-# The languages shipped complete: each must have every key and every content text.
+# Languages shipped complete: every key (COMPLETE) or everything a client reads (FOR_CLIENTS), and
+# every content text either way.
 COMPLETE = ("en", "es")
+FOR_CLIENTS = ("zh-Hans", "vi", "pt-BR", "ar")
 
 
 def _source() -> str:
@@ -45,6 +47,41 @@ def test_a_complete_language_has_every_key_and_content_text(locale):
         untranslated = sorted(texts - set(i18n.area_catalog(locale, i18n.CONTENT_AREA)))
         assert not untranslated, f"{locale} misses {len(untranslated)} content texts: {untranslated[:5]}"
     assert locale in i18n.offered_locales()
+
+
+@pytest.mark.parametrize("locale", FOR_CLIENTS)
+def test_a_language_for_clients_has_every_client_key_and_content_text(locale):
+    missing = sorted(i18n.client_keys() - set(i18n.catalog(locale)))
+    assert not missing, f"{locale} misses {len(missing)} client keys: {missing[:10]}"
+    untranslated = sorted(translations.content_texts() - set(i18n.area_catalog(locale, i18n.CONTENT_AREA)))
+    assert not untranslated, untranslated[:5]
+    assert locale in i18n.offered_locales()
+
+
+def test_the_client_key_list_and_the_english_content_are_current():
+    listed = sorted(i18n.client_keys())
+    assert listed == translations.scan_client_keys(), "rewrite locales/client_keys.txt from translations.scan_client_keys()"
+    assert set(i18n.content_msgids()) == translations.content_texts(), "update en/content.po from the yaml files"
+    assert len(listed) > 300
+
+
+def test_a_language_missing_one_client_key_is_not_offered(tmp_path, monkeypatch):
+    import shutil
+    for code in ("en", "vi"):
+        shutil.copytree(i18n.LOCALE_DIR / code, tmp_path / code)
+    shutil.copy(i18n.LOCALE_DIR / "client_keys.txt", tmp_path / "client_keys.txt")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.clear_caches()
+    try:
+        assert i18n.offered_locales() == ("en", "vi")
+        path = tmp_path / "vi" / "core.po"
+        path.write_text(path.read_text(encoding="utf-8").replace('msgid "login.submit"', 'msgid "login.submit_gone"'),
+                        encoding="utf-8")
+        i18n.clear_caches()
+        assert i18n.offered_locales() == ("en",)
+    finally:
+        monkeypatch.undo()
+        i18n.clear_caches()
 
 
 def _names(entry) -> set[str]:

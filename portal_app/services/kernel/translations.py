@@ -95,6 +95,8 @@ def content_texts() -> set[str]:
 def coverage(locale: str) -> list[Coverage]:
     rows = []
     for area in i18n.areas(i18n.DEFAULT_LOCALE):
+        if area == i18n.CONTENT_AREA:
+            continue
         english = i18n.area_catalog(i18n.DEFAULT_LOCALE, area)
         theirs = i18n.area_catalog(locale, area)
         fuzzy = _fuzzy_ids(locale, area)
