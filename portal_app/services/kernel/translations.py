@@ -29,7 +29,7 @@ CONTENT_FIELDS = ("title", "why", "example", "label", "help", "description", "na
 # once it has all of these and every content text; staff pages may still show English in it.
 CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/billing/receipt.py", "pages/billing/widgets.py",
                 "pages/billing/common.py", "pages/documents/client_documents.py", "pages/documents/intake.py",
-                "pages/documents/upload_receiver.py", "pages/documents/widgets.py", "pages/matters/client_home.py",
+                "pages/documents/upload_receiver.py", "pages/documents/widgets.py", "pages/documents/checklist_common.py", "pages/matters/client_home.py",
                 "pages/matters/detail.py", "pages/identity/login.py", "pages/identity/reset.py",
                 "pages/identity/set_password.py", "pages/identity/sessions.py", "pages/identity/entry.py",
                 "pages/messaging/mail_settings.py", "components/layout.py", "components/ui.py",
@@ -41,7 +41,8 @@ CLIENT_FAMILIES = (
     "deadline.kind.", "date.", "footer.", "app.", "billing.card_", "billing.amount_", "billing.partial_",
     "billing.processor_unavailable", "billing.payment_in_progress", "billing.intent_not_payable", "billing.invoice_not_payable",
     "billing.nothing_owed", "billing.trust_cards_off", "billing.sandbox_test_", "billing.bank_details_invalid",
-    "billing.expense_already_decided", "document.", "review.reason", "checklist.removed", "uscis.status.")
+    "billing.expense_already_decided", "document.", "review.reason", "checklist.removed", "uscis.status.", "pdf.",
+    "checklist.status.", "review.status.", "checklist.provider.")
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
