@@ -71,3 +71,17 @@ def set_language(actor: Actor, locale: str) -> None:
         before, user.locale = user.locale, locale
         audit.record(s, "preferences.changed", actor=actor, object_type="user", object_id=actor.user_id,
                      details={"from": {"locale": before}, "to": {"locale": locale}})
+
+
+def client_language(actor: Actor, matter_id: str) -> str:
+    """For the staff forms whose text a client reads (a rejection reason, an invoice title): the
+    language the matter's client reads the portal in. Text staff type is shown to them as typed."""
+    from models import Client
+
+    if not actor.is_staff:
+        raise NotAllowed()
+    with db.read() as s:
+        matter = policy.require_matter(s, actor, "matter.view", matter_id)
+        client = s.get(Client, matter.client_id)
+        user = s.get(User, client.user_id) if client and client.user_id else None
+        return i18n.page_locale(user.locale if user else (client.preferred_language if client else "en") or "en")
