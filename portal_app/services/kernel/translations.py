@@ -42,7 +42,8 @@ CLIENT_FAMILIES = (
     "billing.processor_unavailable", "billing.payment_in_progress", "billing.intent_not_payable", "billing.invoice_not_payable",
     "billing.nothing_owed", "billing.trust_cards_off", "billing.sandbox_test_", "billing.bank_details_invalid",
     "billing.expense_already_decided", "document.", "review.reason", "checklist.removed", "uscis.status.", "pdf.",
-    "checklist.status.", "review.status.", "checklist.provider.")
+    "checklist.status.", "review.status.", "checklist.provider.", "checklist.provided_by.", "checklist.added_by_answers",
+    "checklist.expir")
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
