@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["bench.audit_chain", "bench.upload", "bench.webhooks", "bench.reminders", "bench.insights"]
+BENCHMARKS = ["bench.audit_chain", "bench.upload", "bench.webhooks", "bench.reminders", "bench.insights", "bench.languages"]
 
 
 def main(names: list[str]) -> int:
