@@ -43,5 +43,6 @@ def test_the_invoice_pdf_is_in_the_readers_language_and_script(locale):
     if locale in ("es", "vi", "pt-BR", "zh-Hans"):  # Arabic comes out as shaped glyphs, checked by its font
         assert i18n.t("pdf.invoice", locale) in text and "María García" in text
         assert i18n.t("pdf.invoice", "en") + " INV" not in text
-    assert money.format_money(150_000, "USD", locale).replace("\xa0", " ").replace("\u200f", "")[:3] in \
-        text.replace("\xa0", " ").replace("\u200f", "")
+    amount = money.format_money(150_000, "USD", locale)
+    digits = "".join(ch for ch in amount if ch.isdigit() or ch in ".,")
+    assert digits in text.replace("\xa0", " "), (amount, text)

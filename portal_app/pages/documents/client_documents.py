@@ -174,7 +174,7 @@ def _item_card(item) -> rx.Component:
                       rx.text(item["provided_by"], size="1", color_scheme="gray"), spacing="0", flex="1"),
             common.status_badge(item), align="center", width="100%",
         ),
-        rx.cond(item["reason"] != "", rx.callout(item["reason"], icon="triangle_alert", color_scheme="red",
+        rx.cond(item["reason"] != "", rx.callout(item["reason"], icon="triangle_alert", color_scheme="red", dir="auto",
                                                 size="1", class_name="rejection-reason", width="100%")),
         rx.cond(item["note"] != "", rx.text(item["note"], size="1", color_scheme="amber")),
         rx.cond(is_open, _details(item),

@@ -33,7 +33,7 @@ class NeededDocumentsState(WidgetState, rx.State):
 def _needed_row(n) -> rx.Component:
     return rx.link(rx.hstack(
         rx.vstack(rx.text(n["title"], size="2", weight="medium"),
-                  rx.cond(n["reason"] != "", rx.text(n["reason"], size="1", color_scheme="red")),
+                  rx.cond(n["reason"] != "", rx.text(n["reason"], size="1", color_scheme="red", dir="auto")),
                   rx.text(n["reference"], size="1", color_scheme="gray"), spacing="0", flex="1"),
         common.status_badge(n), align="center", width="100%",
     ), href="/matters/" + n["matter_id"] + "/documents", underline="none", class_name="needed-item", width="100%")

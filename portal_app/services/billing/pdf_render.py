@@ -68,6 +68,7 @@ class _Pdf(FPDF):
         return True
 
     def text_safe(self, text: str) -> str:
+        text = text.replace("\u2066", "").replace("\u2069", "")  # isolates: HarfBuzz orders the line itself
         if self.family != "Helvetica":
             return text
         return text.encode("latin-1", "replace").decode("latin-1")

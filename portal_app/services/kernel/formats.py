@@ -31,7 +31,10 @@ def money(cents: int, currency: str = "USD", locale: str = "en") -> str:
         symbol = get_currency_symbol(currency, locale=_language_locale(locale))
         pattern = pattern.replace("¤", "'" + symbol.replace("'", "''") + "'")
     amount = Decimal(int(cents)) / 100
-    return format_currency(amount, currency, format=pattern, locale=regional, currency_digits=True)
+    text = format_currency(amount, currency, format=pattern, locale=regional, currency_digits=True)
+    if i18n.language(locale).direction == "rtl":  # one left-to-right unit inside Arabic text ("150.00 US$")
+        return "\u2066" + text.replace("\u200f", "") + "\u2069"
+    return text
 
 
 def number(value: int | float | Decimal, locale: str = "en") -> str:
