@@ -32,7 +32,6 @@ KIND = "attachment"
 class AttachmentTarget:
     """What IncomingFile needs to know about where a file goes (the same fields as an item's)."""
 
-    thread_id: uuid.UUID
     matter_id: uuid.UUID
     title: str
     accepted_types: tuple[str, ...]
@@ -53,11 +52,11 @@ def max_bytes() -> int:
 
 
 def target_for(actor: Actor, matter_id: str) -> AttachmentTarget:
-    """Check the actor may attach files on this matter's thread now."""
-    with db.write() as s:
+    """Check the actor may attach files on this matter's thread now (reads only: a refused file
+    leaves not even a thread behind)."""
+    with db.read() as s:
         matter = policy.require_matter(s, actor, "message.attach", matter_id)
-        thread = threads.thread_for(s, matter)
-        return AttachmentTarget(thread.id, matter.id, matter.reference, ACCEPTED, max_bytes())
+        return AttachmentTarget(matter.id, matter.reference, ACCEPTED, max_bytes())
 
 
 class IncomingAttachment(uploads.IncomingFile):
@@ -65,7 +64,8 @@ class IncomingAttachment(uploads.IncomingFile):
 
     def record(self, stored, content_type: str, rendition) -> StoredAttachment:
         with db.write() as s:
-            thread, matter = threads.require_thread(s, self.actor, "message.attach", self.target.thread_id)
+            matter = policy.require_matter(s, self.actor, "message.attach", self.target.matter_id)
+            thread = threads.thread_for(s, matter)
             done = _add(s, self.actor, matter.id, thread.id, self.version_id, stored, content_type, self.name)
             if rendition is not None:
                 jpeg = self.name.rsplit(".", 1)[0] + ".jpg"
