@@ -124,7 +124,8 @@ def submit_signed_out(email: str, name: str, topic: str, body: str, *, ip: str =
 def _view(request: SupportRequest, asked_by: str, assignee: str, now: datetime) -> RequestView:
     return RequestView(str(request.id), request.reference, request.topic, request.body, request.status,
                        request.answer or "", asked_by or request.contact_name, request.contact_email, assignee or "",
-                       request.created_at, request.due_at, request.status == "open" and request.due_at <= now,
+                       request.created_at, request.due_at,
+                       request.status == "open" and (request.due_at <= now or request.overdue_at is not None),
                        request.user_id is None)
 
 
