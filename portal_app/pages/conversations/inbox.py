@@ -42,8 +42,8 @@ def _row(r: dict) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(r["reference"], href="/matters/" + r["matter_id"] + "/messages")),
         rx.table.cell(their_text(r["client"])),
-        rx.table.cell(rx.cond(r["needs_reply"] != "", rx.badge(r["needs_reply"], color_scheme="orange"))),
-        rx.table.cell(rx.cond(r["unread"] != "", rx.badge(r["unread"], color_scheme="blue"))),
+        rx.table.cell(rx.cond(r["needs_reply"] != "", rx.badge(r["needs_reply"], color_scheme="orange", high_contrast=True))),
+        rx.table.cell(rx.cond(r["unread"] != "", rx.badge(r["unread"], color_scheme="blue", high_contrast=True))),
         rx.table.cell(r["assignee"]),
         rx.table.cell(r["last"]),
         class_name="inbox-row",

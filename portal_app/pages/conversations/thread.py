@@ -27,7 +27,7 @@ def _file_of(m) -> rx.Component:
                                 class_name="get-link", on_click=s.make_link(f["version_id"], f["name"])),
                       wrap="wrap", spacing="2", align="center"),
             rx.cond(f["filed"] != "", rx.text(t("conversations.filed_to"), " ", f["filed"], size="1",
-                                               color_scheme="green", class_name="filed-to")),
+                                               color_scheme="green", high_contrast=True, class_name="filed-to")),
             rx.cond(s.may_assign & (f["filed"] == "") & (s.items.length() > 0), _file_form(f)),
             spacing="1", width="100%"),
     ))
@@ -61,16 +61,19 @@ def _bubble(m) -> rx.Component:
 def _attach_zone() -> rx.Component:
     s = ThreadState
     return rx.vstack(
-        rx.upload.root(
-            rx.button(rx.icon("paperclip", size=16), t("conversations.attach"), type="button", variant="soft",
-                      size="2", id="attach-button"),
-            id=UPLOAD_ID, multiple=True, max_files=10, accept=ACCEPT, max_size=max_bytes(),
+        # Inside a <label>, the dropzone's file input is named by the words on it (axe: form
+        # elements need labels); the label opens the picker, so the zone itself does not (no_click).
+        rx.el.label(rx.upload.root(
+            rx.hstack(rx.icon("paperclip", size=16), rx.text(t("conversations.attach"), size="2", weight="medium"),
+                      align="center", spacing="2", padding="6px 12px", border_radius="6px",
+                      background="var(--accent-3)", color="var(--accent-12)", cursor="pointer", id="attach-button"),
+            id=UPLOAD_ID, multiple=True, max_files=10, accept=ACCEPT, max_size=max_bytes(), no_click=True,
             on_drop=s.attach(rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=s.on_progress.throttle(250)),
                              s.matter["id"], rx.selected_files(UPLOAD_ID), []),
             on_drop_rejected=s.files_refused,
-        ),
+        )),
         rx.foreach(s.file_rows, lambda r: rx.cond(r["state"] == "failed", rx.text(
-            r["name"], ": ", r["message"], size="2", color_scheme="red", class_name="file-failed"))),
+            r["name"], ": ", r["message"], size="2", color_scheme="red", high_contrast=True, class_name="file-failed"))),
         rx.cond(s.uploading, rx.hstack(rx.spinner(size="1"), rx.text(t("conversations.uploading"), size="1"))),
         rx.foreach(s.pending, lambda p: rx.hstack(
             rx.icon("paperclip", size=14), their_text(p["name"], class_name="pending-name"),

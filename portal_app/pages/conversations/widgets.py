@@ -59,7 +59,7 @@ def staff_messages_panel() -> rx.Component:
         rx.icon("message_circle", size=18),
         rx.text(t("conversations.dashboard_label"), weight="bold", size="2"),
         rx.badge(s.unread.to_string(), " ", t("conversations.unread"), color_scheme="blue", id="staff-unread"),
-        rx.badge(s.needs_reply.to_string(), " ", t("conversations.need_reply"), color_scheme="orange",
+        rx.badge(s.needs_reply.to_string(), " ", t("conversations.need_reply"), color_scheme="orange", high_contrast=True,
                  id="staff-needs-reply"),
         rx.badge(s.mine.to_string(), " ", t("conversations.assigned_to_me"), color_scheme="gray"),
         wrap="wrap", align="center", spacing="2"), width="100%"),

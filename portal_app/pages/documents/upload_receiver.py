@@ -48,9 +48,13 @@ async def _chunks(chunks: rx.UploadChunkIterator) -> AsyncIterator:
             return
 
 
-async def _set_row(page_state, index: int, **values: str) -> None:
+async def _set_row(page_state, index: int, name: str = "", **values: str) -> None:
+    """Update one file's row; with `name`, a file the page did not list beforehand (a one-step
+    upload from on_drop, where the selection is not known yet) gets its row here."""
     async with page_state:
         rows = [dict(r) for r in page_state.file_rows]
+        if name and index == len(rows):
+            rows.append({"name": filenames.display_name(name), "percent": "0", "state": "waiting", "message": ""})
         if 0 <= index < len(rows):
             rows[index].update(values)
             page_state.file_rows = rows
@@ -69,7 +73,7 @@ class _Receiver:
         await self.finish()
         self.index, self.name, self.skip, self.buffer, self.seen = self.index + 1, filename, False, bytearray(), 0
         self.incoming = await run(self.opens, self.actor, self.target, filename)
-        await _set_row(self.state, self.index, state="uploading")
+        await _set_row(self.state, self.index, filename, state="uploading")
 
     async def take(self, data: bytes) -> None:
         self.seen += len(data)
