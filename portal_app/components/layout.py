@@ -113,9 +113,11 @@ def shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
     )
 
 
-def signed_out_page(title: str, intro: str, state, form: rx.Component, way_on: rx.Component) -> rx.Component:
-    """A page for someone not signed in (sign in, ask for a reset link): narrow, one form, a link on."""
+def signed_out_page(title: str, intro: str, state, form: rx.Component, way_on: rx.Component,
+                    help_link: bool = True) -> rx.Component:
+    """A page for someone not signed in (sign in, ask for a reset link): narrow, one form, a link on,
+    and "I need help" (the help page itself leaves it out)."""
+    need_help = [rx.link(t("nav.help_signed_out"), href="/help", size="2", id="need-help")] if help_link else []
     return shell(rx.vstack(rx.heading(title, size="7"), rx.text(intro, color_scheme="gray"),
-                           notice_callout(state.notice), error_callout(state.error), form, way_on,
-                           rx.link(t("nav.help_signed_out"), href="/help", size="2", id="need-help"),
+                           notice_callout(state.notice), error_callout(state.error), form, way_on, *need_help,
                            spacing="4", width="100%"), narrow=True)

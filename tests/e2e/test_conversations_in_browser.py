@@ -99,6 +99,11 @@ def test_a_client_asks_with_a_file_on_a_phone_and_the_paralegal_answers_on_a_des
     expect(staff.locator("#needs-reply")).to_have_attribute("data-state", "unchecked")
     assert_accessible(staff, "staff thread")
     _shot(staff, "staff-thread-desktop")
+    staff.set_viewport_size({"width": 390, "height": 844})
+    _shot(staff, "staff-thread-phone")
+    staff.goto("/staff/messages")
+    expect(staff.locator("#inbox-views")).to_be_visible()
+    _shot(staff, "staff-inbox-phone")
 
     wei.goto("/client")
     expect(wei.locator("#client-messages .unread-count")).to_contain_text("1 new")
@@ -106,6 +111,8 @@ def test_a_client_asks_with_a_file_on_a_phone_and_the_paralegal_answers_on_a_des
     wei.locator("#client-messages .matter-messages").first.click()
     expect(wei.locator(".message", has_text="Only the new one")).to_be_visible()
     expect(wei.locator(".filed-to")).to_be_visible()
+    wei.set_viewport_size({"width": 1280, "height": 800})
+    _shot(wei, "client-thread-desktop")
     with db.read() as s:
         mail = [m.body_text for m in s.exec(select(OutboxMessage).where(OutboxMessage.template == "message_new"))]
     assert all(QUESTION not in body and "Only the new one" not in body for body in mail)
@@ -128,6 +135,8 @@ def test_a_signed_out_request_passes_its_sla_and_the_task_appears(browser, serve
 
     context, visitor = _phone(browser, server)
     visitor.goto("/login")
+    expect(visitor.locator("#need-help")).to_be_visible()
+    _shot(visitor, "login-phone")
     visitor.locator("#need-help").click()
     visitor.wait_for_url(re.compile(r"/help/?$"))
     visitor.fill("#email", "someone-new@example.com")
@@ -158,10 +167,10 @@ def test_a_signed_out_request_passes_its_sla_and_the_task_appears(browser, serve
     staff.wait_for_url(re.compile(r"/staff/support/?$"))
     card = staff.locator(".staff-support-request", has_text=reference)
     expect(card.locator(".support-overdue")).to_be_visible()
+    _shot(staff, "staff-support-desktop")
     card.locator(".answer-text textarea").fill("I sent you a fresh invitation; it is valid for 7 days.")
     card.locator(".answer-send").click()
     expect(staff.locator("#form-notice")).to_contain_text("Answer sent")
-    _shot(staff, "staff-support-desktop")
     staff.goto("/tasks")
     expect(staff.locator(".task-row", has_text=reference)).to_have_count(0)
 
@@ -176,9 +185,13 @@ def test_a_client_asks_for_help_from_any_page_and_follows_its_status(browser, se
     expect(amara.locator(".support-request")).to_have_count(0)
     amara.select_option("#topic", "paying")
     amara.fill("#body", "The card form does not appear on my phone.")
+    amara.locator("#support-file input[type=file]").set_input_files(
+        [{"name": "IMG_0101.PNG", "mimeType": "image/png", "buffer": sample_files.png()}])
+    expect(amara.locator("#held-file")).to_have_text("IMG_0101.PNG", timeout=30_000)
     amara.locator("#support-send").click()
     expect(amara.locator("#form-notice")).to_contain_text("you will have an answer here by")
     expect(amara.locator(".support-request .support-status")).to_have_text("Waiting for an answer")
+    expect(amara.locator(".support-request")).to_contain_text("IMG_0101.PNG")
     assert_accessible(amara, "client support (phone)")
     _shot(amara, "client-support-phone")
     context.close()

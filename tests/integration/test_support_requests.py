@@ -10,12 +10,16 @@ import pytest
 from sqlmodel import func, select
 
 from models import AuditEvent, OutboxMessage, SupportRequest, Task
+from portal_app.services.files import storage
+from portal_app.services.files import store as filestore
 from portal_app.services.insights import filters, report
 from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import InvalidInput, NotAllowed, RateLimited
+from portal_app.services.support import files as support_files
 from portal_app.services.support import requests as support
 from portal_app.services.support import topics
 from portal_app.services.tasks import lists as task_lists
+from tests import sample_files
 from tests.world import build_world
 
 # Monday 2 March 2026, 09:00 in New York (the firm's zone)
@@ -160,3 +164,46 @@ def test_the_firm_counts_requests_per_topic_and_week(world):
         ("2026-03-02", "paying", 2), ("2026-03-02", "uploading", 1), ("2026-03-09", "sign_in", 1)]
     assert {r["cohort"] for r in figure.rows} == {"rest"}
     assert figure.chart == [{"label": "2026-03-02", "pilot": 0, "rest": 3}, {"label": "2026-03-09", "pilot": 0, "rest": 1}]
+
+
+def _hold(actor, name: str, data: bytes):
+    held: list = []
+    incoming = support_files.IncomingSupportFile(actor, support_files.target_for(actor), name, held)
+    incoming.feed(data)
+    incoming.finish()
+    return held[0]
+
+
+def _stored_files() -> list[str]:
+    root = storage.get_storage().root
+    return sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_screenshot_goes_with_the_request_encrypted_and_only_staff_open_it(world):
+    w, screenshot = world, sample_files.png()
+    held = _hold(w.actor("client"), "Screenshot 2026-03-02.png", screenshot)
+    assert screenshot not in b"".join(open(p, "rb").read() for p in _stored_files())  # encrypted at rest
+    receipt = support.submit(w.actor("client"), "uploading", "This is what I see.", held=held, now=NOW)
+    [mine] = support.mine(w.actor("client"), now=NOW)
+    assert (mine.reference, mine.attachment_name) == (receipt.reference, "Screenshot 2026-03-02.png")
+    for role in ("client", "hr"):
+        with pytest.raises(NotAllowed):
+            support_files.mint(w.actor(role), mine.id)
+    link = support_files.mint(w.actor("paralegal"), mine.id)
+    token = link.split("?t=", 1)[1]
+    with pytest.raises(NotAllowed):  # a link minted for someone else
+        support_files.open_download(w.actor("attorney"), mine.id, token)
+    found = support_files.open_download(w.actor("paralegal"), mine.id, token)
+    assert b"".join(filestore.stream(found)) == screenshot
+    with db.read() as s:
+        assert s.exec(select(AuditEvent.action).where(AuditEvent.action == "support.file_downloaded")).all()
+
+
+def test_a_refused_screenshot_is_not_kept(world):
+    before, files = _counts(), _stored_files()
+    for name, data, says in (("shot.png", sample_files.zip_file(), "ZIP"), ("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * (
+            support_files.MAX_BYTES + 1), "larger than")):
+        with pytest.raises(InvalidInput) as refused:
+            _hold(world.actor("client"), name, data)
+        assert says in refused.value.message()
+    assert (_counts(), _stored_files()) == (before, files)

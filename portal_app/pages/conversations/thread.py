@@ -21,7 +21,7 @@ def _file_of(m) -> rx.Component:
     return rx.foreach(s.files, lambda f: rx.cond(
         f["message_id"] == m["id"],
         rx.vstack(
-            rx.hstack(rx.icon("paperclip", size=14), their_text(f["name"], class_name="attachment-name"),
+            rx.hstack(rx.icon("paperclip", size=14), rx.text(their_text(f["name"], class_name="attachment-name"), size="2"),
                       rx.text(f["size"], size="1", color_scheme="gray"),
                       rx.button(t("conversations.get_link"), size="1", variant="ghost", type="button",
                                 class_name="get-link", on_click=s.make_link(f["version_id"], f["name"])),

@@ -37,4 +37,4 @@ def row_of(r: RequestView, actor) -> dict[str, str]:
             "email": r.contact_email, "assignee": r.assignee,
             "asked_at": localtime.shown_datetime(r.created_at, tz, locale),
             "due": localtime.shown_datetime(r.due_at, tz, locale), "overdue": "yes" if r.overdue else "",
-            "signed_out": "yes" if r.signed_out else ""}
+            "signed_out": "yes" if r.signed_out else "", "file": r.attachment_name}

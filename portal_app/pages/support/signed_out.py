@@ -48,7 +48,7 @@ def help_page() -> rx.Component:
         topic_select(), body_field(),
         rx.button(t("support.send"), type="submit", size="3", width="100%", loading=HelpState.busy, id="support-send"),
         on_submit=HelpState.submit, reset_on_submit=True,
-    ), rx.link(t("support.back_to_sign_in"), href="/login", size="2"))
+    ), rx.link(t("support.back_to_sign_in"), href="/login", size="2"), help_link=False)
 
 
 def register(app: rx.App) -> None:

@@ -23,6 +23,7 @@ from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput, NotAllowed, RateLimited
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.messaging import mail
+from portal_app.services.support import files as support_files
 from portal_app.services.support import topics
 from portal_app.services.tasks import lifecycle as tasks
 
@@ -54,6 +55,7 @@ class RequestView:
     due_at: datetime
     overdue: bool
     signed_out: bool
+    attachment_name: str = ""
 
 
 def _body(raw: str) -> str:
@@ -73,21 +75,25 @@ def _new_reference(s: Session) -> str:
 
 
 def _open(s: Session, *, topic: str, body: str, now: datetime, user: User | None, email: str, name: str,
-          actor: Actor | None, ip: str) -> SupportRequest:
+          actor: Actor | None, ip: str, held: support_files.HeldFile | None = None) -> SupportRequest:
     assignee, hours = topics.route(s, topic)
     request = SupportRequest(reference=_new_reference(s), topic=topic, body=body, contact_email=email[:254],
                              contact_name=name[:200], user_id=user.id if user else None, assignee_id=assignee,
                              due_at=now + timedelta(hours=hours), created_at=now)
+    support_files.attach(request, held)
     s.add(request)
     s.flush()
     audit.record(s, "support.requested", actor=actor, object_type="support_request", object_id=request.id, ip=ip,
                  details={"topic": topic, "reference": request.reference, "signed_in": actor is not None,
+                          "file": {"size": request.size_bytes, "sha256": request.sha256} if request.sha256 else None,
                           "sla_hours": hours})
     return request
 
 
-def submit(actor: Actor, topic: str, body: str, *, now: datetime | None = None) -> Receipt:
-    """A signed-in person asks for help; they follow its status on their support page."""
+def submit(actor: Actor, topic: str, body: str, *, held: support_files.HeldFile | None = None,
+           now: datetime | None = None) -> Receipt:
+    """A signed-in person asks for help (with a file checked and held for it, optionally); they
+    follow its status on their support page."""
     policy.require(actor, "support.request")
     topic, body, now = topics.check_topic(topic), _body(body), now or utcnow()
     with db.write() as s:
@@ -95,7 +101,7 @@ def submit(actor: Actor, topic: str, body: str, *, now: datetime | None = None) 
         if user is None:
             raise NotAllowed()
         request = _open(s, topic=topic, body=body, now=now, user=user, email=user.email, name=user.full_name,
-                        actor=actor, ip=actor.ip)
+                        actor=actor, ip=actor.ip, held=held)
         return Receipt(request.reference, request.due_at)
 
 
@@ -126,7 +132,7 @@ def _view(request: SupportRequest, asked_by: str, assignee: str, now: datetime) 
                        request.answer or "", asked_by or request.contact_name, request.contact_email, assignee or "",
                        request.created_at, request.due_at,
                        request.status == "open" and (request.due_at <= now or request.overdue_at is not None),
-                       request.user_id is None)
+                       request.user_id is None, request.attachment_name or "")
 
 
 def mine(actor: Actor, now: datetime | None = None) -> list[RequestView]:
