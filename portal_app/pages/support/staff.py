@@ -64,8 +64,8 @@ def _request(r) -> rx.Component:
                                                           class_name="support-overdue")),
                   rx.cond(r["signed_out"] == "yes", rx.badge(t("support.signed_out"), color_scheme="gray")),
                   wrap="wrap", spacing="2"),
-        rx.text(their_text(r["asked_by"]), " · ", their_text(r["email"]), " · ", r["asked_at"], size="1",
-                color_scheme="gray"),
+        rx.text(rx.cond(r["asked_by"] != "", rx.fragment(their_text(r["asked_by"]), " · ")), their_text(r["email"]),
+                " · ", r["asked_at"], size="1", color_scheme="gray"),
         rx.text(t("support.due"), " ", r["due"], " · ", t("support.routed_to"), " ", r["assignee"], size="1"),
         rx.text(their_text(r["body"]), size="2", white_space="pre-wrap"),
         rx.cond(r["file"] != "", rx.hstack(
