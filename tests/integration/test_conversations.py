@@ -111,6 +111,15 @@ def test_notices_carry_a_link_only_and_non_urgent_ones_wait_for_the_digest(world
     assert BODY[:20] not in digest.body_text and "secret-passport-scan" not in digest.body_text
 
 
+def test_a_message_read_before_the_digest_is_not_in_it(world):
+    w = world
+    _ask_with_file(w)
+    threads.read_thread(w.actor("paralegal"), _own(w))
+    assert digests.send_due(datetime(2030, 1, 2, 15, 0, tzinfo=timezone.utc))["digests"] == 0
+    with db.read() as s:
+        assert s.exec(select(ReminderItem.status)).all() == ["dropped"]
+
+
 def test_an_empty_message_is_refused_and_changes_nothing(world):
     before = _snapshot()
     for empty in ("", "   ", "\n\n", "\u200b"):

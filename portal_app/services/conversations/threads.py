@@ -21,6 +21,7 @@ from models import (
     Message,
     MessageAttachment,
     MessageThread,
+    ReminderItem,
     ThreadRead,
     User,
     utcnow,
@@ -143,6 +144,10 @@ def read_thread(actor: Actor, matter_id: str, now: datetime | None = None) -> Th
                                                                            last_read_at=now)
         mark.last_read_at = max(now, mark.last_read_at)
         s.add(mark)
+        # read before the digest went: the digest need not tell this reader about it any more
+        s.execute(sa.update(ReminderItem).where(
+            ReminderItem.recipient_id == actor.user_id, ReminderItem.subject_type == "message_thread",
+            ReminderItem.subject_id == thread.id, ReminderItem.status == "pending").values(status="dropped"))
         assignee = s.get(User, thread.assignee_id) if thread.assignee_id else None
         return ThreadView(
             str(thread.id), str(matter.id), matter.reference, matter.title, thread.needs_reply,
