@@ -74,8 +74,7 @@ def pending(actor: Actor, matter_id: str) -> list[Pending]:
 def filing_targets(actor: Actor, matter_id: str) -> list[tuple[str, str]]:
     """(item id, title) of the matter's checklist items an attachment may be filed to (staff)."""
     with db.read() as s:
-        if not policy.can_on_matter(s, actor, "document.review", matter_id):
-            return []
+        policy.require_matter(s, actor, "document.review", matter_id)
         rows = s.exec(select(DocumentRequest.id, DocumentRequest.title)
                       .where(DocumentRequest.matter_id == policy.parse_uuid(matter_id),
                              DocumentRequest.removed_at.is_(None), policy.item_scope(actor))
