@@ -168,6 +168,8 @@ def test_a_signed_out_request_passes_its_sla_and_the_task_appears(browser, serve
     card = staff.locator(".staff-support-request", has_text=reference)
     expect(card.locator(".support-overdue")).to_be_visible()
     _shot(staff, "staff-support-desktop")
+    staff.set_viewport_size({"width": 390, "height": 844})  # the answer is given on a phone, too
+    _shot(staff, "staff-support-phone")
     card.locator(".answer-text textarea").fill("I sent you a fresh invitation; it is valid for 7 days.")
     card.locator(".answer-send").click()
     expect(staff.locator("#form-notice")).to_contain_text("Answer sent")

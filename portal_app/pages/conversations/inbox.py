@@ -55,7 +55,8 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("conversations.inbox_title"), size="7"),
         rx.segmented_control.root(*[rx.segmented_control.item(t(f"conversations.view_{v}"), value=v) for v in VIEWS],
-                                  value=InboxState.view, on_change=InboxState.show, id="inbox-views"),
+                                  value=InboxState.view, on_change=InboxState.show, id="inbox-views",
+                                  max_width="100%"),
         error_callout(InboxState.error),
         data_table(header, InboxState.rows, _row, none=t("conversations.inbox_none")),
         spacing="4", width="100%",

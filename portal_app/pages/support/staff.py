@@ -83,7 +83,8 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("support.staff_title"), size="7"),
         rx.segmented_control.root(*[rx.segmented_control.item(t(f"support.view_{v}"), value=v) for v in VIEWS],
-                                  value=s.view, on_change=s.show, id="support-views"),
+                                  value=s.view, on_change=s.show, id="support-views",
+                                  max_width="100%"),
         notice_callout(s.notice), error_callout(s.error),
         rx.cond(s.link.contains("url"), rx.callout(rx.hstack(
             rx.text(s.link["reference"], ": ", t("review.links_valid")),
