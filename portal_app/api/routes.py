@@ -9,12 +9,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from portal_app.api import exports, files, i18n_catalogs, stripe_webhook
+from portal_app.api import exports, files, i18n_catalogs, stripe_webhook, support_files
 from portal_app.services.identity import auth
 from portal_app.services.kernel import db, i18n
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.messaging import preferences
 from portal_app.services.kernel.settings import get_settings
+from portal_app.services.messaging import preferences
 from portal_app.session_cookie import cookie_name, safe_next
 
 
@@ -67,5 +67,6 @@ def build_api() -> Starlette:
         *files.routes(),
         *exports.routes(),
         *i18n_catalogs.ROUTES,
+        *support_files.routes(),
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ])

@@ -12,7 +12,6 @@ from portal_app.services.kernel.clock import utcnow
 from portal_app.services.kernel.settings import get_settings
 
 
-
 @lru_cache(maxsize=512)
 def zone(name: str | None) -> ZoneInfo:
     """The person's zone; an unknown or empty name falls back to the firm's."""
