@@ -180,7 +180,7 @@ class PageState(rx.State, mixin=True):
             if inspect.iscoroutine(result):  # a lambda around a step: the step would never run
                 result.close()
                 raise TypeError(f"_act: pass the async step itself, not {fn!r}")
-            self.notice = notice or self.notice  # a step may have set its own
+            self.notice = i18n.in_language(notice, actor.locale) or self.notice  # a step may have set its own
             if then is not None:
                 await then(actor)
         except PortalError as exc:

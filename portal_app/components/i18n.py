@@ -14,6 +14,7 @@ new one when the reader switches (the texts re-render in place; what was typed s
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -52,10 +53,21 @@ def _fallback(english: str, params: dict[str, tuple[str, VarData | None]]) -> st
     return "(" + " + ".join(p for p in parts if p != '""') + ")" if len(parts) > 1 else parts[0]
 
 
+def _answering_an_event() -> bool:
+    """Pages compile outside any event loop; event handlers run inside one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def t(key: str, locale: str | None = None, **params: object):
     locale = locale or i18n.READER_LOCALE.get()
     if locale is not None:
         return i18n.t(key, locale, **params)
+    if _answering_an_event():  # a handler, before the page state resolved who is asking
+        return i18n.LaterText(key, params)
     entry = i18n.catalog(i18n.DEFAULT_LOCALE).get(key, key)
     english = entry[-1] if isinstance(entry, tuple) else entry
     js = {name: _js(value) for name, value in params.items()}

@@ -157,6 +157,24 @@ def t(key: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
     return text.format(**params)
 
 
+class LaterText(str):
+    """A text asked for in an event handler before it knew whose language to speak (a notice handed to
+    the page state's `_act`): the English, with the key kept, so it is said again in the reader's."""
+
+    key: str
+    params: dict
+
+    def __new__(cls, key: str, params: dict) -> "LaterText":
+        text = super().__new__(cls, t(key, DEFAULT_LOCALE, **params))
+        text.key, text.params = key, params
+        return text
+
+
+def in_language(text: str, locale: str) -> str:
+    """A LaterText in the reader's language; any other text as it is."""
+    return t(text.key, locale, **text.params) if isinstance(text, LaterText) else text
+
+
 def content(text: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
     """Firm content (a checklist item's title, an intake question, a fee line) in the reader's
     language. The English text is the msgid: once staff edit the English, the old translation no

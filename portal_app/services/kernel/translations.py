@@ -43,7 +43,7 @@ CLIENT_FAMILIES = (
     "billing.nothing_owed", "billing.trust_cards_off", "billing.sandbox_test_", "billing.bank_details_invalid",
     "billing.expense_already_decided", "document.", "review.reason", "checklist.removed", "uscis.status.", "pdf.",
     "checklist.status.", "review.status.", "checklist.provider.", "checklist.provided_by.", "checklist.added_by_answers",
-    "checklist.expir")
+    "checklist.expir", "conversations.write_to_firm", "conversations.new", "conversations.unread")
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
