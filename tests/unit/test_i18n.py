@@ -184,3 +184,26 @@ def test_status_counts_each_area():
     assert rows["content (yaml)"].percent == 100.0
     english = {r.area: r for r in translations.coverage("en")}
     assert english["billing"].percent == 100.0
+
+
+def test_page_text_is_a_var_when_compiled_and_a_string_in_a_handler():
+    import asyncio
+
+    from reflex.vars.base import Var
+
+    from portal_app.components.i18n import t as page_t
+
+    assert isinstance(page_t("login.submit"), Var)  # compiling: no event loop, no reader yet
+
+    async def handler():
+        early = page_t("review.added_notice")  # before the page state resolved who is asking
+        token = i18n.READER_LOCALE.set("es")
+        try:
+            return early, page_t("login.submit")
+        finally:
+            i18n.READER_LOCALE.reset(token)
+
+    early, resolved = asyncio.run(handler())
+    assert isinstance(early, i18n.LaterText) and early == "Added to this matter's checklist."
+    assert i18n.in_language(early, "vi") == i18n.t("review.added_notice", "vi")
+    assert resolved == "Iniciar sesión"
