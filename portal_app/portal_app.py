@@ -25,6 +25,7 @@ from portal_app.pages.matters import client_home, staff_home
 from portal_app.pages.matters import detail as matter
 from portal_app.pages.matters import new as new_matter
 from portal_app.pages.messaging import mail_settings
+from portal_app.pages.messaging import outbox as outbox_page
 from portal_app.pages.records import retention as records_page
 from portal_app.pages.tasks import my_tasks as tasks
 from portal_app.services.kernel.i18n import t
@@ -59,3 +60,4 @@ for page in (entry, login, set_password, reset, client_home, staff_home, matter,
              pay, receipt, billing_staff, invoice_new, invoice_staff, trust_page, billing_settings_page, webhooks_page,
              tasks, jobs_admin, mail_settings, insights_page, records_page):
     page.register(app)
+outbox_page.register(app)  # issue 9: the administrator's outbox

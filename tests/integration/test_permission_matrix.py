@@ -67,6 +67,10 @@ MATTER_ACTIONS |= {"matter.export", "legal_hold.manage", "cohort.tag"}
 FIRM_ACTIONS |= {"insights.view", "retention.view", "retention.manage", "retention.approve"}
 # billing, hr: no export, no holds, no figures, no retention
 # --- end of the issue 13 block ---
+# --- issue 9 (outbox): only an administrator reads every message and resends ---
+EXPECTED_FIRM_WIDE["admin"] |= {"mail.outbox"}
+FIRM_ACTIONS |= {"mail.outbox"}
+# --- end of the issue 9 outbox block ---
 # "led": a matter of another client whose responsible attorney is "attorney", who is not on its team.
 EXPECTED_LED = {"admin": EXPECTED_OWN["admin"], "attorney": EXPECTED_OWN["attorney"]}
 # Document actions on the checklist items of the "own" matter: the employee's passport and an item

@@ -52,12 +52,16 @@ def rows_of(view: ChecklistView, locale: str, staff: bool = False,
     return items, versions
 
 
-def bar(percent, color: str = "var(--accent-9)") -> rx.Component:
-    """A plain progress bar (0 and 100 included), percent being an int Var."""
-    return rx.box(rx.box(width=percent.to_string() + "%", height="100%", background=color, border_radius="4px",
-                         transition="width 0.3s"),
+def bar(percent, color: str = "var(--accent-9)", label=None) -> rx.Component:
+    """A plain progress bar whose length is its value (0 and 100 included); percent is a Var, a number
+    or a digit string. Not JSON: JSON.stringify("0") is '"0"', and a width of '"0"%' is no width at all,
+    which the browser draws full."""
+    shown = percent.to_string(use_json=False)
+    return rx.box(rx.box(width=shown + "%", height="100%", background=color, border_radius="4px",
+                         transition="width 0.3s", class_name="bar-fill"),
                   width="100%", height="8px", background="var(--gray-4)", border_radius="4px", role="progressbar",
-                  aria_valuenow=percent, aria_valuemin=0, aria_valuemax=100)
+                  aria_valuenow=shown, aria_valuemin=0, aria_valuemax=100,
+                  aria_label=label if label is not None else t("progress.aria"), class_name="progress-bar")
 
 
 def progress_bar(percent, label) -> rx.Component:
@@ -65,7 +69,7 @@ def progress_bar(percent, label) -> rx.Component:
         rx.hstack(rx.text(label, size="2", weight="medium"), rx.spacer(),
                   rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="checklist-percent"),
                   width="100%"),
-        bar(percent),
+        bar(percent, label=label),
         width="100%", spacing="1",
     )
 

@@ -88,8 +88,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "retention.view": frozenset({"admin"}),
     "retention.manage": frozenset({"admin"}),
     "retention.approve": frozenset({"admin"}),
+    # issue 9: the outbox, every message with its body (sign-in links inside) and resend
+    "mail.outbox": frozenset({"admin"}),
 }
 FIRM_WIDE = frozenset({
+    "mail.outbox",
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
     "user.manage", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
     "billing.configure", "trust.reconcile", "mail.firm_wide",
