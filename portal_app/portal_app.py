@@ -5,7 +5,7 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
-from portal_app.api import RequestGuard, UploadItemLimit, build_api
+from portal_app.api import OriginCheck, RequestGuard, UploadItemLimit, build_api
 from portal_app.jobs.loop import background_loop
 from portal_app.pages.automation import jobs as jobs_admin
 from portal_app.pages.billing import invoice_new, invoice_staff, pay, receipt
@@ -50,7 +50,7 @@ def _style() -> dict:
 
 app = rx.App(
     style=_style(),
-    api_transformer=[build_api(), UploadItemLimit, RequestGuard],
+    api_transformer=[build_api(), UploadItemLimit, OriginCheck, RequestGuard],
     backend_exception_handler=backend_error,
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )

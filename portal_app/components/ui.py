@@ -99,11 +99,12 @@ def file_link(label, href, *, download: bool = False, new_tab: bool = False, **p
     return rx.link(label, href=href, as_child=False, **extra, **props)
 
 
-def confirm_button(trigger: rx.Component, *, title, body, confirm_label, on_confirm=None, form_id: str = "",
+def confirm_button(trigger: rx.Component, *, title, body, confirm_label, on_confirm=None, form_id=None,
                    confirm_id: str = "") -> rx.Component:
     """A destructive action that asks first: `trigger` (a type="button" button) opens a dialog that
     says what will happen; only its red button acts (`on_confirm`, or submitting the form `form_id`)."""
-    action_props: dict = {"type": "submit", "form": form_id} if form_id else {"type": "button", "on_click": on_confirm}
+    action_props: dict = ({"type": "submit", "form": form_id} if form_id is not None
+                          else {"type": "button", "on_click": on_confirm})
     if confirm_id:
         action_props["id"] = confirm_id
     return rx.alert_dialog.root(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, error_callout, gated, notice_callout, their_text
+from portal_app.components.ui import card, confirm_button, error_callout, gated, notice_callout, their_text
 from portal_app.pages.billing.common import PdfPage, invoice_dict, line_dicts, money_row, payment_dicts, status_badge
 from portal_app.services.billing.accounting import trust
 from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
@@ -96,8 +96,12 @@ def _actions() -> rx.Component:
             rx.cond(inv["to_trust"] == "", _small_form(
                 s.from_trust, rx.input(name="amount", placeholder=t("billing.amount"), width="120px"),
                 label=t("billing.pay_from_trust"), id_="trust-form")), width="100%")),
-        rx.cond(inv["voidable"] != "", _small_form(
-            s.void, rx.input(name="reason", placeholder=t("billing.reason")), label=t("billing.void"), id_="void-form")),
+        rx.cond(inv["voidable"] != "", rx.form(rx.hstack(
+            rx.input(name="reason", placeholder=t("billing.reason"), aria_label=t("billing.reason")),
+            confirm_button(rx.button(t("billing.void"), type="button", variant="soft", id="void"),
+                           title=t("confirm.void_title"), body=t("confirm.void_body"), confirm_label=t("billing.void"),
+                           form_id="void-form", confirm_id="confirm-void"),
+            wrap="wrap", align="center"), on_submit=s.void, reset_on_submit=True, id="void-form")),
         rx.button(t("billing.download_pdf"), type="button", variant="outline", on_click=s.pdf, id="invoice-pdf"),
         spacing="3", width="100%")
 
@@ -106,11 +110,15 @@ def _payment(p) -> rx.Component:
     return rx.table.row(
         rx.table.cell(p["date"]), rx.table.cell(p["method"]), rx.table.cell(p["destination"]),
         rx.table.cell(p["status"]), rx.table.cell(p["amount"]), rx.table.cell(p["fee"]), rx.table.cell(p["refunded"]),
-        rx.table.cell(rx.cond(p["refundable"] != "", _small_form(
-            InvoiceStaffState.refund, rx.input(name="payment_id", type="hidden", value=p["id"]),
-            rx.input(name="amount", placeholder=t("billing.amount"), width="100px"),
-            rx.input(name="reason", placeholder=t("billing.reason"), width="140px"),
-            label=t("billing.refund"), id_="refund-form"))), class_name="staff-payment")
+        rx.table.cell(rx.cond(p["refundable"] != "", rx.form(rx.hstack(
+            rx.input(name="payment_id", type="hidden", value=p["id"]),
+            rx.input(name="amount", placeholder=t("billing.amount"), width="100px", aria_label=t("billing.amount")),
+            rx.input(name="reason", placeholder=t("billing.reason"), width="140px", aria_label=t("billing.reason")),
+            confirm_button(rx.button(t("billing.refund"), type="button", variant="soft", class_name="refund"),
+                           title=t("confirm.refund_title"), body=t("confirm.refund_body"),
+                           confirm_label=t("billing.refund"), form_id="refund-" + p["id"]),
+            wrap="wrap", align="center"), on_submit=InvoiceStaffState.refund, reset_on_submit=True,
+            id="refund-" + p["id"]))), class_name="staff-payment")
 
 
 def _content() -> rx.Component:

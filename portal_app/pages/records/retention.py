@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, empty, error_callout, gated, notice_callout
+from portal_app.components.ui import card, confirm_button, empty, error_callout, gated, notice_callout
 from portal_app.services.kernel import localtime
 from portal_app.services.kernel.i18n import t
 from portal_app.services.records import certificates, deletion, holds, policies, reviews
@@ -95,8 +95,10 @@ def _waiting(r) -> rx.Component:
         rx.text(t("records.closed_on"), " ", r["closed"], " · ", t("records.due_on"), " ", r["due"], " · ",
                 r["policy"], size="2"),
         rx.text(r["files"], " ", t("records.files"), " · ", r["size"], size="2"),
-        rx.hstack(rx.button(t("records.approve"), color_scheme="red", on_click=RetentionState.approve(r["id"]),
-                            class_name="approve-deletion"),
+        rx.hstack(confirm_button(rx.button(t("records.approve"), color_scheme="red", type="button",
+                                           class_name="approve-deletion"),
+                                 title=t("confirm.approve_deletion_title"), body=t("confirm.approve_deletion_body"),
+                                 confirm_label=t("records.approve"), on_confirm=RetentionState.approve(r["id"])),
                   rx.button(t("records.keep"), variant="soft", on_click=RetentionState.keep(r["id"])), wrap="wrap"),
         class_name="retention-waiting")
 
