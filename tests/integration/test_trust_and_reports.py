@@ -20,7 +20,7 @@ from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import export as payment_export
 from portal_app.services.billing.payments import staff as staff_payments
-from portal_app.services.kernel import db
+from portal_app.services.kernel import db, localtime
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from tests.billing_helpers import allow_trust_cards, books_balanced, make_invoice, pay_with_card
 from tests.world import build_world
@@ -133,13 +133,14 @@ def test_checks_are_recorded_by_staff_and_exported_for_matching(world):
                                  reference="=HYPERLINK(1)")
     assert _trust(world) == 80_000
     pay_with_card(world, make_invoice(world, "milestone", 25_000))
-    name, text = payment_export.export_day(world.actor("billing"), date.today())
+    name, text = payment_export.export_day(world.actor("billing"), localtime.firm_today())  # the firm's day
     rows = list(csv.DictReader(io.StringIO(text)))
     assert name.endswith(".csv") and {r["method"] for r in rows} == {"check", "card"}
     check = next(r for r in rows if r["method"] == "check")
     assert check["amount"] == "800.00" and check["account"] == "trust" and check["reference"].startswith("'=")
+    assert {r["client_name"] for r in rows} == {world.clients["client"].full_name}  # a name to match by, not an id
     with pytest.raises(NotAllowed):
-        payment_export.export_day(world.actor("client"), date.today())
+        payment_export.export_day(world.actor("client"), localtime.firm_today())
 
 
 def test_periodic_billing_makes_drafts_from_a_template_when_due(world):

@@ -38,11 +38,27 @@ class InvoiceStaffState(PdfPage, rx.State):
 
     @rx.event
     async def send(self):
-        return await self._change(invoice_lifecycle.send, notice=t("billing.sent_notice"))
+        return await self._change(self._send)
+
+    async def _send(self, actor, invoice_id: str) -> None:
+        status = await run(invoice_lifecycle.send, actor, invoice_id)
+        await self._say_sent(actor, invoice_id, status)
 
     @rx.event
     async def approve(self):
-        return await self._change(invoice_lifecycle.approve, notice=t("billing.approved_notice"))
+        return await self._change(self._approve)
+
+    async def _approve(self, actor, invoice_id: str) -> None:
+        await run(invoice_lifecycle.approve, actor, invoice_id)
+        await self._say_sent(actor, invoice_id, "sent")
+
+    async def _say_sent(self, actor, invoice_id: str, status: str) -> None:
+        """Not "Done.": to whom it went and how, or who must approve it first."""
+        if status == "pending_approval":
+            self.notice = t("billing.sent_for_approval")
+            return
+        to = await run(invoice_lifecycle.recipients, actor, invoice_id)
+        self.notice = t("billing.sent_to", who=t("billing.and").join(f"{name} ({address})" for name, address in to))
 
     @rx.event
     async def return_to_draft(self, form: dict):

@@ -3,6 +3,7 @@ endpoints off, read the delivery log and replay a delivery."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 
 import reflex as rx
 
@@ -10,8 +11,16 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout
 from portal_app.services.billing.webhooks import endpoints as webhook_endpoints
 from portal_app.services.billing.webhooks.events import EVENT_TYPES
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
+
+
+def _shown(value, reader) -> str:
+    """A moment in the reader's zone, the zone named; anything else as text; nothing as nothing."""
+    if isinstance(value, datetime):
+        return localtime.shown_datetime(value, reader.timezone, reader.locale)
+    return "" if value is None else str(value)
 
 
 class WebhooksState(PageState, rx.State):
@@ -22,7 +31,7 @@ class WebhooksState(PageState, rx.State):
     async def _fill(self, actor) -> None:
         self.endpoints = [{**{k: str(v) for k, v in asdict(e).items()}, "types": ", ".join(e.event_types) or "all",
                            "active": "yes" if e.is_active else ""} for e in await run(webhook_endpoints.list_endpoints, actor)]
-        self.deliveries = [{k: str(v) for k, v in asdict(d).items()}
+        self.deliveries = [{k: _shown(v, actor) for k, v in asdict(d).items()}
                            for d in await run(webhook_endpoints.deliveries, actor)]
 
     @rx.event

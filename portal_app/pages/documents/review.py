@@ -37,7 +37,18 @@ class ChecklistReviewState(PageState, rx.State):
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.link, self.near = "checking", "", "", {}, ""
-        return await self._load_page(self._refresh)
+        return await self._load_page(self._open_asked_version)
+
+    async def _open_asked_version(self, actor):
+        """From a review task (`?version=<id>`): that version's links are ready and it is scrolled into view."""
+        await self._refresh(actor)
+        asked = str(self.router.url.query_parameters.get("version", ""))
+        version = next((v for v in self.versions if v["id"] == asked), None)
+        if version is None:
+            return None
+        self.near = asked
+        await self._make_links(actor, asked, version["name"], asked)
+        return rx.scroll_to("version-" + asked)
 
     async def _review(self, fn, *args, notice: str, near: str = ""):
         self.near = near

@@ -32,12 +32,13 @@ class RetentionState(PageState, rx.State):
                  "policy": f"{r.policy_scope} · {r.keep_months} " + t("records.months"), "closed": day(r.closed_on),
                  "due": day(r.due_on), "files": str(r.files_due), "size": _mb(r.bytes_due),
                  "held": "yes" if r.held else "", "status": t(f"records.status.{r.status}"),
-                 "deleted": day(r.deleted_at.date()) if r.deleted_at else "", "by": r.decided_by,
+                 "deleted": day(localtime.local(r.deleted_at, actor.timezone).date()) if r.deleted_at else "",
+                 "by": r.decided_by,
                  "certificate": str(r.certificate_seq or "")} for r in rows]
         self.waiting = [v for v, r in zip(view, rows, strict=True) if r.status == "pending"]
         self.done = [v for v, r in zip(view, rows, strict=True) if r.status != "pending"]
         self.holds = [{"reference": h.reference, "matter_id": h.matter_id, "reason": h.reason, "by": h.placed_by,
-                       "since": day(h.placed_at.date())} for h in await run(holds.in_force, actor)]
+                       "since": day(localtime.local(h.placed_at, actor.timezone).date())} for h in await run(holds.in_force, actor)]
 
     @rx.event
     async def load(self):

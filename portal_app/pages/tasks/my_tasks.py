@@ -32,7 +32,7 @@ class TasksState(PageState, rx.State):
         found = await run(task_list.list_tasks, actor, self.view)
         self.rows = [{"id": x.id, "title": x.title, "matter_id": x.matter_id, "reference": x.reference,
                       "matter_title": x.matter_title, "assignee": x.assignee, "status": x.status,
-                      "due": _due(x)[0], "tone": _due(x)[1]} for x in found]
+                      "due": _due(x)[0], "tone": _due(x)[1], "open": x.open_path} for x in found]
 
     @rx.event
     async def load(self):
@@ -57,7 +57,7 @@ def _row(r: dict) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(r["due"], color=rx.cond(r["tone"] == "red", "var(--red-11)", "inherit"),
                               weight=rx.cond(r["tone"] == "gray", "regular", "bold"))),
-        rx.table.cell(r["title"]),
+        rx.table.cell(rx.link(r["title"], href=r["open"], class_name="open-task")),
         rx.table.cell(rx.link(r["reference"], href="/matters/" + r["matter_id"]), rx.text(r["matter_title"], size="1")),
         rx.table.cell(r["assignee"]),
         rx.table.cell(rx.cond(r["status"] == "open", rx.button(

@@ -214,6 +214,15 @@ def is_staff_role(role: str) -> bool:
     return role in STAFF
 
 
+def home_path(actor: Actor | None) -> str:
+    """Where a person lands after signing in: clients on their home; staff who bill but do not work
+    the cases (the billing role) on Billing; other staff on the matters."""
+    if not is_staff(actor):
+        return "/client"
+    works_the_books = role_allows(actor.role, "invoice.edit") and not role_allows(actor.role, "matter.edit")
+    return "/billing" if works_the_books else "/staff"
+
+
 def sees_every_matter(actor: Actor | None) -> bool:
     return actor is not None and actor.role == "admin"
 
