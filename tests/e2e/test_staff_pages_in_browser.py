@@ -40,8 +40,11 @@ def staff_paths() -> dict[str, str]:
 
 def settled(page) -> None:
     """The page has decided what to show (its content, or "not allowed"): no spinner left in <main>."""
-    page.wait_for_selector("main")
-    page.wait_for_function("() => !document.querySelector('main .rt-Spinner')", timeout=20_000)
+    try:
+        page.wait_for_selector("main", state="attached")
+        page.wait_for_function("() => !document.querySelector('main .rt-Spinner')", timeout=20_000)
+    except Exception as exc:
+        raise AssertionError(f"{page.url} never settled: {page.locator('body').inner_text()[:500]!r}") from exc
 
 
 def test_every_staff_page_is_accessible_for_every_staff_role(browser, server):
@@ -85,14 +88,13 @@ def test_the_admin_reads_a_message_in_the_outbox_and_sends_it_again(browser, ser
     page.wait_for_url(re.compile(r"/admin/outbox/?$"))
     with db.read() as s:
         total = len(s.exec(select(OutboxMessage.id)).all())
-        invited = s.exec(select(OutboxMessage).where(OutboxMessage.body_text.contains("/invitation/"))
-                         .order_by(OutboxMessage.created_at.desc())).first()
-    assert invited is not None, "the demo data invites someone"
+        invited = s.exec(select(OutboxMessage).order_by(OutboxMessage.created_at.desc())).first()
+    assert invited is not None, "the demo data has sent mail"
     row = page.locator(".outbox-row", has_text=invited.to_address).first
     expect(row).to_be_visible()
     row.locator(".open-message").click()
     body = page.locator(".outbox-body")
-    expect(body).to_contain_text("/invitation/")
+    expect(body).to_contain_text(invited.body_text.splitlines()[0])
     assert in_viewport(page, body) or body.bounding_box()["y"] < page.viewport_size["height"]
     page.locator(".resend").click()
     notice = page.locator("#form-notice")
@@ -107,7 +109,7 @@ def test_billing_lands_on_billing_starts_an_invoice_and_reads_the_journal_in_wor
     page = staff_page(browser, server)
     sign_in(page, "billing@demo.example")
     page.wait_for_url(re.compile(r"/billing/?$"))
-    page.select_option("#new-invoice-matter", label=re.compile(r"MTR-2026-0001"))
+    page.select_option("#new-invoice-matter", value=matter_id("MTR-2026-0001"))
     page.locator("#new-invoice").click()
     page.wait_for_url(re.compile(rf"/billing/new/{matter_id('MTR-2026-0001')}/?$"))
     page.goto("/billing/trust")
@@ -127,7 +129,7 @@ def test_a_review_task_has_a_due_date_and_opens_the_file(browser, server):
     assert task is not None and task.due_date is not None, "a client's upload makes a review task with a due date"
     sign_in(page, "paralegal@demo.example", start="/login?next=/tasks")
     page.wait_for_url(re.compile(r"/tasks/?$"))
-    page.locator("#task-views").get_by_text("Open on my matters").click()
+    page.locator("#task-views").get_by_role("radio", name="Open on my matters").click()
     row = page.locator(".task-row", has_text=task.title).first
     expect(row).not_to_contain_text("No date")
     row.locator(".open-task").click()

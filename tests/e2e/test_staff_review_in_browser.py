@@ -171,3 +171,25 @@ def test_invoice_pdf_and_payments_csv_download_when_clicked(browser, server):
         page.locator("#invoice-pdf").click()
     assert Path(got.value.path()).read_bytes().startswith(b"%PDF-")
     page.context.close()
+
+
+def test_sending_an_invoice_says_to_whom_and_a_bad_amount_is_refused_beside_the_form(browser, server):
+    page = staff_page(browser, server, phone=True)
+    with db.read() as s:
+        draft = s.exec(select(Invoice).where(Invoice.title == "USCIS filing fee for the N-400")).one()
+    sign_in(page, "billing@demo.example", start=f"/login?next=/billing/invoices/{draft.id}")
+    page.wait_for_url(re.compile(rf"/billing/invoices/{draft.id}/?$"))
+    page.locator("#send").click()
+    notice = page.locator("#form-notice")
+    expect(notice).to_contain_text("went by email to Amara Okafor (amara@demo.example)")
+    assert settles_in_viewport(page, notice)
+    form = page.locator("#record-form")
+    form.locator("input[name=amount]").fill("twelve")
+    form.locator("input[name=reference]").fill("CHK 5521")
+    form.get_by_role("button").click()
+    error = page.locator("#form-error")
+    expect(error).to_be_visible()
+    assert settles_in_viewport(page, error), "the refusal stands by the form that was sent"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "invoice-record-error-phone.png"))
+    page.context.close()

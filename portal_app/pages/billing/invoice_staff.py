@@ -20,6 +20,7 @@ class InvoiceStaffState(PdfPage, rx.State):
     invoice: dict[str, str] = {}
     lines: list[dict[str, str]] = []
     payments: list[dict[str, str]] = []
+    near: str = "actions"  # where the last action was pressed: its message is drawn there
 
     async def _fill(self, actor) -> None:
         if not actor.is_staff:
@@ -30,10 +31,11 @@ class InvoiceStaffState(PdfPage, rx.State):
 
     @rx.event
     async def load(self):
-        self.access, self.error, self.notice = "checking", "", ""
+        self.access, self.error, self.notice, self.near = "checking", "", "", "actions"
         return await self._load_page(self._fill)
 
     async def _change(self, fn, *args, notice: str = "", **kwargs):
+        self.near = "actions"
         return await self._act(fn, self._url_segment(), *args, notice=notice, then=self._fill, **kwargs)
 
     @rx.event
@@ -81,6 +83,7 @@ class InvoiceStaffState(PdfPage, rx.State):
 
     @rx.event
     async def refund(self, form: dict):
+        self.near = "payments"
         return await self._act(staff_payments.refund, str(form.get("payment_id", "")),
                                amount=str(form.get("amount", "")), reason=str(form.get("reason", "")),
                                notice=t("billing.refund_notice"), then=self._fill)
@@ -106,7 +109,8 @@ def _actions() -> rx.Component:
         rx.cond(inv["payable"] != "", rx.vstack(
             _small_form(s.record, rx.input(name="amount", placeholder=t("billing.amount"), width="120px"),
                         rx.el.select(rx.el.option(t("billing.method.check"), value="check"),
-                                     rx.el.option(t("billing.method.bank_transfer"), value="bank_transfer"), name="method"),
+                                     rx.el.option(t("billing.method.bank_transfer"), value="bank_transfer"), name="method",
+                                     aria_label=t("billing.method_label")),
                         rx.input(name="reference", placeholder=t("billing.reference")),
                         label=t("billing.record_payment"), id_="record-form"),
             rx.cond(inv["to_trust"] == "", _small_form(
@@ -144,18 +148,24 @@ def _content() -> rx.Component:
         rx.link(inv["matter"], " · ", their_text(inv["client"]), href="/matters/" + inv["matter_id"]),
         rx.text(inv["kind"], " · ", inv["title"]),
         rx.cond(inv["void_reason"] != "", rx.text(t("billing.void_reason"), ": ", inv["void_reason"])),
-        error_callout(s.error), notice_callout(s.notice),
         card(rx.foreach(s.lines, lambda line: rx.hstack(
             rx.text(line["description"], flex="1", size="2"), rx.text(line["quantity"], " × ", line["unit"], size="2"),
             rx.text(line["amount"], size="2"), rx.cond(line["approval"] != "", rx.badge(line["approval"])),
             width="100%", class_name="staff-line")),
             rx.divider(), money_row(t("billing.total"), inv["total"]), money_row(t("billing.paid"), inv["paid"]),
             money_row(t("billing.owed"), inv["owed"], strong=True)),
-        _actions(),
+        _actions(), _feedback("actions"),
         rx.heading(t("billing.payments"), size="4"),
         rx.box(rx.table.root(rx.table.body(rx.foreach(s.payments, _payment)), width="100%"), overflow_x="auto",
                width="100%"),
+        _feedback("payments"),
         spacing="4", width="100%")
+
+
+def _feedback(where: str) -> rx.Component:
+    """The message of an action, under the buttons that were pressed (not at the top of the page)."""
+    s = InvoiceStaffState
+    return rx.cond(s.near == where, rx.vstack(error_callout(s.error), notice_callout(s.notice), width="100%"))
 
 
 def invoice_staff_page() -> rx.Component:

@@ -8,7 +8,7 @@ from datetime import datetime
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout
+from portal_app.components.ui import card, confirm_button, data_table, error_callout, gated, notice_callout
 from portal_app.services.billing.webhooks import endpoints as webhook_endpoints
 from portal_app.services.billing.webhooks.events import EVENT_TYPES
 from portal_app.services.kernel import localtime
@@ -88,7 +88,10 @@ def _endpoint(e) -> rx.Component:
         rx.text(e["description"], " · ", e["types"], size="2"),
         rx.cond(e["disabled_reason"] != "", rx.text(e["disabled_reason"], size="1", color_scheme="red")),
         rx.cond(e["rotating_until"] != "", rx.text(t("webhook.old_secret_until"), " ", e["rotating_until"], size="1")),
-        rx.hstack(rx.button(t("webhook.rotate"), size="1", type="button", variant="soft", on_click=s.rotate(e["id"])),
+        rx.hstack(confirm_button(rx.button(t("webhook.rotate"), size="1", type="button", variant="soft",
+                                           class_name="rotate-secret"),
+                                 title=t("confirm.rotate_title"), body=t("confirm.rotate_body"),
+                                 confirm_label=t("webhook.rotate"), on_confirm=s.rotate(e["id"])),
                   rx.button(rx.cond(e["active"] != "", t("webhook.disable"), t("webhook.enable")), size="1",
                             type="button", variant="outline", on_click=s.toggle(e["id"], e["active"] == ""))),
         class_name="webhook-endpoint")
