@@ -67,7 +67,7 @@ def bar(percent, color: str = "var(--accent-9)", label=None) -> rx.Component:
 def progress_bar(percent, label) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(label, size="2", weight="medium"), rx.spacer(),
-                  rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="checklist-percent"),
+                  rx.text(percent.to_string(use_json=False) + "%", size="2", weight="bold", class_name="checklist-percent"),
                   width="100%"),
         bar(percent, label=label),
         width="100%", spacing="1",
