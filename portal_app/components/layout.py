@@ -83,29 +83,27 @@ def navigation() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(brand(), rx.spacer(), navigation(), align="center", wrap="wrap", spacing="3",
                   max_width="1000px", margin="0 auto"),
         background=get_settings().firm_color,
         padding="12px 16px",
-        as_="header",
     )
 
 
 def shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
     return rx.box(
         header(),
-        rx.box(
+        rx.el.main(  # a real <main> landmark (rx.box's as_ renders a <div>)
             *children,
-            as_="main",
             max_width="480px" if narrow else "1000px",
             margin="0 auto",
             padding=["16px", "24px"],
             width="100%",
         ),
-        rx.box(
+        rx.el.footer(
             rx.text(t("footer.secure"), size="1", color_scheme="gray"),
-            as_="footer", text_align="center", padding="24px 16px",
+            text_align="center", padding="24px 16px",
         ),
         min_height="100vh",
     )

@@ -41,7 +41,7 @@ def staff_paths() -> dict[str, str]:
 def settled(page) -> None:
     """The page has decided what to show (its content, or "not allowed"): no spinner left in <main>."""
     try:
-        page.wait_for_selector("main", state="attached")
+        page.wait_for_selector("main", state="attached")  # the shell's <main> landmark
         page.wait_for_function("() => !document.querySelector('main .rt-Spinner')", timeout=20_000)
     except Exception as exc:
         raise AssertionError(f"{page.url} never settled: {page.locator('body').inner_text()[:500]!r}") from exc

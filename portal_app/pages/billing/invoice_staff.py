@@ -20,7 +20,7 @@ class InvoiceStaffState(PdfPage, rx.State):
     invoice: dict[str, str] = {}
     lines: list[dict[str, str]] = []
     payments: list[dict[str, str]] = []
-    near: str = "actions"  # where the last action was pressed: its message is drawn there
+    near: str = "send"  # where the last action was pressed: its message is drawn there
 
     async def _fill(self, actor) -> None:
         if not actor.is_staff:
@@ -31,11 +31,11 @@ class InvoiceStaffState(PdfPage, rx.State):
 
     @rx.event
     async def load(self):
-        self.access, self.error, self.notice, self.near = "checking", "", "", "actions"
+        self.access, self.error, self.notice, self.near = "checking", "", "", "send"
         return await self._load_page(self._fill)
 
-    async def _change(self, fn, *args, notice: str = "", **kwargs):
-        self.near = "actions"
+    async def _change(self, fn, *args, notice: str = "", near: str = "send", **kwargs):
+        self.near = near  # the action's message is drawn beside its own button or form
         return await self._act(fn, self._url_segment(), *args, notice=notice, then=self._fill, **kwargs)
 
     @rx.event
@@ -64,22 +64,22 @@ class InvoiceStaffState(PdfPage, rx.State):
 
     @rx.event
     async def return_to_draft(self, form: dict):
-        return await self._change(invoice_lifecycle.return_to_draft, str(form.get("reason", "")))
+        return await self._change(invoice_lifecycle.return_to_draft, str(form.get("reason", "")), near="return")
 
     @rx.event
     async def void(self, form: dict):
-        return await self._change(invoice_lifecycle.void, str(form.get("reason", "")))
+        return await self._change(invoice_lifecycle.void, str(form.get("reason", "")), near="void")
 
     @rx.event
     async def record(self, form: dict):
         return await self._change(staff_payments.record_manual, amount=str(form.get("amount", "")),
                                   method=str(form.get("method", "")), reference=str(form.get("reference", "")),
-                                  notice=t("billing.recorded_notice"))
+                                  notice=t("billing.recorded_notice"), near="record")
 
     @rx.event
     async def from_trust(self, form: dict):
         return await self._change(trust.transfer_earned, str(form.get("amount", "")),
-                                  notice=t("billing.transferred_notice"))
+                                  notice=t("billing.transferred_notice"), near="trust")
 
     @rx.event
     async def refund(self, form: dict):
@@ -101,27 +101,28 @@ def _small_form(handler, *fields, label: str, id_: str) -> rx.Component:
 def _actions() -> rx.Component:
     s, inv = InvoiceStaffState, InvoiceStaffState.invoice
     return rx.vstack(
+        _feedback("send"),
         rx.cond(inv["status"] == "draft", rx.button(t("billing.send"), type="button", on_click=s.send, id="send")),
         rx.cond(inv["status"] == "pending_approval", rx.hstack(
             rx.button(t("billing.approve_and_send"), type="button", on_click=s.approve, id="approve"),
             _small_form(s.return_to_draft, rx.input(name="reason", placeholder=t("billing.reason")),
-                        label=t("billing.return_to_draft"), id_="return-form"))),
+                        label=t("billing.return_to_draft"), id_="return-form")), _feedback("return")),
         rx.cond(inv["payable"] != "", rx.vstack(
             _small_form(s.record, rx.input(name="amount", placeholder=t("billing.amount"), width="120px"),
                         rx.el.select(rx.el.option(t("billing.method.check"), value="check"),
                                      rx.el.option(t("billing.method.bank_transfer"), value="bank_transfer"), name="method",
                                      aria_label=t("billing.method_label")),
                         rx.input(name="reference", placeholder=t("billing.reference")),
-                        label=t("billing.record_payment"), id_="record-form"),
+                        label=t("billing.record_payment"), id_="record-form"), _feedback("record"),
             rx.cond(inv["to_trust"] == "", _small_form(
                 s.from_trust, rx.input(name="amount", placeholder=t("billing.amount"), width="120px"),
-                label=t("billing.pay_from_trust"), id_="trust-form")), width="100%")),
+                label=t("billing.pay_from_trust"), id_="trust-form")), _feedback("trust"), width="100%")),
         rx.cond(inv["voidable"] != "", rx.form(rx.hstack(
             rx.input(name="reason", placeholder=t("billing.reason"), aria_label=t("billing.reason")),
             confirm_button(rx.button(t("billing.void"), type="button", variant="soft", id="void"),
                            title=t("confirm.void_title"), body=t("confirm.void_body"), confirm_label=t("billing.void"),
                            form_id="void-form", confirm_id="confirm-void"),
-            wrap="wrap", align="center"), on_submit=s.void, reset_on_submit=True, id="void-form")),
+            wrap="wrap", align="center"), on_submit=s.void, reset_on_submit=True, id="void-form")), _feedback("void"),
         rx.button(t("billing.download_pdf"), type="button", variant="outline", on_click=s.pdf, id="invoice-pdf"),
         spacing="3", width="100%")
 
@@ -154,7 +155,7 @@ def _content() -> rx.Component:
             width="100%", class_name="staff-line")),
             rx.divider(), money_row(t("billing.total"), inv["total"]), money_row(t("billing.paid"), inv["paid"]),
             money_row(t("billing.owed"), inv["owed"], strong=True)),
-        _actions(), _feedback("actions"),
+        _actions(),
         rx.heading(t("billing.payments"), size="4"),
         rx.box(rx.table.root(rx.table.body(rx.foreach(s.payments, _payment)), width="100%"), overflow_x="auto",
                width="100%"),
