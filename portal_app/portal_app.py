@@ -45,6 +45,9 @@ def _style() -> dict:
     return {
         "font_family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
         ".radix-themes": {"--accent-9": color, "--accent-10": color, "--focus-8": color},
+        # Radix's soft badges and callouts draw text in step 11 of their colour, under 4.5:1 for green,
+        # amber, orange (axe: serious color-contrast); step 12 reads at every colour (issue 9).
+        ".rt-Badge, .rt-CalloutText": {"color": "var(--accent-12)"},
     }
 
 

@@ -100,7 +100,8 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("templates.title"), size="7"),
         rx.hstack(rx.el.select(rx.foreach(s.case_types, lambda o: rx.el.option(o["label"], value=o["value"])),
-                               value=s.code, on_change=s.choose, style=SELECT_STYLE, id="template-case-type"),
+                               value=s.code, on_change=s.choose, style=SELECT_STYLE, id="template-case-type",
+                               aria_label=t("templates.case_type")),
                   rx.text(t("templates.version"), " ", s.version, size="2", color_scheme="gray"),
                   rx.button(t("templates.add_item"), size="2", type="button", on_click=s.new_item), wrap="wrap",
                   align="center"),

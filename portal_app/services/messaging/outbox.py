@@ -48,7 +48,7 @@ def messages(actor: Actor, *, status: str = "", to: str = "") -> list[OutboxEntr
     if status in STATES:
         query = query.where(OutboxMessage.status == status)
     if to.strip():
-        query = query.where(sa.func.lower(OutboxMessage.to_address).contains(to.strip().lower()[:254]))
+        query = query.where(sa.func.lower(OutboxMessage.to_address).contains(to.strip().lower()[:254], autoescape=True))
     with db.read() as s:
         rows = s.exec(query.order_by(OutboxMessage.created_at.desc()).limit(LIMIT)).all()
         return [OutboxEntry(str(m.id), m.to_address, m.template, m.subject, m.status, m.attempts, m.last_error or "",
