@@ -112,7 +112,8 @@ def _pilot() -> rx.Component:
             rx.input(name="reference", placeholder="MTR-2026-0001", aria_label=t("insights.reference"), id="pilot-ref"),
             rx.el.select(rx.el.option(t("insights.pilot_add"), value="add"),
                          rx.el.option(t("insights.pilot_remove"), value="remove"), name="action",
-                         style={"padding": "6px", "border-radius": "6px", "border": "1px solid #ccc"}),
+                         style={"padding": "6px", "border-radius": "6px", "border": "1px solid #ccc"},
+                         aria_label=t("insights.pilot_action")),
             rx.button(t("insights.pilot_save"), type="submit", variant="soft", id="pilot-save"),
             wrap="wrap"), on_submit=s.tag, reset_on_submit=True),
         spacing="2", width="100%"), width="100%")

@@ -70,8 +70,9 @@ def _content() -> rx.Component:
     header = [t(k) for k in ("tasks.col_due", "tasks.col_task", "tasks.col_matter", "tasks.col_assignee")] + [""]
     return rx.vstack(
         rx.heading(t("tasks.title"), size="7"),
-        rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
-                                  value=TasksState.view, on_change=TasksState.show, id="task-views"),
+        rx.box(rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
+                                         value=TasksState.view, on_change=TasksState.show, id="task-views"),
+               overflow_x="auto", max_width="100%"),  # on a phone the three views scroll, not spill out
         notice_callout(TasksState.notice), error_callout(TasksState.error),
         data_table(header, TasksState.rows, _row, none=t("tasks.none")),
         spacing="4", width="100%",
