@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated, notice_callout, their_text
+from portal_app.components.ui import SELECT_STYLE, empty, error_callout, gated, notice_callout, their_text
 from portal_app.services.kernel import localtime
 from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import outbox
@@ -64,32 +64,29 @@ class OutboxState(PageState, rx.State):
 
 def _body(m) -> rx.Component:
     s = OutboxState
-    return rx.cond(s.opened["id"] == m["id"], rx.table.row(rx.table.cell(
-        rx.vstack(
-            rx.text(t("outbox.to"), " ", their_text(s.opened["to"]), " · ", s.opened["subject"], size="2",
-                    weight="medium"),
-            rx.el.pre(s.opened["body"], white_space="pre-wrap", font_size="13px", margin="0", class_name="outbox-body"),
-            rx.hstack(rx.button(t("outbox.resend"), size="1", type="button", on_click=s.resend(m["id"]),
-                                class_name="resend"),
-                      error_callout(s.error), notice_callout(s.notice), wrap="wrap", width="100%", align="center"),
-            spacing="2", width="100%", padding="8px", background="var(--gray-2)", border_radius="6px"),
-        col_span=5)))
+    return rx.cond(s.opened["id"] == m["id"], rx.vstack(
+        rx.text(t("outbox.to"), " ", their_text(s.opened["to"]), " · ", s.opened["subject"], size="2", weight="medium"),
+        rx.el.pre(s.opened["body"], white_space="pre-wrap", font_size="13px", margin="0", class_name="outbox-body"),
+        rx.button(t("outbox.resend"), size="2", type="button", on_click=s.resend(m["id"]), class_name="resend"),
+        error_callout(s.error), notice_callout(s.notice),
+        spacing="2", width="100%", padding="8px", background="var(--gray-2)", border_radius="6px"))
 
 
 def _row_view(m) -> rx.Component:
+    """One message as a card (a table would scroll sideways on a phone and hide its button)."""
     s = OutboxState
-    return rx.fragment(
-        rx.table.row(
-            rx.table.cell(m["created"], rx.cond(m["sent"] != "", rx.text(t("outbox.sent_at"), " ", m["sent"],
-                                                                       size="1", color_scheme="gray"))),
-            rx.table.cell(their_text(m["to"]), rx.cond(m["reference"] != "", rx.text(m["reference"], size="1"))),
-            rx.table.cell(m["subject"]),
-            rx.table.cell(rx.badge(m["status_label"], color_scheme=m["color"], class_name="outbox-" + m["status"]),
-                          rx.cond(m["error"] != "", rx.text(m["error"], size="1", color_scheme="red"))),
-            rx.table.cell(rx.button(t("outbox.open"), size="1", variant="outline", type="button",
-                                    on_click=s.open(m["id"]), class_name="open-message")),
-            class_name="outbox-row"),
-        _body(m))
+    return rx.card(rx.vstack(
+        rx.hstack(rx.badge(m["status_label"], color_scheme=m["color"], class_name="outbox-" + m["status"]),
+                  rx.text(m["subject"], weight="medium", size="2", flex="1", min_width="200px"),
+                  rx.button(t("outbox.open"), size="1", variant="outline", type="button", on_click=s.open(m["id"]),
+                            class_name="open-message"),
+                  width="100%", align="center", wrap="wrap"),
+        rx.text(t("outbox.to"), " ", their_text(m["to"]), rx.cond(m["reference"] != "", " · " + m["reference"], ""),
+                " · ", t("outbox.col_when"), " ", m["created"],
+                rx.cond(m["sent"] != "", " · " + t("outbox.sent_at") + " " + m["sent"], ""), size="1",
+                color_scheme="gray"),
+        rx.cond(m["error"] != "", rx.text(m["error"], size="1", color_scheme="red")),
+        _body(m), spacing="1", width="100%"), width="100%", class_name="outbox-row")
 
 
 def _filters() -> rx.Component:
@@ -110,8 +107,8 @@ def _content() -> rx.Component:
         rx.text(t("outbox.intro"), size="2", color_scheme="gray"),
         _filters(),
         rx.cond(s.opened.contains("id"), rx.fragment(), rx.fragment(error_callout(s.error), notice_callout(s.notice))),
-        data_table([t("outbox.col_when"), t("outbox.col_to"), t("outbox.col_subject"), t("outbox.col_state"), ""],
-                   s.rows, _row_view, none=t("outbox.none")),
+        rx.cond(s.rows.length() > 0, rx.vstack(rx.foreach(s.rows, _row_view), spacing="2", width="100%"),
+                empty(t("outbox.none"))),
         spacing="4", width="100%",
     )
 
