@@ -93,7 +93,7 @@ def test_card_refund_of_a_retainer_comes_out_of_trust_first_then_operating(world
 def test_three_way_reconciliation_lists_every_difference(world):
     pay_with_card(world, make_invoice(world, "retainer", 100_000))
     fee = 100_000 * 290 // 10_000 + 30
-    today = date.today()
+    today = localtime.firm_today()  # the firm's date: date.today() is the server's, utcnow().date() UTC's
     report = reconciliation.report(world.actor("billing"), today.replace(day=1), today, f"{(100_000 - fee) / 100:.2f}")
     assert report.journal_balance_cents == 100_000 - fee and report.client_ledgers_cents == 100_000
     assert len(report.differences) == 1 and "owes the trust account" in report.differences[0]
@@ -147,7 +147,7 @@ def test_periodic_billing_makes_drafts_from_a_template_when_due(world):
     with db.write() as s:
         invoice_templates.sync(s)
     template = next(t for t in invoice_templates.list_templates(world.actor("billing")) if "Monthly" in t.name)
-    today = utcnow().date()
+    today = localtime.firm_today()  # not utcnow().date(): from 19:00 in New York that is already tomorrow
     invoice_templates.schedule(world.actor("billing"), str(world.matters["own"].id), template.id, 1, today)
     with pytest.raises(Conflict):
         invoice_templates.schedule(world.actor("billing"), str(world.matters["own"].id), template.id, 1, today)
