@@ -109,6 +109,10 @@ def test_billing_lands_on_billing_starts_an_invoice_and_reads_the_journal_in_wor
     page = staff_page(browser, server)
     sign_in(page, "billing@demo.example")
     page.wait_for_url(re.compile(r"/billing/?$"))
+    with page.expect_download() as got:  # the CSV is a download too, with the clients' names to match by
+        page.locator("#export-csv").click()
+    header = Path(got.value.path()).read_text().splitlines()[0].split(",")
+    assert "client_name" in header and "client_id" in header
     page.select_option("#new-invoice-matter", value=matter_id("MTR-2026-0001"))
     page.locator("#new-invoice").click()
     page.wait_for_url(re.compile(rf"/billing/new/{matter_id('MTR-2026-0001')}/?$"))
