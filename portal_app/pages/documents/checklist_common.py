@@ -3,6 +3,7 @@ pages show, and the pieces of UI the checklist pages share."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.function import FunctionStringVar
 
 from portal_app.services.documents.checklist_views import ChecklistView, ItemView, VersionView
 from portal_app.services.kernel import localtime
@@ -52,11 +53,20 @@ def rows_of(view: ChecklistView, locale: str, staff: bool = False,
     return items, versions
 
 
+_AS_TEXT = FunctionStringVar.create("((v) => String(v ?? 0))")
+
+
+def _number_text(value):
+    """A number (or digit string) Var as its digits: not JSON ('"0"'), and 0 stays "0" (Reflex's
+    non-JSON to_string turns every falsy value, 0 included, into "")."""
+    return _AS_TEXT.call(value).to(str)
+
+
 def bar(percent, color: str = "var(--accent-9)", label=None) -> rx.Component:
     """A plain progress bar whose length is its value (0 and 100 included); percent is a Var, a number
     or a digit string. Not JSON: JSON.stringify("0") is '"0"', and a width of '"0"%' is no width at all,
     which the browser draws full."""
-    shown = percent.to_string(use_json=False)
+    shown = _number_text(percent)
     return rx.box(rx.box(width=shown + "%", height="100%", background=color, border_radius="4px",
                          transition="width 0.3s", class_name="bar-fill"),
                   width="100%", height="8px", background="var(--gray-4)", border_radius="4px", role="progressbar",
@@ -67,7 +77,7 @@ def bar(percent, color: str = "var(--accent-9)", label=None) -> rx.Component:
 def progress_bar(percent, label) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(label, size="2", weight="medium"), rx.spacer(),
-                  rx.text(percent.to_string(use_json=False) + "%", size="2", weight="bold", class_name="checklist-percent"),
+                  rx.text(_number_text(percent) + "%", size="2", weight="bold", class_name="checklist-percent"),
                   width="100%"),
         bar(percent, label=label),
         width="100%", spacing="1",
