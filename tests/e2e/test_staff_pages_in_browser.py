@@ -57,6 +57,8 @@ def test_every_staff_page_is_accessible_for_every_staff_role(browser, server):
             page.goto(path)
             settled(page)
             found += [f"{role} · {name}: {v['impact']} {v['id']} at {', '.join(v['nodes'])}" for v in violations(page)]
+            keys = re.findall(r"\b[a-z]+\.[a-z]+_[a-z_.]+\b", page.locator("main").inner_text())
+            found += [f"{role} · {name}: untranslated key {k}" for k in keys]  # a catalog key shown as text
             if role == "admin" and path in SHOT_PAGES:
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SHOTS / f"{path.strip('/').replace('/', '-')}-desktop.png"))

@@ -116,7 +116,7 @@ def _content() -> rx.Component:
         _register_form(), rx.foreach(s.endpoints, _endpoint),
         rx.heading(t("webhook.deliveries"), size="4"),
         data_table([t(f"webhook.col_{k}") for k in ("created", "type", "endpoint", "status", "attempts", "last", "next",
-                                                    "replay")], s.deliveries, _delivery),
+                                                    "replay")], s.deliveries, _delivery, none=t("webhook.no_deliveries")),
         spacing="4", width="100%")
 
 
