@@ -160,7 +160,7 @@ def test_dashboard_bars_are_as_long_as_their_value(browser, server):
     page.context.close()
 
 
-def test_invoice_pdf_and_payments_csv_download_when_clicked(browser, server):
+def test_invoice_pdf_downloads_when_clicked(browser, server):
     page = staff_page(browser, server)
     with db.read() as s:
         invoice = s.exec(select(Invoice).where(Invoice.pdf_version_id.is_not(None))).first()
