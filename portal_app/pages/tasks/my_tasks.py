@@ -72,7 +72,7 @@ def _content() -> rx.Component:
         rx.heading(t("tasks.title"), size="7"),
         rx.box(rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
                                          value=TasksState.view, on_change=TasksState.show, id="task-views",
-                                         size=["1", "2"]),  # small on a phone: the three views fit its width
+                                         size="1"),  # small: on a phone the three views fit its width
                overflow_x="auto", max_width="100%"),
         notice_callout(TasksState.notice), error_callout(TasksState.error),
         data_table(header, TasksState.rows, _row, none=t("tasks.none")),
