@@ -118,10 +118,20 @@ def versions_by_request(s: Session, request_ids: list[uuid.UUID]) -> dict[uuid.U
     return result
 
 
+def example_file_name(convention: str, person: str, accepted: list[str]) -> str:
+    """The name an upload will get, with the extensions this item really takes (a photo-only item
+    never says .pdf): `Passport_Photos_Jane_Doe.jpg / .png / .heic`."""
+    types = {token: content_type for content_type, token in validation.TYPE_TOKENS.items() if content_type != "image/heif"}
+    kinds = [types[token] for token in accepted if token in types] or ["application/pdf"]
+    first = filenames.conventional_name(convention, person=person, content_type=kinds[0])
+    others = [filenames.EXTENSIONS[kind] for kind in kinds[1:]]
+    return first + "".join(f" / .{ext}" for ext in others)
+
+
 def item_view(request: DocumentRequest, versions: list[VersionView], today: date, person: str) -> ItemView:
     overdue = request.status in MISSING and request.due_date is not None and request.due_date < today
-    example_name = filenames.conventional_name(request.naming_convention or request.title, person=person,
-                                               content_type="application/pdf")
+    example_name = example_file_name(request.naming_convention or request.title, person,
+                                     list(request.accepted_types))
     return ItemView(str(request.id), request.key, request.title, request.why, request.example,
                     list(request.accepted_types), validation.accepted_label(list(request.accepted_types)),
                     request.max_size_bytes, example_name, request.provided_by, request.expires, request.expiry_date,
