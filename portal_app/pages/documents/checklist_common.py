@@ -3,6 +3,7 @@ pages show, and the pieces of UI the checklist pages share."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from portal_app.services.documents.checklist_views import ChecklistView, ItemView, VersionView
 from portal_app.services.kernel import localtime
@@ -52,12 +53,27 @@ def rows_of(view: ChecklistView, locale: str, staff: bool = False,
     return items, versions
 
 
-def bar(percent, color: str = "var(--accent-9)") -> rx.Component:
-    """A plain progress bar (0 and 100 included), percent being an int Var."""
-    return rx.box(rx.box(width=percent.to_string() + "%", height="100%", background=color, border_radius="4px",
-                         transition="width 0.3s"),
+def bar_width(percent) -> Var:
+    """The CSS width of a bar whose value is `percent`, a number or a numeric string Var, held to 0..100.
+    (`to_string()` of a string Var is its JSON, `"\"0\"%"`: CSS drops it and the bar was drawn full.)"""
+    value = Var.create(percent)
+    return Var(_js_expr=f"(Math.max(0, Math.min(100, Number({value}) || 0)) + '%')",
+               _var_data=value._get_all_var_data()).to(str)
+
+
+def bar_value(percent) -> Var:
+    value = Var.create(percent)
+    return Var(_js_expr=f"Math.max(0, Math.min(100, Number({value}) || 0))", _var_data=value._get_all_var_data()).to(int)
+
+
+def bar(percent, color: str = "var(--accent-9)", label="") -> rx.Component:
+    """A progress bar whose length is its value (0 and 100 included), named for screen readers."""
+    return rx.box(rx.box(width=bar_width(percent), height="100%", background=color, border_radius="4px",
+                         transition="width 0.3s", class_name="bar-fill"),
                   width="100%", height="8px", background="var(--gray-4)", border_radius="4px", role="progressbar",
-                  aria_valuenow=percent, aria_valuemin=0, aria_valuemax=100)
+                  aria_valuenow=bar_value(percent), aria_valuemin=0, aria_valuemax=100,
+                  aria_label=t("documents.progress") if isinstance(label, str) and not label else label,
+                  class_name="progress-bar")
 
 
 def progress_bar(percent, label) -> rx.Component:
@@ -65,7 +81,7 @@ def progress_bar(percent, label) -> rx.Component:
         rx.hstack(rx.text(label, size="2", weight="medium"), rx.spacer(),
                   rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="checklist-percent"),
                   width="100%"),
-        bar(percent),
+        bar(percent, label=label),
         width="100%", spacing="1",
     )
 

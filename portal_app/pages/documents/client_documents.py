@@ -139,8 +139,9 @@ def _file_row(row) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(row["name"], size="2", weight="medium", class_name="file-name"), rx.spacer(),
                   rx.text(row["percent"] + "%", size="1", color_scheme="gray"), width="100%"),
-        common.bar(row["percent"].to(int), rx.cond(row["state"] == "failed", "var(--red-9)",
-                                                   rx.cond(row["state"] == "done", "var(--green-9)", "var(--blue-9)"))),
+        common.bar(row["percent"], label=row["name"],
+                   color=rx.cond(row["state"] == "failed", "var(--red-9)",
+                                 rx.cond(row["state"] == "done", "var(--green-9)", "var(--blue-9)"))),
         rx.cond(row["message"] != "", rx.text(row["message"], size="2", class_name="file-" + row["state"],
                                               color_scheme=rx.cond(row["state"] == "failed", "red", "green"))),
         width="100%", spacing="1", class_name="upload-file",
@@ -180,7 +181,7 @@ def _upload_zone() -> rx.Component:
         ),
         rx.cond((s.sent_percent > 0) & (s.sent_percent < 100),
                 rx.vstack(rx.text(t("documents.sending"), " ", s.sent_percent, "%", size="1", color_scheme="gray"),
-                          common.bar(s.sent_percent), width="100%", spacing="1")),
+                          common.bar(s.sent_percent, label=t("documents.sending")), width="100%", spacing="1")),
         rx.foreach(s.file_rows, _file_row),
         width="100%", spacing="3",
     )

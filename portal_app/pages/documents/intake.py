@@ -37,7 +37,8 @@ class IntakeFormState(PageState, rx.State):
     title: str = ""
     questions: list[dict[str, str]] = []
     options: dict[str, list[dict[str, str]]] = {}
-    answers: dict[str, str] = {}
+    answers: dict[str, str] = {}  # live: what the choices (radio, select, checkbox) show
+    typed: dict[str, str] = {}  # the text fields' starting values, set on load only (never while typing)
     status: str = ""
     may_fill: bool = False
     saved_at: str = ""
@@ -66,6 +67,7 @@ class IntakeFormState(PageState, rx.State):
                         for q in view.questions if q.get("options")}
         unsaved = {**self._in_flight, **self._pending} if view.may_fill else {}
         self.answers = {k: _shown(v) for k, v in {**view.answers, **unsaved}.items()}
+        self.typed = dict(self.answers)
         self.saved_at = localtime.shown_time(view.updated_at, actor.timezone, actor.locale) if view.updated_at else ""
         self.submitted_on = localtime.shown_datetime(view.submitted_at, actor.timezone, actor.locale) \
             if view.submitted_at else ""
@@ -155,12 +157,12 @@ def _label(q) -> rx.Component:
 
 def _input(q) -> rx.Component:
     s = IntakeFormState
-    key, value = q["key"], s.answers.get(q["key"], "")
+    key, value, start = q["key"], s.answers.get(q["key"], ""), s.typed.get(q["key"], "")
     change = lambda v: s.set_answer(key, v)  # noqa: E731 - every change at once: intake_saving keeps order
     common = {"id": "answer-" + key, "disabled": ~s.may_fill, "on_change": change}
     return rx.match(
         q["type"],
-        ("textarea", rx.text_area(default_value=value, width="100%", dir="auto", **common)),
+        ("textarea", rx.text_area(default_value=start, width="100%", dir="auto", **common)),
         ("yes_no", rx.radio_group(["yes", "no"], value=value, direction="row", aria_labelledby="label-" + key,
                                   **common)),
         ("consent", rx.checkbox(t("intake.i_agree"), checked=value == "yes", aria_describedby="label-" + key,
@@ -168,9 +170,9 @@ def _input(q) -> rx.Component:
         ("choice", rx.el.select(rx.el.option("—", value=""),
                                 rx.foreach(s.options[key], lambda o: rx.el.option(o["label"], value=o["value"])),
                                 value=value, **common)),
-        ("date", rx.input(type="date", default_value=value, **common)),
-        ("number", rx.input(type="number", default_value=value, width="120px", **common)),
-        rx.input(default_value=value, width="100%", dir="auto", **common),
+        ("date", rx.input(type="date", default_value=start, **common)),
+        ("number", rx.input(type="number", default_value=start, width="120px", **common)),
+        rx.input(default_value=start, width="100%", dir="auto", **common),
     )
 
 

@@ -171,6 +171,8 @@ class NeededItem:
     title: str
     status: str
     rejection_reason: str
+    due_date: date | None = None
+    overdue: bool = False
 
 
 def needed_for_me(actor: Actor, limit: int = 50, now: datetime | None = None) -> tuple[list[NeededItem], Progress]:
@@ -182,6 +184,8 @@ def needed_for_me(actor: Actor, limit: int = 50, now: datetime | None = None) ->
         today = localtime.today_for(actor, now)
         items = [item_view(r, versions.get(r.id, []), today, "") for r in requests]
         needed = [NeededItem(str(r.matter_id), matters[r.matter_id].reference, str(r.id), r.title, r.status,
-                             r.rejection_reason or "") for r in requests if r.status in MISSING]
-        needed.sort(key=lambda n: (n.status != "rejected", n.reference))
+                             r.rejection_reason or "", r.due_date, r.due_date is not None and r.due_date < today)
+                  for r in requests if r.status in MISSING]
+        # what to act on first: sent back, then overdue, then the nearest due date, then the rest
+        needed.sort(key=lambda n: (n.status != "rejected", not n.overdue, n.due_date or date.max, n.reference))
         return needed[:limit], progress_of(items)

@@ -78,6 +78,35 @@ def get(actor: Actor, matter_id: str) -> IntakeView:
                           response.submitted_at if response else None, may_fill)
 
 
+@dataclass(frozen=True)
+class IntakeToDo:
+    matter_id: str
+    reference: str
+    title: str
+    status: str  # not_started | draft
+    answered: int
+    questions: int
+
+
+def open_for_me(actor: Actor) -> list[IntakeToDo]:
+    """The intake forms I still have to fill or finish (the client home lists them first)."""
+    with db.read() as s:
+        matters = s.exec(select(Matter).where(policy.matter_scope(actor, "intake.fill"), Matter.status == "open")
+                         .order_by(Matter.reference)).all()
+        todo = []
+        for matter in matters:
+            form = s.exec(select(IntakeForm).where(IntakeForm.case_type_id == matter.case_type_id)
+                          .order_by(IntakeForm.version.desc())).first()
+            response = _response(s, matter)
+            if form is None or (response is not None and response.status == "submitted"):
+                continue
+            answers = dict(response.answers) if response else {}
+            answered = sum(1 for q in form.questions if answers.get(q["key"]) not in (None, ""))
+            todo.append(IntakeToDo(str(matter.id), matter.reference, form.title,
+                                   "draft" if response else "not_started", answered, len(form.questions)))
+        return todo
+
+
 def clean_answer(question: dict[str, Any], raw: Any) -> Any:
     """One answer in its stored form; raises InvalidInput naming the question."""
     kind, label = question["type"], question["label"]
