@@ -152,6 +152,8 @@ class PayState(PageState, rx.State):
 
     async def _show(self, actor, state) -> None:
         if state.posted:
+            view = await run(invoice_views.detail, actor, self._url_segment())
+            self.invoice = invoice_dict(view)  # the summary above the receipt says what is owed now
             receipt = await run(receipts.view, actor, self.payment_id)
             self.receipt = {"id": receipt.payment_id, "amount": receipt.amount, "owed": receipt.still_owed,
                             "trust": receipt.trust_balance if receipt.to_trust else "", "when": receipt.received_at}

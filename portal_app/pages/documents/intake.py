@@ -13,6 +13,8 @@ import asyncio
 import time
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
+from reflex_base.vars.base import Var
 
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
@@ -23,6 +25,11 @@ from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 STALE_LOOP_SECONDS = 30  # a loop that has not beaten for this long is gone (a restart): start another
+# Each change carries a number counted in the page; the page says "Draft saved" only once the server
+# has stored the change with the page's latest number (not while a change is still on its way).
+NEXT_CHANGE = Var(_js_expr="(window.__portalIntakeChange = (window.__portalIntakeChange ?? 0) + 1)").to(int)
+LAST_CHANGE = Var(_js_expr="(window.__portalIntakeChange ?? 0)").to(int)
+SENT = ClientStateVar.create("intake_sent_change", default=0)
 
 
 def _shown(value) -> str:
@@ -46,11 +53,14 @@ class IntakeFormState(PageState, rx.State):
     save_state: str = ""  # "" | saving | saved | failed
     save_problem: str = ""
     field_errors: dict[str, str] = {}
+    stored_change: int = 0  # the page's latest change number the server has stored
     changes: list[str] = []
     _matter_id: str = ""
     _pending: dict[str, str | bool] = {}
     _in_flight: dict[str, str | bool] = {}
     _loop_beat: float = 0.0
+    _received_change: int = 0
+    _page_epoch: int = 0  # a reload starts the page's count again: older batches do not count for it
 
     @rx.event
     async def load(self):
@@ -73,14 +83,16 @@ class IntakeFormState(PageState, rx.State):
             if view.submitted_at else ""
         self.save_state = "saving" if unsaved else ("saved" if view.status == "draft" else "")
         self.save_problem, self.field_errors = "", {}
+        self.stored_change, self._received_change, self._page_epoch = 0, 0, self._page_epoch + 1
         return self._keep_storing() if unsaved else None
 
     @rx.event
-    def set_answer(self, key: str, value: str | bool):
+    def set_answer(self, key: str, value: str | bool, change: int = 0):
         """One change of one field, sent at once: kept until the loop has stored it."""
         if not self.may_fill:
             return None
         key = str(key)
+        self._received_change = max(self._received_change, int(change) if str(change).isdigit() else 0)
         self.answers = {**self.answers, key: _shown(value) if isinstance(value, bool) else str(value)}
         self._pending = {**self._pending, key: value}
         self.save_state = "saving"
@@ -101,7 +113,7 @@ class IntakeFormState(PageState, rx.State):
             async with self:
                 self._loop_beat = time.monotonic()
                 batch, self._pending = dict(self._pending), {}
-                self._in_flight = batch
+                self._in_flight, change, epoch = batch, self._received_change, self._page_epoch
                 if not batch:
                     self._loop_beat = 0.0
                     return
@@ -112,6 +124,8 @@ class IntakeFormState(PageState, rx.State):
                 outcome = await intake_saving.save_batch(lambda b: run(intake.save_draft, actor, matter_id, b), batch)
             async with self:
                 attempt = self._took(actor, outcome, attempt)
+                if not outcome.retry and epoch == self._page_epoch:
+                    self.stored_change = max(self.stored_change, change)
                 if outcome.final is not None:
                     self._loop_beat = 0.0
                     return
@@ -158,7 +172,7 @@ def _label(q) -> rx.Component:
 def _input(q) -> rx.Component:
     s = IntakeFormState
     key, value, start = q["key"], s.answers.get(q["key"], ""), s.typed.get(q["key"], "")
-    change = lambda v: s.set_answer(key, v)  # noqa: E731 - every change at once: intake_saving keeps order
+    change = lambda v: [s.set_answer(key, v, NEXT_CHANGE), SENT.set_value(LAST_CHANGE)]  # noqa: E731 - every change at once
     common = {"id": "answer-" + key, "disabled": ~s.may_fill, "on_change": change}
     return rx.match(
         q["type"],
@@ -191,7 +205,7 @@ def _question(q) -> rx.Component:
 def _save_line() -> rx.Component:
     s = IntakeFormState
     return rx.box(
-        rx.match(s.save_state,
+        rx.match(rx.cond((s.save_state == "saved") & (SENT.value > s.stored_change), "saving", s.save_state),
                  ("saving", rx.text(t("intake.saving"), size="1", color_scheme="gray", id="draft-saving")),
                  ("saved", rx.text(t("intake.draft_saved"), " ", s.saved_at, size="1", color_scheme="gray",
                                    id="draft-saved")),
