@@ -92,9 +92,14 @@ def test_sign_in_upload_and_pay_with_the_keyboard_alone(page, tmp_path):
     page.keyboard.type("portal-demo-2026")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/matters/{i130}/documents/?$"))
+    page.wait_for_load_state("networkidle")
     with db.read() as s:
         item = s.exec(select(DocumentRequest).where(DocumentRequest.matter_id == uuid.UUID(i130),
-                                                    DocumentRequest.key == "marriage_certificate")).one()
+                                                    DocumentRequest.status == "requested",
+                                                    DocumentRequest.removed_at.is_(None))
+                      .order_by(DocumentRequest.title)).first()
+    assert "pdf" in item.accepted_types
+    expect(page.locator(f"#item-{item.id} .open-item")).to_be_visible()
     _tab_to(page, f"#item-{item.id} .open-item")
     page.keyboard.press("Enter")
     _tab_to(page, f"#item-{item.id} #choose-files")
@@ -107,6 +112,7 @@ def test_sign_in_upload_and_pay_with_the_keyboard_alone(page, tmp_path):
     page.keyboard.press("Enter")
     expect(page.locator(".upload-file .file-done")).to_have_count(1, timeout=30_000)
     page.goto(f"/pay/{invoice_id}")
+    expect(page.locator("#pay-now")).to_be_visible()
     _tab_to(page, "#card-number")
     page.keyboard.type("4242 4242 4242 4242")
     page.keyboard.press("Tab")
@@ -135,7 +141,9 @@ def test_client_pages_at_200_percent_zoom_on_a_phone(browser, server):
                 page.locator(".open-item").first.click()
             wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert wide <= 1, f"{path} scrolls sideways by {wide}px at 200 % zoom"
-            for control in page.locator("main button:visible, main a:visible, main input:visible").all()[:40]:
+            controls = "main button:visible, main a:visible, main textarea:visible, main select:visible, " \
+                       "main input[type=text]:visible, main input:not([type]):visible"
+            for control in page.locator(controls).all()[:40]:
                 control.scroll_into_view_if_needed()
                 box = control.bounding_box()
                 assert box and box["x"] >= -1 and box["x"] + box["width"] <= width + 1, f"{path}: a control is cut off"

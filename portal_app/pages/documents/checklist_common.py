@@ -32,7 +32,16 @@ def item_row(item: ItemView, locale: str, staff: bool = False) -> dict[str, str]
         "due": item.due_date.isoformat() if item.due_date else "", "overdue": "yes" if item.overdue else "",
         "open": "yes" if item.status in ("requested", "uploaded", "rejected") else "",
         "files": str(len(item.versions)),
+        "count_note": _count_note(item, locale),
     }
+
+
+def _count_note(item: ItemView, locale: str) -> str:
+    """"1 of 2 photos received: add one more" on an item that takes more than one file."""
+    if item.files_needed < 2:
+        return ""
+    have = sum(1 for v in item.versions if v.status != "rejected")
+    return t("documents.files_count", locale, have=min(have, item.files_needed), need=item.files_needed)
 
 
 def version_row(item: ItemView, version: VersionView, locale: str, tz: str = "") -> dict[str, str]:
@@ -87,4 +96,5 @@ def progress_bar(percent, label) -> rx.Component:
 
 
 def status_badge(row) -> rx.Component:
-    return rx.badge(row["status_label"], color_scheme=row["color"], class_name="status-" + row["status"])
+    return rx.badge(row["status_label"], color_scheme=row["color"], high_contrast=True,  # soft green/blue: < 4.5:1
+                    class_name="status-" + row["status"])

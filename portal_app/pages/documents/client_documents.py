@@ -148,10 +148,22 @@ def _file_row(row) -> rx.Component:
     )
 
 
+def labelled_file_input(zone: rx.Component, label: str) -> rx.Component:
+    """Name the drop zone's own file input (react-dropzone makes it; rx.upload takes no props for it)."""
+    stack = [zone]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "tag", "") == "input":
+            node.custom_attrs = {**node.custom_attrs, "aria-label": label}
+            return zone
+        stack.extend(getattr(node, "children", []))
+    return zone
+
+
 def _upload_zone() -> rx.Component:
     s, limit = DocumentsState, get_settings().max_upload_bytes
     return rx.vstack(
-        rx.upload.root(
+        labelled_file_input(rx.upload.root(
             rx.vstack(
                 rx.icon("upload", size=28),
                 rx.text(t("documents.drop_here"), size="2", text_align="center"),
@@ -165,7 +177,7 @@ def _upload_zone() -> rx.Component:
             id=UPLOAD_ID, multiple=True, max_files=10, accept=s.selected_accept, max_size=s.selected_max_bytes,
             on_drop_rejected=lambda rejected: s.files_refused(refusal_summary(rejected)),
             width="100%",
-        ),
+        ), t("documents.choose")),
         _refusals(),
         rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="2", class_name="selected-file")),
         rx.cond(SELECTED_TOTAL > limit, rx.text(t("documents.too_much_at_once", max=f"{limit // (1024 * 1024)} MB"),
@@ -204,8 +216,8 @@ def _details(item) -> rx.Component:
                 item["max_size"], size="2"),
         rx.text(rx.text.strong(t("documents.saved_as")), " ", item["naming"], size="1", color_scheme="gray"),
         rx.cond(item["expires"] != "", rx.hstack(
-            rx.text(t("documents.expiry_date"), size="2"),
-            rx.input(type="date", default_value=item["expiry_date"], size="2",
+            rx.el.label(t("documents.expiry_date"), html_for="expiry-" + item["id"], style={"font-size": "14px"}),
+            rx.input(type="date", default_value=item["expiry_date"], size="2", id="expiry-" + item["id"],
                      on_blur=lambda v: DocumentsState.set_expiry(item["id"], v)), align="center", wrap="wrap")),
         _versions_of(item),
         rx.cond(item["open"] != "", _upload_zone()),
@@ -224,6 +236,7 @@ def _item_card(item) -> rx.Component:
         rx.cond(item["reason"] != "", rx.callout(item["reason"], icon="triangle_alert", color_scheme="red",
                                                 size="1", class_name="rejection-reason", width="100%")),
         rx.cond(item["note"] != "", rx.text(item["note"], size="1", color_scheme="amber")),
+        rx.cond(item["count_note"] != "", rx.text(item["count_note"], size="2", class_name="files-count")),
         rx.cond(is_open, _details(item),
                 rx.button(rx.cond(item["open"] != "", t("documents.open_item"), t("documents.show_item")),
                           on_click=DocumentsState.select(item["id"]), type="button", variant="outline",

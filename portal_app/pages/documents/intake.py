@@ -52,6 +52,7 @@ class IntakeFormState(PageState, rx.State):
     submitted_on: str = ""
     save_state: str = ""  # "" | saving | saved | failed
     save_problem: str = ""
+    is_client: bool = False
     field_errors: dict[str, str] = {}
     stored_change: int = 0  # the page's latest change number the server has stored
     changes: list[str] = []
@@ -64,13 +65,17 @@ class IntakeFormState(PageState, rx.State):
 
     @rx.event
     async def load(self):
+        """Out with the form first (a reload would otherwise show the fields with the values of the
+        previous visit, and uncontrolled fields keep their first value), then in with today's."""
         self.access, self.error, self.notice, self.changes = "checking", "", "", []
-        return await self._load_page(self._fill)
+        yield
+        yield await self._load_page(self._fill)
 
     async def _fill(self, actor):
         self._matter_id = self._url_segment(2)
         view = await run(intake.get, actor, self._matter_id)
         self.title, self.status, self.may_fill = view.title, view.status, view.may_fill
+        self.is_client = actor.role == "client"
         self.questions = [{"key": q["key"], "label": q["label"], "type": q["type"], "help": q.get("help", ""),
                            "required": "yes" if q.get("required") else ""} for q in view.questions]
         self.options = {q["key"]: [{"value": o, "label": t(f"intake.option.{o}", actor.locale)} for o in q["options"]]
@@ -152,6 +157,12 @@ class IntakeFormState(PageState, rx.State):
         return 0
 
     @rx.event
+    async def ask_correction(self, form: dict):
+        note = str(form.get("note", ""))[:2000]
+        return await self._act(intake.ask_correction, self._matter_id or self._url_segment(2), note,
+                               notice=t("intake.correction_sent"))
+
+    @rx.event
     async def submit(self):
         return await self._act(self._submit)
 
@@ -215,6 +226,15 @@ def _save_line() -> rx.Component:
     )
 
 
+def _correction_form() -> rx.Component:
+    return rx.cond(IntakeFormState.is_client, rx.form(rx.vstack(
+        rx.el.label(t("intake.correction_hint"), html_for="correction-note", style={"font-size": "14px"}),
+        rx.text_area(name="note", id="correction-note", width="100%", dir="auto", rows="3"),
+        rx.button(t("intake.ask_correction"), type="submit", variant="soft", id="ask-correction"),
+        spacing="2", width="100%"), on_submit=IntakeFormState.ask_correction, reset_on_submit=True, width="100%",
+        id="correction-form"))
+
+
 def _status() -> rx.Component:
     s = IntakeFormState
     return rx.cond(
@@ -222,7 +242,7 @@ def _status() -> rx.Component:
         rx.vstack(rx.hstack(rx.badge(t("intake.status_submitted"), color_scheme="green"),
                             rx.text(t("intake.submitted_on"), " ", s.submitted_on, size="2", id="submitted-on"),
                             align="center", wrap="wrap"),
-                  rx.text(t("intake.correction_hint"), size="2", id="ask-correction"), spacing="1"),
+                  _correction_form(), spacing="2", width="100%"),
         rx.cond(s.status == "draft", _save_line(), rx.vstack(rx.text(t("intake.intro"), size="2"), _save_line())),
     )
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from models import Document, DocumentRequest, DocumentVersion, Matter
-from portal_app.services.documents import validation
+from portal_app.services.documents import checklists, validation
 from portal_app.services.files import names as filenames
 from portal_app.services.kernel import db, localtime, policy
 from portal_app.services.kernel.actor import Actor
@@ -56,6 +56,7 @@ class ItemView:
     due_date: date | None
     overdue: bool
     versions: list[VersionView] = field(default_factory=list)
+    files_needed: int = 1
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def item_view(request: DocumentRequest, versions: list[VersionView], today: date
                     list(request.accepted_types), validation.accepted_label(list(request.accepted_types)),
                     request.max_size_bytes, example_name, request.provided_by, request.expires, request.expiry_date,
                     request.status, request.rejection_reason or "", request.note or "", request.due_date, overdue,
-                    versions)
+                    versions, checklists.files_needed(request.key))
 
 
 def progress_of(items: list[ItemView]) -> Progress:
