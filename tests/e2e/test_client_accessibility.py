@@ -113,6 +113,13 @@ def test_sign_in_upload_and_pay_with_the_keyboard_alone(page, tmp_path):
     expect(page.locator(".upload-file .file-done")).to_have_count(1, timeout=30_000)
     page.goto(f"/pay/{invoice_id}")
     expect(page.locator("#pay-now")).to_be_visible()
+    if page.locator("#card-choice").count():  # a card she saved earlier is chosen: she picks a new one
+        _tab_to(page, "#card-choice")
+        for _ in range(5):
+            if page.locator("#choose-new-card").get_attribute("data-state") == "checked":
+                break
+            page.keyboard.press("ArrowDown")
+        expect(page.locator("#card-number")).to_be_visible()
     _tab_to(page, "#card-number")
     page.keyboard.type("4242 4242 4242 4242")
     page.keyboard.press("Tab")

@@ -239,7 +239,7 @@ def _status() -> rx.Component:
     s = IntakeFormState
     return rx.cond(
         s.status == "submitted",
-        rx.vstack(rx.hstack(rx.badge(t("intake.status_submitted"), color_scheme="green"),
+        rx.vstack(rx.hstack(rx.badge(t("intake.status_submitted"), color_scheme="green", high_contrast=True),
                             rx.text(t("intake.submitted_on"), " ", s.submitted_on, size="2", id="submitted-on"),
                             align="center", wrap="wrap"),
                   _correction_form(), spacing="2", width="100%"),
