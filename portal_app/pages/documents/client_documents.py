@@ -174,7 +174,9 @@ def _upload_zone() -> rx.Component:
                 align="center", spacing="2", padding="20px",
                 border="2px dashed var(--gray-7)", border_radius="10px", width="100%",
             ),
-            id=UPLOAD_ID, multiple=True, max_files=10, accept=s.selected_accept, max_size=s.selected_max_bytes,
+            # no_keyboard: the labelled button is the keyboard's way in (Enter on it opened the picker twice)
+            id=UPLOAD_ID, multiple=True, max_files=10, no_keyboard=True, accept=s.selected_accept,
+            max_size=s.selected_max_bytes,
             on_drop_rejected=lambda rejected: s.files_refused(refusal_summary(rejected)),
             width="100%",
         ), t("documents.choose")),
