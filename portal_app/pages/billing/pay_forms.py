@@ -37,9 +37,9 @@ def _card_choice(s) -> rx.Component:
         rx.radio_group.root(rx.vstack(
             rx.foreach(s.saved_cards, lambda c: rx.el.label(rx.radio_group.item(value=c["id"]), c["label"],
                                                            class_name="card-choice",
-                                                           style={"display": "flex", "gap": "8px"})),
+                                                           style={"display": "flex", "gap": "8px", "align-items": "center"})),
             rx.el.label(rx.radio_group.item(value="new", id="choose-new-card"), t("billing.new_card"),
-                        class_name="card-choice", style={"display": "flex", "gap": "8px"}),
+                        class_name="card-choice", style={"display": "flex", "gap": "8px", "align-items": "center"}),
             spacing="2"), value=s.card_choice, on_change=s.choose_card, name="card_choice", id="card-choice"),
         style={"border": "none", "padding": "0", "margin": "0", "width": "100%"}))
 
