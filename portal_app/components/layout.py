@@ -44,9 +44,11 @@ def account_menu() -> rx.Component:
                 menu_link(t("nav.invite"), "/staff/invite"),
                 rx.menu.separator(),
             )),
+            rx.cond(SessionState.is_staff, menu_link(t("nav.support_requests"), "/staff/support")),
             rx.cond(SessionState.may_see_insights, menu_link(t("nav.insights"), "/staff/insights")),
             rx.cond(SessionState.may_administer, rx.fragment(
                 menu_link(t("nav.records"), "/staff/records"),
+                menu_link(t("nav.support_settings"), "/admin/support"),
                 menu_link(t("nav.people"), "/admin/users"),
                 menu_link(t("nav.jobs"), "/admin/jobs"),
                 menu_link(t("nav.outbox"), "/admin/outbox"),
@@ -70,9 +72,10 @@ def navigation() -> rx.Component:
                     nav_link(t("nav.matters"), "/staff"),
                     nav_link(t("nav.documents"), "/staff/checklists"),
                     nav_link(t("nav.tasks"), "/tasks"),
+                    nav_link(t("nav.messages"), "/staff/messages"),
                     nav_link(t("nav.billing"), "/billing"),
                 ),
-                nav_link(t("nav.home"), "/client"),
+                rx.fragment(nav_link(t("nav.home"), "/client"), nav_link(t("nav.help"), "/support")),
             ),
             account_menu(),
             spacing="4",
@@ -83,34 +86,36 @@ def navigation() -> rx.Component:
 
 
 def header() -> rx.Component:
+    # rx.el.* (real <header>, <main>, <footer> landmarks): a Radix box's `as_` only became a CSS key
     return rx.el.header(
         rx.hstack(brand(), rx.spacer(), navigation(), align="center", wrap="wrap", spacing="3",
                   max_width="1000px", margin="0 auto"),
-        background=get_settings().firm_color,
-        padding="12px 16px",
+        style={"background": get_settings().firm_color, "padding": "12px 16px"},
     )
 
 
 def shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
     return rx.box(
         header(),
-        rx.el.main(  # a real <main> landmark (rx.box's as_ renders a <div>)
+        rx.el.main(
             *children,
-            max_width="480px" if narrow else "1000px",
-            margin="0 auto",
-            padding=["16px", "24px"],
-            width="100%",
+            id="main",
+            style={"max-width": "480px" if narrow else "1000px", "margin": "0 auto", "width": "100%",
+                   "padding": "16px", "box-sizing": "border-box", "overflow-wrap": "anywhere"},
         ),
         rx.el.footer(
             rx.text(t("footer.secure"), size="1", color_scheme="gray"),
-            text_align="center", padding="24px 16px",
+            style={"text-align": "center", "padding": "24px 16px"},
         ),
         min_height="100vh",
     )
 
 
-def signed_out_page(title: str, intro: str, state, form: rx.Component, way_on: rx.Component) -> rx.Component:
-    """A page for someone not signed in (sign in, ask for a reset link): narrow, one form, a link on."""
+def signed_out_page(title: str, intro: str, state, form: rx.Component, way_on: rx.Component,
+                    help_link: bool = True) -> rx.Component:
+    """A page for someone not signed in (sign in, ask for a reset link): narrow, one form, a link on,
+    and "I need help" (the help page itself leaves it out)."""
+    need_help = [rx.link(t("nav.help_signed_out"), href="/help", size="2", id="need-help")] if help_link else []
     return shell(rx.vstack(rx.heading(title, size="7"), rx.text(intro, color_scheme="gray"),
-                           notice_callout(state.notice), error_callout(state.error), form, way_on,
+                           notice_callout(state.notice), error_callout(state.error), form, way_on, *need_help,
                            spacing="4", width="100%"), narrow=True)
