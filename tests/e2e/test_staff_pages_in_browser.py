@@ -35,7 +35,8 @@ def staff_paths() -> dict[str, str]:
             "insights": "/staff/insights", "retention": "/staff/records", "jobs": "/admin/jobs",
             "webhooks": "/billing/webhooks", "outbox": "/admin/outbox", "templates": "/staff/templates",
             "new matter": "/staff/matters/new", "invite": "/staff/invite", "mail settings": "/account/mail",
-            "sessions": "/account/sessions"}
+            "sessions": "/account/sessions", "messages": "/staff/messages", "support": "/staff/support",
+            "support settings": "/admin/support"}
 
 
 # What <main> says, leaving out <code> (the jobs page names its jobs, such as files.sweep_orphans, on purpose)
