@@ -66,6 +66,8 @@ def _read(path: Path, locale: str) -> dict[str, Entry]:
         text = tuple(msg.string) if isinstance(msg.string, (tuple, list)) else msg.string
         if text and (not isinstance(text, tuple) or all(text)):
             out[key] = text
+        elif locale == DEFAULT_LOCALE and text == "":  # deliberately empty (a column with no heading)
+            out[key] = text
     return out
 
 
@@ -148,7 +150,10 @@ def _pick(entry: Entry, locale: str, params: dict) -> str:
 
 def t(key: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
     own = catalog(locale).get(key)
-    entry, used = (own, locale) if own else (catalog(DEFAULT_LOCALE).get(key) or key, DEFAULT_LOCALE)
+    if own is None or (own == "" and locale != DEFAULT_LOCALE):  # an empty English entry (a column with
+        entry, used = catalog(DEFAULT_LOCALE).get(key, key), DEFAULT_LOCALE  # no heading) stays empty
+    else:
+        entry, used = own, locale
     text = _pick(entry, used, params)
     if not params:
         return text

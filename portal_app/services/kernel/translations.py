@@ -49,7 +49,7 @@ STAFF_ONLY = (
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
     "billing.nothing_owed_to_trust", "digest.documents_overdue_staff", "digest.invoice_overdue_staff", "document.generated_",
     "mail.retr", "review.open", "review.reason_placeholder", "receipt.", "date.format", "date.months", "lang.",
-    "nav.support_requests", "nav.support_settings")
+    "nav.support_requests", "nav.support_settings", "nav.outbox")
 KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
 
 
