@@ -114,8 +114,7 @@ def test_a_client_walks_home_intake_documents_pay_receipt_in_their_language(brow
         page.fill("#card-expiry", "12/34")
         page.fill("#card-cvc", "123")
         save = page.get_by_role("checkbox", name=i18n.t("billing.save_card", locale))
-        save.click()  # keep no card on file: the other payment tests type their own cards for María
-        expect(save).to_have_attribute("aria-checked", "false")
+        expect(save).to_have_attribute("aria-checked", "false")  # no card kept: later payment tests type their own
         page.click("#pay-now")
         expect(page.locator("#payment-received")).to_have_text(i18n.t("billing.payment_received", locale))
         _shot(page, locale, "pay", phone)
