@@ -29,6 +29,7 @@ from portal_app.pages.records import retention as records_page
 from portal_app.pages.tasks import my_tasks as tasks
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
+from portal_app.state import TabOwnerGuard
 
 log = logging.getLogger("portal")
 
@@ -54,6 +55,7 @@ app = rx.App(
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.register_lifespan_task(background_loop)
+app.add_middleware(TabOwnerGuard())  # a tab never hydrates with a previous user's data
 for page in (entry, login, set_password, reset, client_home, staff_home, matter, new_matter, invite, sessions,
              admin_users, documents, intake_form, checklist_review, checklist_dashboard, template_editor,
              pay, receipt, billing_staff, invoice_new, invoice_staff, trust_page, billing_settings_page, webhooks_page,

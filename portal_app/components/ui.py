@@ -77,8 +77,16 @@ def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.
 
 
 def stacked_form(*children, on_submit, **props) -> rx.Component:
-    """A form whose fields and button stand one under the other across the whole width, phones first."""
-    return rx.form(rx.vstack(*children, spacing="4", width="100%"), on_submit=on_submit, width="100%", **props)
+    """A form whose fields and button stand one under the other across the whole width, phones first.
+    method="post": should a browser ever send it natively, what was typed never goes into a URL."""
+    return rx.form(rx.vstack(*children, spacing="4", width="100%"), on_submit=on_submit, width="100%",
+                   method="post", **props)
+
+
+def submit_button(label: str, *, id: str, loading=False, **props) -> rx.Component:
+    """A form's submit button, disabled until the page's scripts have taken the page over: a tap (or
+    Enter) before that would send the form natively (a password in `GET /login?password=...`)."""
+    return rx.button(label, type="submit", id=id, loading=loading, disabled=~rx.State.is_hydrated, **props)
 
 
 def their_text(value, **props) -> rx.Component:

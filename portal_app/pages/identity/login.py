@@ -2,18 +2,16 @@
 exchange route, which sets the HttpOnly session cookie."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import reflex as rx
 
 from portal_app import client_address
 from portal_app.components.layout import signed_out_page
-from portal_app.components.ui import field, stacked_form
+from portal_app.components.ui import field, stacked_form, submit_button
 from portal_app.services.identity import auth
 from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.i18n import t
 from portal_app.session_cookie import safe_next
-from portal_app.state import full_page_load, run
+from portal_app.state import run, sign_in_handoff
 
 NOTICES = {"signed_out": "login.notice_signed_out", "link_expired": "login.notice_link_expired",
            "session_ended": "login.notice_session_ended"}
@@ -47,14 +45,14 @@ class LoginState(rx.State):
         target = safe_next(wanted, result.home_path)
         if target in ("/", "/login"):
             target = result.home_path
-        return full_page_load(f"/api/session/exchange?t={result.exchange_token}&next={quote(target)}")
+        return sign_in_handoff(result.exchange_token, target)
 
 
 def login_page() -> rx.Component:
     return signed_out_page(t("login.title"), t("login.subtitle"), LoginState, stacked_form(
         field(t("login.email"), "email", type_="email", autocomplete="username"),
         field(t("login.password"), "password", type_="password", autocomplete="current-password"),
-        rx.button(t("login.submit"), type="submit", size="3", width="100%", loading=LoginState.busy, id="sign-in"),
+        submit_button(t("login.submit"), size="3", width="100%", loading=LoginState.busy, id="sign-in"),
         on_submit=LoginState.submit,
     ), rx.link(t("login.forgot"), href="/reset", size="2"))
 

@@ -135,6 +135,16 @@ def resolve(token: str | None, *, ip: str = "", now: datetime | None = None) -> 
     return actor
 
 
+def sign_out_token(token: str | None, *, ip: str = "") -> bool:
+    """The sign-out route: revoke the session behind a cookie, whatever page the tab was on.
+    Returns whether a live session was revoked (an unknown or ended one is simply gone already)."""
+    actor = resolve(token, ip=ip)
+    if actor is None:
+        return False
+    sign_out(actor)
+    return True
+
+
 def sign_out(actor: Actor) -> None:
     with db.write() as s:
         row = s.get(AuthSession, actor.session_id) if actor.session_id else None

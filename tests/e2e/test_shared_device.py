@@ -1,0 +1,142 @@
+"""Issue 11, holes 1 and 6, and issue 9 defect 6, in a real browser: a phone or a family computer
+that two people use, one tab, a slow train.
+
+- Two people through ONE Chromium tab: after Wei signs out, and after María signs in, no frame the
+  websocket receives carries anything of Wei's (his name, his file names, his invoice number, his
+  matter reference).
+- Signing out revokes the session on the server (a copied cookie is worth nothing), and a link on
+  another site cannot sign anybody out.
+- A tap on Sign in before the page's scripts have arrived never puts the password in a URL.
+"""
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from models import DocumentVersion, Invoice, Matter
+from portal_app.services.kernel import db
+from tests.e2e.helpers import matter_id, sign_in, sign_out
+
+SECRET = "portal-demo-2026"
+
+
+def _weis_things() -> dict[str, str]:
+    with db.read() as s:
+        matter = s.exec(select(Matter).where(Matter.reference == "MTR-2026-0002")).one()
+        invoice = s.exec(select(Invoice.number).where(Invoice.matter_id == matter.id)).first()
+        files = s.exec(select(DocumentVersion.stored_name)).all()
+    wei_files = [name for name in files if "Wei" in name]
+    assert wei_files and invoice, (files, invoice)
+    return {"name": "Wei Zhang", "matter": "MTR-2026-0002", "invoice": invoice, "file": wei_files[0]}
+
+
+def _watch_frames(page) -> tuple[dict, list]:
+    phase, frames = {"now": "wei"}, []
+
+    def on_socket(socket):
+        socket.on("framereceived", lambda payload: frames.append(
+            (phase["now"], payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+
+    page.on("websocket", on_socket)
+    return phase, frames
+
+
+def test_two_people_through_one_tab_receive_nothing_of_each_other(page):
+    things, h1b = _weis_things(), matter_id("MTR-2026-0002")
+    phase, frames = _watch_frames(page)
+    sign_in(page, "wei@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    expect(page.locator(".matter-card")).to_contain_text("MTR-2026-0002")
+    expect(page.locator("body")).to_contain_text(things["invoice"])
+    page.goto(f"/matters/{h1b}/documents")
+    expect(page.locator("body")).to_contain_text(things["file"])
+    seen = "\n".join(f for p, f in frames if p == "wei")
+    assert all(value in seen for value in things.values()), things  # they did travel while he was in
+
+    phase["now"] = "signed_out"
+    sign_out(page)
+    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    expect(page.locator("#form-notice")).to_contain_text("You have signed out.")
+    page.wait_for_timeout(1000)
+    phase["now"] = "maria"
+    sign_in(page, "maria@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    expect(page.locator(".matter-card")).to_contain_text("MTR-2026-0001")
+    expect(page.locator("header")).not_to_contain_text("Wei")
+    page.goto(f"/matters/{matter_id('MTR-2026-0001')}/documents")
+    expect(page.locator(".request-card, .document-item, main").first).to_be_visible()
+    page.wait_for_timeout(1000)
+
+    after = [(p, f) for p, f in frames if p != "wei"]
+    assert any(p == "signed_out" for p, _ in after) and any(p == "maria" for p, _ in after)
+    leaks = [(p, key) for p, f in after for key, value in things.items() if value in f]
+    assert leaks == [], leaks
+
+
+def test_signing_out_revokes_the_session_on_the_server(page, server):
+    sign_in(page, "amara@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    copied = next(c for c in page.context.cookies() if c["name"].endswith("portal_session"))
+    sign_out(page)
+    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    thief = page.context.browser.new_context(base_url=server.url)
+    thief.add_cookies([{k: copied[k] for k in ("name", "value", "domain", "path")}])
+    stolen = thief.new_page()
+    stolen.goto("/client")
+    stolen.wait_for_url(re.compile(r"/login/?\?next="))
+    thief.close()
+
+
+def test_a_link_on_another_site_cannot_sign_anybody_out(page, server):
+    sign_in(page, "amara@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    page.goto("/api/session/clear")  # what <a href> or <img src> on another site would do
+    page.goto("/logout")  # the sign-out page asks; opening it signs nobody out
+    expect(page.locator("#confirm-sign-out")).to_be_visible()
+    page.goto("/client")
+    expect(page.locator(".matter-card").first).to_be_visible()
+    cookie = next(c for c in page.context.cookies() if c["name"].endswith("portal_session"))
+    forged = urllib.request.Request(server.url + "/api/session/clear", data=b"notice=signed_out", method="POST",
+                                    headers={"Origin": "https://evil.example",
+                                             "Cookie": f"{cookie['name']}={cookie['value']}"})
+    try:
+        urllib.request.urlopen(forged)
+        raise AssertionError("a form from another site was accepted")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 403
+    page.reload()
+    expect(page.locator(".matter-card").first).to_be_visible()
+    page.goto("/logout")
+    page.click("#confirm-sign-out")
+    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+
+
+def test_a_tap_before_the_scripts_arrive_never_puts_the_password_in_a_url(page):
+    """A slow train: the page's HTML is there, its scripts are not. The person types and taps Sign
+    in (and presses Enter); nothing may go anywhere natively. Once the scripts arrive, it works."""
+    held, urls = [], []
+    page.on("request", lambda request: urls.append(request.url))
+    page.route(re.compile(r"\.m?js(\?|$)"), lambda route: held.append(route))
+    page.goto("/login", wait_until="commit")
+    page.wait_for_selector("#password", state="attached")
+    page.fill("#email", "maria@demo.example")
+    page.fill("#password", SECRET)
+    page.click("#sign-in", force=True, no_wait_after=True)
+    page.press("#password", "Enter", no_wait_after=True)
+    page.wait_for_timeout(1500)
+    assert held, "the scripts were not held back: the test would prove nothing"
+    assert SECRET not in page.url and "password=" not in page.url
+    page.unroute(re.compile(r"\.m?js(\?|$)"))
+    for route in held:
+        route.continue_()
+    expect(page.locator("#sign-in")).to_be_enabled(timeout=60_000)
+    if page.input_value("#password") != SECRET:  # what was typed before the page woke up
+        page.fill("#email", "maria@demo.example")
+        page.fill("#password", SECRET)
+    page.click("#sign-in")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    assert not [u for u in urls if SECRET in u or "password=" in u], urls
