@@ -16,7 +16,12 @@ from portal_app.services.identity import auth
 from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.settings import get_settings
-from portal_app.session_cookie import cookie_name, safe_next, same_origin, token_from_header
+from portal_app.services.kernel.tokens import new_token
+from portal_app.session_cookie import (
+    cookie_name, device_cookie_name, device_from_header, safe_next, same_origin, token_from_header,
+)
+
+DEVICE_COOKIE_SECONDS = 400 * 24 * 3600  # browsers cap cookies at 400 days
 
 
 async def health(_request: Request) -> Response:
@@ -45,13 +50,17 @@ async def exchange(request: Request) -> Response:
     if not _from_own_page(request):
         return _refused()
     form = await request.form()
+    device = device_from_header(request.headers.get("cookie")) or new_token()
     try:
-        session_token, max_age = await asyncio.to_thread(auth.exchange, str(form.get("t", "")))
+        session_token, max_age = await asyncio.to_thread(auth.exchange, str(form.get("t", "")), device=device)
     except PortalError:
         return RedirectResponse("/login?notice=link_expired", status_code=303)
     response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
+    secure = get_settings().cookie_secure
     response.set_cookie(cookie_name(), session_token, max_age=max_age, path="/", httponly=True,
-                        samesite="lax", secure=get_settings().cookie_secure)
+                        samesite="lax", secure=secure)
+    response.set_cookie(device_cookie_name(), device, max_age=DEVICE_COOKIE_SECONDS, path="/", httponly=True,
+                        samesite="lax", secure=secure)
     response.headers["Cache-Control"] = "no-store"
     return response
 
