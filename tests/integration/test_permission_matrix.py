@@ -67,6 +67,9 @@ MATTER_ACTIONS |= {"matter.export", "legal_hold.manage", "cohort.tag"}
 FIRM_ACTIONS |= {"insights.view", "retention.view", "retention.manage", "retention.approve"}
 # billing, hr: no export, no holds, no figures, no retention
 # --- end of the issue 13 block ---
+# --- issue 11: only an administrator resets someone's second factor (a lost phone) ---
+EXPECTED_FIRM_WIDE["admin"] |= {"user.reset_second_factor"}
+FIRM_ACTIONS |= {"user.reset_second_factor"}
 # "led": a matter of another client whose responsible attorney is "attorney", who is not on its team.
 EXPECTED_LED = {"admin": EXPECTED_OWN["admin"], "attorney": EXPECTED_OWN["attorney"]}
 # Document actions on the checklist items of the "own" matter: the employee's passport and an item
