@@ -162,8 +162,10 @@ def _steps() -> rx.Component:
 
 
 def login_page() -> rx.Component:
-    again = rx.cond(LoginState.step == "", rx.link(t("login.forgot"), href="/reset", size="2"),
-                    rx.link(t("mfa.start_over"), on_click=LoginState.start_over, size="2", href="#", id="start-over"))
+    again = rx.match(LoginState.step,
+                     ("", rx.link(t("login.forgot"), href="/reset", size="2")),
+                     ("codes", rx.fragment()),  # the authenticator is on: only "continue" leads on
+                     rx.link(t("mfa.start_over"), on_click=LoginState.start_over, size="2", href="#", id="start-over"))
     return signed_out_page(t("login.title"), t("login.subtitle"), LoginState, _steps(), again)
 
 
