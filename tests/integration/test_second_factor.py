@@ -3,11 +3,13 @@ required for every staff role (set up at the first sign-in), offered to clients 
 an administrator's reset is audited; a sign-in from a new browser mails the person."""
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 import time
 
 import pyotp
+from cryptography.fernet import Fernet
 import pytest
 from sqlmodel import select
 
@@ -148,7 +150,7 @@ def test_a_sign_in_from_a_new_browser_mails_the_person(world):
     assert "198.51.100.7" in body and "Unknown laptop" in body
 
 
-def test_the_cli_prints_a_demo_code_in_development_and_refuses_in_production(world, monkeypatch):
+def test_the_cli_prints_a_demo_code_in_development_and_refuses_in_production(world, tmp_path):
     secret, _ = _enrol("attorney@firm.example")
     run = lambda env: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "portal_app.cli", "users", "totp-code", "attorney@firm.example"],
@@ -160,5 +162,9 @@ def test_the_cli_prints_a_demo_code_in_development_and_refuses_in_production(wor
     assert printed.returncode == 0, printed.stderr
     step = int(time.time() // 30)
     assert printed.stdout.strip() in {pyotp.TOTP(secret).at(s * 30) for s in (step, step + 1)}
-    refused = run({**env, "PORTAL_ENV": "production"})
-    assert refused.returncode != 0 and printed.stdout.strip() not in refused.stdout
+    production = {**env, "PORTAL_ENV": "production", "PORTAL_SECRET_KEY": secrets.token_urlsafe(48),
+                  "PORTAL_MASTER_KEYS": Fernet.generate_key().decode(), "PORTAL_PAYMENTS": "sandbox",
+                  "PORTAL_AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+                  "PORTAL_PUBLIC_URL": "https://portal.example.com"}
+    refused = run(production)
+    assert refused.returncode == 2 and "refused" in refused.stderr and refused.stdout == "", refused.stderr

@@ -187,9 +187,13 @@ def reset_for(actor: Actor, user_id: str) -> None:
                      details={"had_factor": had, "sessions_revoked": revoked})
 
 
-def _dev_factor(s: Session, email: str) -> SecondFactor:
+def _refuse_in_production() -> None:
     if get_settings().is_production:
         raise NotAllowed()
+
+
+def _dev_factor(s: Session, email: str) -> SecondFactor:
+    _refuse_in_production()
     user = s.exec(select(User).where(User.email == email.strip().lower())).first()
     factor = s.get(SecondFactor, user.id) if user else None
     if factor is None:
@@ -199,6 +203,7 @@ def _dev_factor(s: Session, email: str) -> SecondFactor:
 
 def dev_secret(email: str) -> str:
     """Development only: a demo staff member's authenticator key, printed with the demo logins."""
+    _refuse_in_production()
     with db.read() as s:
         return factors.unseal(_dev_factor(s, email).secret_enc)
 
@@ -206,6 +211,7 @@ def dev_secret(email: str) -> str:
 def current_code(email: str) -> str:
     """Development only (the CLI's `users totp-code` and the browser tests): the code a demo staff
     member's authenticator shows now, for the next step not yet used. Refused in production."""
+    _refuse_in_production()
     with db.read() as s:
         factor = _dev_factor(s, email)
         found = factors.code_for_next_unused_step(factors.unseal(factor.secret_enc), factor.last_step)
