@@ -41,7 +41,9 @@ OPEN_TO_OUTSIDERS = {
     "matters.deadlines.upcoming", "documents.review.set_expiry",
     "messaging.preferences.get", "messaging.preferences.update",
     "uscis.receipts.for_matter",
-    "kernel.policy.require", "kernel.policy.matter_scope",  # the checks themselves
+    # the checks themselves: they answer (or refuse) for whoever asks
+    "kernel.policy.require", "kernel.policy.matter_scope", "kernel.policy.item_scope", "kernel.policy.may_touch_item",
+    "kernel.policy.is_staff", "kernel.policy.sees_every_matter", "kernel.policy.sees_firm_wide_mail",
 }
 
 
