@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from portal_app.services.demo.seed import DEMO_PASSWORD
 from tests.e2e.helpers import sign_in, sign_out
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "identity"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "identity"  # copies kept in docs/screenshots/identity/
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 
 
@@ -36,6 +36,8 @@ def test_a_staff_member_sets_up_the_second_factor_and_later_uses_a_recovery_code
     sign_in(page, "admin@demo.example")
     page.wait_for_url(re.compile(r"/staff/?$"))
     page.goto("/admin/users")
+    expect(page.locator(".reset-factor").first).to_be_visible()
+    _shoot(page, "people-reset-second-step")
     page.locator(".user-row", has_text="billing@demo.example").locator(".reset-factor").click()
     expect(page.locator("#form-notice")).to_contain_text("second step is reset")
     sign_out(page)
@@ -81,6 +83,8 @@ def test_a_client_adds_an_authenticator_from_their_account(page):
     sign_in(page, "amara@demo.example")
     page.wait_for_url(re.compile(r"/client/?$"))
     page.goto("/account/security")
+    expect(page.locator("#add-factor")).to_be_visible()
+    _shoot(page, "account-security")
     page.click("#add-factor")
     expect(page.locator("#totp-qr")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text().strip()

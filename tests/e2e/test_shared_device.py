@@ -13,18 +13,20 @@ from __future__ import annotations
 import re
 import urllib.error
 import uuid
+from pathlib import Path
 import urllib.request
 
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from models import Document, DocumentVersion, Invoice, Matter
+from models import AuthSession, Document, DocumentVersion, Invoice, Matter, User, utcnow
 from portal_app.services.kernel import db
 from tests import sample_files
 from tests.e2e.helpers import matter_id, sign_in, sign_out
 from tests.e2e.test_documents_in_browser import request_id, upload
 
 SECRET = "portal-demo-2026"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "identity"  # copies kept in docs/screenshots/identity/
 
 
 def _weis_things() -> dict[str, str]:
@@ -85,6 +87,29 @@ def test_two_people_through_one_tab_receive_nothing_of_each_other(page):
     assert leaks == [], leaks
 
 
+def test_a_tab_whose_session_was_revoked_elsewhere_reloads_with_nothing_of_his(page):
+    """Wei leaves his tab open; his session is revoked (from another device, or it expired). The
+    next person reloads that tab: the page load (a hydrate, which sends the whole state tree) must
+    carry nothing of his, and the tab ends on the login page with a new client token."""
+    phase, frames = _watch_frames(page)
+    sign_in(page, "wei@demo.example")
+    page.wait_for_url(re.compile(r"/client/?$"))
+    expect(page.locator(".matter-card")).to_contain_text("MTR-2026-0002")
+    token_before = page.evaluate("sessionStorage.getItem('token')")
+    with db.write() as s:
+        for row in s.exec(select(AuthSession).where(AuthSession.revoked_at.is_(None))).all():
+            if s.get(User, row.user_id).email == "wei@demo.example":
+                row.revoked_at, row.revoked_reason = utcnow(), "revoked_by_user"
+    phase["now"] = "after_revocation"
+    page.reload()
+    page.wait_for_url(re.compile(r"/login/?\?next="))
+    expect(page.locator("#sign-in")).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("sessionStorage.getItem('token')") != token_before
+    after = [f for p, f in frames if p == "after_revocation"]
+    assert after and not [f for f in after if "Wei Zhang" in f or "MTR-2026-0002" in f]
+
+
 def test_signing_out_revokes_the_session_on_the_server(page, server):
     sign_in(page, "amara@demo.example")
     page.wait_for_url(re.compile(r"/client/?$"))
@@ -119,6 +144,12 @@ def test_a_link_on_another_site_cannot_sign_anybody_out(page, server):
     page.reload()
     expect(page.locator(".matter-card").first).to_be_visible()
     page.goto("/logout")
+    expect(page.locator("#confirm-sign-out")).to_be_visible()
+    for label, size in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 800})):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"logout-{label}.png"), full_page=True)
     page.click("#confirm-sign-out")
     page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
 
