@@ -5,6 +5,10 @@ memory, and so what the state manager stores when the event ends), before anythi
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 import reflex as rx
@@ -30,7 +34,7 @@ class WipeProbeState(PageState, rx.State):
     _cached: str = ""
 
     async def _fill(self, actor) -> None:
-        self.reference = (await run(matters.list_visible, actor))[0].reference
+        self.reference = min(m.reference for m in await run(matters.list_visible, actor))  # "T-1"
         self._cached = self.reference
 
 
@@ -50,8 +54,8 @@ def _cookie(email: str) -> tuple[str, str]:
     return token, f"{cookie_name()}={token}"
 
 
-def _visit(root: State, path: str, cookie: str) -> None:
-    root.router = RouterData(session=SessionData(client_ip="10.0.0.1"), headers=HeaderData(cookie=cookie),
+def _visit(root: State, path: str, cookie: str, tab: str = "") -> None:
+    root.router = RouterData(session=SessionData(client_ip="10.0.0.1", client_token=tab), headers=HeaderData(cookie=cookie),
                              url=ReflexURL(f"http://localhost:3000{path}"))
 
 
@@ -67,7 +71,7 @@ async def _signed_in_tab(email: str) -> tuple[State, str]:
     assert await page._load_page(page._fill) is None
     _sub(root, OtherSectionState).invoice_number = "INV-2026-0042"
     session = _sub(root, SessionState)
-    assert session.user_name == "Client" and session._owner and page.reference
+    assert session.user_name == "Client" and session._owner and page.reference == "T-1"
     return root, token
 
 
@@ -143,3 +147,63 @@ async def test_sign_out_wipes_the_tab_and_posts_to_the_clearing_route(world):
     assert auth.resolve(token) is None and "INV-2026-0042" not in _held(root)
     code = _script(spec)
     assert 'removeItem("token")' in code and "f.method = 'post'" in code and "/api/session/clear" in code
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway Redis (Debian's redis-server), as production keeps Reflex state in Redis."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+async def test_what_redis_stores_for_the_tab_is_overwritten_too(world, redis_url):
+    """With Redis, a substate the event did not touch is not even loaded: the wipe fetches each
+    one, so the previous person's invoice number does not stay behind in Redis."""
+    from redis.asyncio import Redis
+    from reflex.istate.manager.redis import StateManagerRedis
+    from reflex.istate.manager.token import BaseStateToken
+    from reflex_base.event.context import EventContext
+
+    redis = Redis.from_url(redis_url)
+    manager = StateManagerRedis(redis=redis)
+    token, cookie = _cookie("client@firm.example")
+    tab = "tab-on-a-shared-phone"
+
+    async def no_events(*_args, **_kwargs):
+        return None
+
+    EventContext.set(EventContext(token=tab, state_manager=manager, enqueue_impl=no_events))
+    async with manager.modify_state(BaseStateToken(ident=tab, cls=OtherSectionState)) as root:
+        (await root.get_state(OtherSectionState)).invoice_number = "INV-2026-0042"
+    async with manager.modify_state(BaseStateToken(ident=tab, cls=WipeProbeState)) as root:
+        _visit(root, "/client", cookie, tab)
+        page = await root.get_state(WipeProbeState)
+        assert await page._load_page(page._fill) is None and page.reference
+
+    async def stored() -> bytes:
+        keys = await redis.keys(f"{tab}*")
+        return b"".join(v for v in await redis.mget(keys) if v)
+
+    assert b"INV-2026-0042" in await stored() and b"T-1" in await stored()
+    auth.sign_out(auth.resolve(token))
+    async with manager.modify_state(BaseStateToken(ident=tab, cls=WipeProbeState)) as root:
+        _visit(root, "/client", cookie, tab)
+        page = await root.get_state(WipeProbeState)
+        await page._load_page(page._fill)
+    held = await stored()
+    assert b"INV-2026-0042" not in held and b"T-1" not in held
+    await manager.close()
