@@ -47,6 +47,9 @@ def _challenge(s: Session, token: str, purpose: str, now: datetime) -> SignInCha
     if row is None or row.used_at is not None or row.expires_at <= now or row.purpose != purpose \
             or row.attempts >= MAX_ATTEMPTS:
         raise InvalidLink("mfa.challenge_expired")
+    user = s.get(User, row.user_id)
+    if user is None or not user.is_active:  # deactivated between the password and the code
+        raise InvalidLink("mfa.challenge_expired")
     return row
 
 
