@@ -4,7 +4,7 @@ codes, the half-done sign-in between password and code), the browsers a person s
 back-off count on the sign-in throttle.
 
 Revision ID: 0007_identity
-Revises: 0006_audit_anchor
+Revises: 0007_conversations
 Create Date: 2026-12-01 13:00:00
 """
 from typing import Sequence, Union
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0007_identity'
-down_revision: Union[str, None] = '0006_audit_anchor'
+down_revision: Union[str, None] = '0007_conversations'  # chained after issue 12a's migration at the merge
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from portal_app import client_address
-from portal_app.api import exports, files, stripe_webhook
+from portal_app.api import exports, files, stripe_webhook, support_files
 from portal_app.services.identity import auth
 from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import PortalError
@@ -93,5 +93,6 @@ def build_api() -> Starlette:
         *stripe_webhook.ROUTES,
         *files.routes(),
         *exports.routes(),
+        *support_files.routes(),
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ])
