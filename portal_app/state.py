@@ -159,7 +159,10 @@ class PageState(rx.State, mixin=True):
         """No actor: after a wipe, a fresh tab (this page again for the person now signed in, or the
         login page); otherwise the page's own answer to a signed-out visitor."""
         session = await self.get_state(SessionState)
-        reset_to, session._reset_to = session._reset_to, ""
+        # Not cleared here: every handler of this tab answers with a fresh tab until the browser has
+        # one (a page's navigation can cancel a section's pending answer); the old token is never
+        # sent again after that, and its state holds nothing but the defaults.
+        reset_to = session._reset_to
         if reset_to == "reload":
             return fresh_tab(self.router.url.path)
         if reset_to == "login":

@@ -11,6 +11,7 @@ import pyotp
 from playwright.sync_api import expect
 
 from portal_app.services.demo.seed import DEMO_PASSWORD
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.helpers import sign_in, sign_out
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "identity"  # copies kept in docs/screenshots/identity/
@@ -18,6 +19,8 @@ PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 
 
 def _shoot(page, name: str) -> None:
+    """Phone and desktop screenshots of the page as it is, after axe-core found nothing blocking."""
+    assert_accessible(page, name)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)

@@ -22,6 +22,7 @@ from sqlmodel import select
 from models import AuthSession, Document, DocumentVersion, Invoice, Matter, User, utcnow
 from portal_app.services.kernel import db
 from tests import sample_files
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.helpers import matter_id, sign_in, sign_out
 from tests.e2e.test_documents_in_browser import request_id, upload
 
@@ -145,6 +146,7 @@ def test_a_link_on_another_site_cannot_sign_anybody_out(page, server):
     expect(page.locator(".matter-card").first).to_be_visible()
     page.goto("/logout")
     expect(page.locator("#confirm-sign-out")).to_be_visible()
+    assert_accessible(page, "/logout")
     for label, size in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 800})):
         page.set_viewport_size(size)
         page.wait_for_timeout(300)
