@@ -26,8 +26,7 @@ def logout_page() -> rx.Component:
     return shell(rx.vstack(
         rx.heading(t("nav.sign_out"), size="7"),
         rx.text(t("logout.intro")),
-        rx.button(t("nav.sign_out"), on_click=SessionState.sign_out, id="confirm-sign-out", size="3",
-                  color_scheme="red", type="button"),
+        rx.button(t("nav.sign_out"), on_click=SessionState.sign_out, id="confirm-sign-out", size="3", type="button"),
         rx.link(t("access.go_home"), href="/"),
         spacing="3", padding_y="32px",
     ), narrow=True)

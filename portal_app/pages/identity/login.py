@@ -143,8 +143,8 @@ def _enroll() -> rx.Component:
 def recovery_codes_view(codes) -> rx.Component:
     return rx.vstack(
         rx.heading(t("mfa.codes_title"), size="5"), rx.text(t("mfa.codes_intro"), size="2"),
-        rx.box(rx.foreach(codes, lambda c: rx.el.li(rx.code(c), class_name="recovery-code")),
-               as_="ul", id="recovery-codes", style={"list-style": "none", "padding": "0", "columns": "2"}),
+        rx.el.ul(rx.foreach(codes, lambda c: rx.el.li(rx.code(c), class_name="recovery-code")),
+                 id="recovery-codes", style={"list-style": "none", "padding": "0", "margin": "0", "columns": "2"}),
         spacing="3", width="100%",
     )
 

@@ -89,7 +89,7 @@ def sign_in(email: str, password: str, *, ip: str = "", user_agent: str = "", de
 def count_failure(s: Session, key: str, ip: str, now: datetime, user: User | None, *, step: str) -> datetime | None:
     """Count a failed sign-in (a wrong password, or a wrong second-factor code) on the account (or
     known-device) key and the address; returns when the lockout ends if one has started."""
-    until = throttle.record_failure(s, rules(), account=key, ip=ip, now=now)
+    until = throttle.record_sign_in_failure(s, rules(), account=key, ip=ip, now=now)
     details = {"known_account": user is not None, "account_key": key, "locked": until is not None, "step": step}
     audit.record(s, "auth.login_failed", object_type="user", object_id=user.id if user else "", ip=ip, details=details)
     return until

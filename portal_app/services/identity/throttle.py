@@ -94,11 +94,32 @@ def _count(db: Session, key: str, limit: int, now: datetime, rules: Rules, *, ba
     return row.locked_until
 
 
-def record_failure(db: Session, rules: Rules, *, account: str, ip: str, now: datetime) -> datetime | None:
+def record_sign_in_failure(db: Session, rules: Rules, *, account: str, ip: str, now: datetime) -> datetime | None:
     """Count one wrong password; returns when the account's lockout ends if this one started it."""
     until = _count(db, account, rules.account_max, now, rules, backoff=True)
     _count(db, ip_key(ip), rules.ip_max, now, rules, backoff=False)
     return until
+
+
+# A plain counter with a fixed lockout, for other rate limits (support requests from signed-out
+# visitors count their requests here): `locked_until` and `record_failure`, as before issue 11.
+
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    max_failures: int
+
+
+def locked_until(db: Session, keys: list[str], now: datetime) -> datetime | None:
+    """The latest lockout end among these keys, if any is still running."""
+    ends = [until for key in keys if (until := _locked(db.get(LoginThrottle, key), now)) is not None]
+    return max(ends) if ends else None
+
+
+def record_failure(db: Session, limit: Limit, now: datetime, window: timedelta, lockout: timedelta) -> bool:
+    """Count one event on `limit.key`; returns True when this one starts a lockout."""
+    rules = Rules(account_max=limit.max_failures, ip_max=limit.max_failures, window=window, lockout=lockout)
+    return _count(db, limit.key, limit.max_failures, now, rules, backoff=False) is not None
 
 
 def clear(db: Session, *keys: str) -> None:
