@@ -29,7 +29,7 @@ class MatterDeadlinesState(WidgetState, rx.State):
     async def _refresh(self, actor) -> None:
         found = await run(deadlines.for_matter, actor, self._url_segment())
         self.items = [{**row, "rule": d.rule, "overridden": "yes" if d.overridden else "",
-                       "reason": d.override_reason, "visible": "yes" if d.client_visible else ""}
+                       "reason": d.override_reason, "visible": "yes" if d.client_visible and actor.is_staff else ""}
                       for row, d in zip(rows(found), found)]
         self.may_edit = policy.role_allows(actor.role, "deadline.edit")
 

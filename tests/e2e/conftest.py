@@ -104,6 +104,16 @@ def same_database_as_the_server(server, monkeypatch):
     reset_settings()
 
 
+# What a person sees after an action may take a few seconds on a loaded 2-core machine (the page
+# build, the state round trip): expect() waits up to 15 s for it (Playwright's default is 5 s).
+def _patient_expect() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
+_patient_expect()
+
 CSP_VIOLATIONS: list[dict] = []
 _WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => window.__portalCspViolation({
   directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, page: location.pathname}));"""

@@ -18,6 +18,9 @@ def _invoice(title: str) -> Invoice:
 
 
 def _pay_card(page, number: str) -> None:
+    expect(page.locator("#pay-now")).to_be_visible()
+    if page.locator("#choose-new-card").count():  # a card saved earlier is chosen: one choice shows at a time
+        page.locator("#choose-new-card").click()
     page.fill("#card-number", number)
     page.fill("#card-expiry", "12/34")
     page.fill("#card-cvc", "123")

@@ -54,6 +54,7 @@ OPEN_TO_OUTSIDERS |= {
     "conversations.attachments.discard", "conversations.summaries.by_matter", "conversations.summaries.pending",
     "support.requests.submit", "support.requests.mine", "support.files.target_for",
 }
+OPEN_TO_OUTSIDERS |= {"documents.intake.open_for_me", "documents.intake.ask_correction"}  # the client's own intake
 
 
 def _actor_services() -> dict[str, object]:
