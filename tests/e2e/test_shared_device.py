@@ -41,11 +41,15 @@ def _weis_things() -> dict[str, str]:
 
 
 def _watch_frames(page) -> tuple[dict, list]:
+    """Every frame the tab's websockets receive, tagged with the phase the socket was opened in
+    (each full page load opens its own): a late answer to Wei's own page, still on his socket, is
+    his; what the pages after him receive is what must carry nothing of his."""
     phase, frames = {"now": "wei"}, []
 
     def on_socket(socket):
+        opened_in = phase["now"]
         socket.on("framereceived", lambda payload: frames.append(
-            (phase["now"], payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+            (opened_in, payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
 
     page.on("websocket", on_socket)
     return phase, frames
