@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bench.common import database, kinds, timed
+from bench.common import LABEL, database, kinds, timed
+from bench.results import Figure
 from models import (
     CaseType,
     Client,
@@ -33,6 +34,7 @@ from portal_app.services.kernel import db
 from portal_app.services.matters import case_types
 
 SIZES = [(1_000, 20), (5_000, 20)]  # matters, document requests per matter
+SMOKE_SIZES = [(20, 4), (40, 4)]
 NOW = datetime.combine(date(2026, 6, 1), time(13, 0), tzinfo=timezone.utc)  # 09:00 in New York
 
 
@@ -113,10 +115,11 @@ def _pass(now: datetime) -> None:
     assert len(result) == 2 and not any("error" in r for r in result.values()), result
 
 
-def run() -> list[str]:
-    lines = []
+def run(smoke: bool = False) -> list:
+    out: list = []
     for kind in kinds():
-        for matters, per_matter in SIZES:
+        measured = []
+        for matters, per_matter in SMOKE_SIZES if smoke else SIZES:
             with database(kind):
                 _populate(matters, per_matter)
                 base, _ = _counted(_baseline)
@@ -124,9 +127,16 @@ def run() -> list[str]:
                 with db.read() as s:
                     items = s.exec(select(sa.func.count()).select_from(ReminderItem)).one()
                 again, again_q = _counted(_pass, NOW + timedelta(hours=1))
-            lines.append(
-                f"reminders on {kind}, {matters:,} matters / {matters * per_matter:,} document requests: "
-                f"first pass {first:.2f}s, {first_q} statements ({items:,} reminders, digests sent); "
-                f"next pass {again:.2f}s, {again_q} statements; baseline read {base:.2f}s "
-                f"(next pass = {again / base:.1f}x the baseline)")
-    return lines
+            measured.append((matters, again_q))
+            out.append(f"reminders on {kind}, {matters:,} matters / {matters * per_matter:,} document requests: "
+                       f"first pass {first:.2f}s, {first_q} statements ({items:,} reminders, digests sent); "
+                       f"next pass {again:.2f}s, {again_q} statements; baseline read {base:.2f}s")
+        matters, per_matter = (SMOKE_SIZES if smoke else SIZES)[-1]
+        out.append(Figure(f"reminders.{kind}", f"Reminder pass with nothing new, {matters:,} matters / "
+                          f"{matters * per_matter:,} requests, {LABEL[kind]}", again, base, "s",
+                          "a plain read of the open requests", goal=2.0, higher_is_better=False,
+                          note=f"{again_q} statements"))
+        out.append(Figure(f"reminders_statements.{kind}", f"Reminder pass statements, {measured[-1][0]:,} vs "
+                          f"{measured[0][0]:,} matters, {LABEL[kind]}", measured[-1][1], measured[0][1], "statements",
+                          "the same pass over a smaller practice", goal=1.0, higher_is_better=False))
+    return out
