@@ -47,9 +47,11 @@ def receive(payload: bytes, signature: str | None) -> Outcome:
     processor = get_processor()
     event, account = stripe_gateway.verify_event(payload, signature, processor.webhook_secrets())
     event_id, event_type = str(event.get("id", ""))[:120], str(event.get("type", ""))[:80]
-    if _seen(processor.name, event_id):
-        return Outcome(event_id, event_type, "duplicate")
-    fee_hint = _success_fee(event["data"]["object"], account) if event_type == "payment_intent.succeeded" else None
+    fee_hint = None
+    if event_type == "payment_intent.succeeded":  # the fee is asked for outside the lock; a copy never asks
+        if _seen(processor.name, event_id):
+            return Outcome(event_id, event_type, "duplicate")
+        fee_hint = _success_fee(event["data"]["object"], account)
     try:
         return _apply(processor.name, event, event_id, event_type, account, fee_hint)
     except NotPlaceableYet:
@@ -58,12 +60,9 @@ def receive(payload: bytes, signature: str | None) -> Outcome:
 
 def _apply(provider: str, event: dict, event_id: str, event_type: str, account: str, fee_hint: int | None) -> Outcome:
     with db.write() as s:
-        if s.exec(select(ProviderEvent.id).where(ProviderEvent.provider == provider,
-                                                 ProviderEvent.event_id == event_id)).first():
-            return Outcome(event_id, event_type, "duplicate")
         s.add(ProviderEvent(provider=provider, event_id=event_id, event_type=event_type, payload=event))
         try:
-            s.flush()  # the unique constraint: a concurrent copy of this event loses here
+            s.flush()  # the unique constraint: a copy of this event (earlier or concurrent) stops here
         except sa.exc.IntegrityError:
             s.rollback()
             return Outcome(event_id, event_type, "duplicate")
