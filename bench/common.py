@@ -56,10 +56,13 @@ class StatementCounter:
     """Counts the SQL statements sent to the driver while it is active (a context manager)."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.count, self.inserted_into = 0, []  # the tables INSERT statements went to
 
-    def _tick(self, *_args, **_kwargs) -> None:
+    def _tick(self, _conn, _cursor, statement: str, *_args, **_kwargs) -> None:
         self.count += 1
+        words = statement.split(None, 3)
+        if len(words) > 2 and words[0].upper() == "INSERT":
+            self.inserted_into.append(words[2].strip('"'))
 
     def __enter__(self) -> StatementCounter:
         sa.event.listen(db.get_engine(), "before_cursor_execute", self._tick)

@@ -44,17 +44,18 @@ def _rows(model, rows: list[dict]) -> None:
             s.execute(sa.insert(model.__table__), rows[start:start + 5_000])
 
 
-def _populate(matters: int, per_matter: int) -> None:
-    rng = random.Random(7)
+def populate(matters: int, per_matter: int, start: int = 0) -> None:
+    """`matters` matters numbered from `start` (a second call adds to the first), with their staff."""
+    rng = random.Random(7 + start)
     with db.write() as s:
         case_types.sync(s)
     with db.read() as s:
         case_type = s.exec(select(CaseType.id)).first()
-    staff = [{"id": new_id(), "email": f"staff{i}@firm.example", "full_name": f"Staff {i}", "role": role,
+    staff = [{"id": new_id(), "email": f"staff{i}.{start}@firm.example", "full_name": f"Staff {i}", "role": role,
               "is_active": True, "locale": "en", "timezone": "America/New_York", "created_at": NOW}
              for i, role in enumerate(["attorney", "paralegal"] * 5)]
     users, clients, matter_rows, members, requests, invoices, deadlines = list(staff), [], [], [], [], [], []
-    for n in range(matters):
+    for n in range(start, start + matters):
         user, client, matter = new_id(), new_id(), new_id()
         users.append({"id": user, "email": f"client{n}@example.com", "full_name": f"Client {n}", "role": "client",
                       "is_active": True, "locale": "es" if n % 3 == 0 else "en", "timezone": "America/New_York",
@@ -109,7 +110,7 @@ def _baseline() -> None:
                .where(DocumentRequest.status.in_(["requested", "rejected"]))).all()
 
 
-def _pass(now: datetime) -> None:
+def one_pass(now: datetime) -> None:
     jobs = [j for j in JOBS if j.name.startswith("reminders.")]
     result = run_due_once(now, jobs=jobs, holder=f"bench-{uuid.uuid4().hex[:4]}")
     assert len(result) == 2 and not any("error" in r for r in result.values()), result
@@ -121,12 +122,12 @@ def run(smoke: bool = False) -> list:
         measured = []
         for matters, per_matter in SMOKE_SIZES if smoke else SIZES:
             with database(kind):
-                _populate(matters, per_matter)
+                populate(matters, per_matter)
                 base, _ = _counted(_baseline)
-                first, first_q = _counted(_pass, NOW)
+                first, first_q = _counted(one_pass, NOW)
                 with db.read() as s:
                     items = s.exec(select(sa.func.count()).select_from(ReminderItem)).one()
-                again, again_q = _counted(_pass, NOW + timedelta(hours=1))
+                again, again_q = _counted(one_pass, NOW + timedelta(hours=1))
             measured.append((matters, again_q))
             out.append(f"reminders on {kind}, {matters:,} matters / {matters * per_matter:,} document requests: "
                        f"first pass {first:.2f}s, {first_q} statements ({items:,} reminders, digests sent); "
