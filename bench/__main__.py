@@ -4,6 +4,7 @@ measured in the same run) and write bench/results.json.
   python -m bench [module ...]        the named modules only (bench.topology is not in the default set)
   python -m bench --smoke             every benchmark once at a tiny size (the suite's smoke test); writes nothing
   python -m bench --kinds sqlite      only these databases (default: SQLite, and PostgreSQL when it answers)
+  python -m bench --update MODULE     run MODULE and replace only its figures in bench/results.json
   python -m bench --readme            regenerate README's bench table from bench/results.json"""
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing written")
     parser.add_argument("--kinds", help="comma-separated: sqlite,postgresql")
     parser.add_argument("--readme", action="store_true", help="regenerate README's table from results.json")
+    parser.add_argument("--update", action="store_true", help="replace only these figures in results.json")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.readme:
@@ -37,9 +39,9 @@ def main(argv: list[str]) -> int:
             if isinstance(item, Figure):
                 figures.append(item)
             print(item.line() if isinstance(item, Figure) else item, flush=True)
-    out = args.out or (None if args.smoke or args.modules else RESULTS)
+    out = args.out or (None if args.smoke or (args.modules and not args.update) else RESULTS)
     if out is not None:
-        write(figures, out)
+        write(figures, out, update=args.update)
         print(f"wrote {out}")
     return 0
 

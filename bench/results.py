@@ -59,16 +59,24 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
-def write(figures: list[Figure], path: Path = RESULTS) -> None:
-    path.write_text(json.dumps({
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
-        "figures": [f.as_json() for f in figures]}, indent=1, ensure_ascii=False) + "\n")
+def write(figures: list[Figure], path: Path = RESULTS, update: bool = False) -> None:
+    """Write the figures; with `update`, replace only these figures' entries (by key) in the file,
+    keeping the others and when each was measured."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
+    fresh = [dict(f.as_json(), measured_at=now, machine=machine) for f in figures]
+    if update and path.exists():
+        keys = {f["key"] for f in fresh}
+        old = [f for f in json.loads(path.read_text())["figures"] if f["key"] not in keys]
+        fresh = old + fresh
+    path.write_text(json.dumps({"measured_at": now, "figures": fresh}, indent=1, ensure_ascii=False) + "\n")
 
 
 def table(path: Path = RESULTS) -> str:
     data = json.loads(path.read_text())
-    rows = [f"Measured {data['measured_at']} on {data['machine']} (`make bench`, bench/results.json).", "",
+    runs = sorted({(f["measured_at"], f["machine"]) for f in data["figures"]})
+    when = "; ".join(f"{at} ({machine})" for at, machine in runs)
+    rows = [f"Generated from bench/results.json (`make bench`; measured {when}).", "",
             "| Path | Figure | Floor measured beside it | Ratio | Goal | Met |", "|---|---|---|---|---|---|"]
     for f in data["figures"]:
         met = {None: "—", True: "yes", False: "**no**"}[f["met"]]
