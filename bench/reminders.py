@@ -35,6 +35,7 @@ from portal_app.services.matters import case_types
 
 SIZES = [(1_000, 20), (5_000, 20)]  # matters, document requests per matter
 SMOKE_SIZES = [(20, 4), (40, 4)]
+QUIET_ROUNDS = 3
 NOW = datetime.combine(date(2026, 6, 1), time(13, 0), tzinfo=timezone.utc)  # 09:00 in New York
 
 
@@ -123,15 +124,18 @@ def run(smoke: bool = False) -> list:
         for matters, per_matter in SMOKE_SIZES if smoke else SIZES:
             with database(kind):
                 populate(matters, per_matter)
-                base, _ = _counted(_baseline)
                 first, first_q = _counted(one_pass, NOW)
                 with db.read() as s:
                     items = s.exec(select(sa.func.count()).select_from(ReminderItem)).one()
-                again, again_q = _counted(one_pass, NOW + timedelta(hours=1))
+                base, again = float("inf"), float("inf")
+                for hour in range(1, QUIET_ROUNDS + 1):  # best of a few, alternating (the machine is shared)
+                    base = min(base, _counted(_baseline)[0])
+                    seconds, again_q = _counted(one_pass, NOW + timedelta(hours=hour))
+                    again = min(again, seconds)
             measured.append((matters, again_q))
             out.append(f"reminders on {kind}, {matters:,} matters / {matters * per_matter:,} document requests: "
                        f"first pass {first:.2f}s, {first_q} statements ({items:,} reminders, digests sent); "
-                       f"next pass {again:.2f}s, {again_q} statements; baseline read {base:.2f}s")
+                       f"next pass {again:.2f}s, {again_q} statements; baseline read {base:.2f}s (best of {QUIET_ROUNDS})")
         matters, per_matter = (SMOKE_SIZES if smoke else SIZES)[-1]
         out.append(Figure(f"reminders.{kind}", f"Reminder pass with nothing new, {matters:,} matters / "
                           f"{matters * per_matter:,} requests, {LABEL[kind]}", again, base, "s",
