@@ -16,6 +16,14 @@ from models.automation import (
 from models.base import UTCDateTime, new_id, utcnow
 from models.billing import Invoice, InvoiceLine, LedgerEntry, Payment, ProviderEvent
 from models.billing_config import BillingSchedule, BillingSettings, FeeScheduleItem, InvoiceTemplate
+from models.conversations import (
+    Message,
+    MessageAttachment,
+    MessageThread,
+    SupportRequest,
+    SupportTopic,
+    ThreadRead,
+)
 from models.checklists import (
     ChecklistTemplate,
     ChecklistTemplateItem,
@@ -48,4 +56,6 @@ __all__ = [
     "ApiUsage", "JobRun", "JobState", "NotificationPreference", "ReceiptStatusEvent", "ReminderDigest",
     "ReminderItem", "TrackedReceipt",
     "LegalHold", "MatterTag", "RetentionPolicy", "RetentionReview",
+    # issue 12: secure messages and support requests
+    "Message", "MessageAttachment", "MessageThread", "SupportRequest", "SupportTopic", "ThreadRead",
 ]

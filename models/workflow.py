@@ -31,7 +31,8 @@ class Deadline(SQLModel, table=True):
 
 class Task(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    matter_id: uuid.UUID = Field(foreign_key="matter.id", index=True)
+    # empty only for work on no matter (0007: an overdue support request)
+    matter_id: Optional[uuid.UUID] = Field(default=None, foreign_key="matter.id", index=True)
     assignee_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id", index=True)
     kind: str = Field(max_length=32)  # review_upload | approve_invoice | file | status_change | ...
     title: str = Field(max_length=200)

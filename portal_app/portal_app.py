@@ -13,6 +13,8 @@ from portal_app.pages.billing import settings as billing_settings_page
 from portal_app.pages.billing import staff as billing_staff
 from portal_app.pages.billing import trust as trust_page
 from portal_app.pages.billing import webhooks as webhooks_page
+from portal_app.pages.conversations import inbox as message_inbox
+from portal_app.pages.conversations import thread as message_thread
 from portal_app.pages.documents import client_documents as documents
 from portal_app.pages.documents import dashboard as checklist_dashboard
 from portal_app.pages.documents import intake as intake_form
@@ -26,6 +28,10 @@ from portal_app.pages.matters import detail as matter
 from portal_app.pages.matters import new as new_matter
 from portal_app.pages.messaging import mail_settings
 from portal_app.pages.records import retention as records_page
+from portal_app.pages.support import client as support_client
+from portal_app.pages.support import settings as support_settings
+from portal_app.pages.support import signed_out as support_help
+from portal_app.pages.support import staff as support_staff
 from portal_app.pages.tasks import my_tasks as tasks
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
@@ -57,5 +63,6 @@ app.register_lifespan_task(background_loop)
 for page in (entry, login, set_password, reset, client_home, staff_home, matter, new_matter, invite, sessions,
              admin_users, documents, intake_form, checklist_review, checklist_dashboard, template_editor,
              pay, receipt, billing_staff, invoice_new, invoice_staff, trust_page, billing_settings_page, webhooks_page,
-             tasks, jobs_admin, mail_settings, insights_page, records_page):
+             tasks, jobs_admin, mail_settings, insights_page, records_page,
+             message_thread, message_inbox, support_client, support_help, support_staff, support_settings):
     page.register(app)

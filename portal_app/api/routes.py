@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from portal_app.api import exports, files, stripe_webhook
+from portal_app.api import exports, files, stripe_webhook, support_files
 from portal_app.services.identity import auth
 from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import PortalError
@@ -56,5 +56,6 @@ def build_api() -> Starlette:
         *stripe_webhook.ROUTES,
         *files.routes(),
         *exports.routes(),
+        *support_files.routes(),
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ])

@@ -44,9 +44,11 @@ def account_menu() -> rx.Component:
                 menu_link(t("nav.invite"), "/staff/invite"),
                 rx.menu.separator(),
             )),
+            rx.cond(SessionState.is_staff, menu_link(t("nav.support_requests"), "/staff/support")),
             rx.cond(SessionState.may_see_insights, menu_link(t("nav.insights"), "/staff/insights")),
             rx.cond(SessionState.may_administer, rx.fragment(
                 menu_link(t("nav.records"), "/staff/records"),
+                menu_link(t("nav.support_settings"), "/admin/support"),
                 menu_link(t("nav.people"), "/admin/users"),
                 menu_link(t("nav.jobs"), "/admin/jobs"),
                 rx.menu.separator(),
@@ -69,9 +71,10 @@ def navigation() -> rx.Component:
                     nav_link(t("nav.matters"), "/staff"),
                     nav_link(t("nav.documents"), "/staff/checklists"),
                     nav_link(t("nav.tasks"), "/tasks"),
+                    nav_link(t("nav.messages"), "/staff/messages"),
                     nav_link(t("nav.billing"), "/billing"),
                 ),
-                nav_link(t("nav.home"), "/client"),
+                rx.fragment(nav_link(t("nav.home"), "/client"), nav_link(t("nav.help"), "/support")),
             ),
             account_menu(),
             spacing="4",
@@ -110,8 +113,11 @@ def shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
     )
 
 
-def signed_out_page(title: str, intro: str, state, form: rx.Component, way_on: rx.Component) -> rx.Component:
-    """A page for someone not signed in (sign in, ask for a reset link): narrow, one form, a link on."""
+def signed_out_page(title: str, intro: str, state, form: rx.Component, way_on: rx.Component,
+                    help_link: bool = True) -> rx.Component:
+    """A page for someone not signed in (sign in, ask for a reset link): narrow, one form, a link on,
+    and "I need help" (the help page itself leaves it out)."""
+    need_help = [rx.link(t("nav.help_signed_out"), href="/help", size="2", id="need-help")] if help_link else []
     return shell(rx.vstack(rx.heading(title, size="7"), rx.text(intro, color_scheme="gray"),
-                           notice_callout(state.notice), error_callout(state.error), form, way_on,
+                           notice_callout(state.notice), error_callout(state.error), form, way_on, *need_help,
                            spacing="4", width="100%"), narrow=True)

@@ -20,6 +20,7 @@ from portal_app.services.messaging import mail
 from portal_app.services.records import due as retention_due
 from portal_app.services.reminders import collect as reminders
 from portal_app.services.reminders import digests
+from portal_app.services.support import requests as support_requests
 from portal_app.services.uscis import polling as uscis_polling
 
 
@@ -50,5 +51,6 @@ JOBS: list[Job] = [
     Job("files.sweep_orphans", orphans.sweep, timedelta(hours=6)),
     # A deleted tail of the audit chain is caught back to the last checkpoint: keep this short.
     Job("audit.checkpoint", audit_checkpointing.write_checkpoint, timedelta(minutes=10)),
+    Job("support.overdue", support_requests.open_overdue, timedelta(minutes=5)),  # SLAs are in hours
     *(Job(job.name, job.run, job.every) for job in billing_jobs.JOBS),
 ]

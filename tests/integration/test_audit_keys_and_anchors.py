@@ -2,6 +2,8 @@
 S3 anchor under Object Lock (moto's S3 server), and the settings that say where checkpoints go."""
 from __future__ import annotations
 
+import secrets
+
 import uuid
 from datetime import datetime, timezone
 
@@ -31,7 +33,7 @@ def _keys(monkeypatch, *keys: str) -> None:
 
 
 def test_rotating_the_master_keys_keeps_old_events_verifiable(portal_db, monkeypatch, capsys):
-    old, new = get_settings().master_keys[0], Fernet.generate_key().decode()
+    old, new = get_settings().master_keys[0].get_secret_value(), Fernet.generate_key().decode()
     _append(5)
     checkpointing.write_checkpoint(AT)
     _keys(monkeypatch, new, old)  # the new key first: new events are signed with it
@@ -105,9 +107,11 @@ def test_a_bucket_without_object_lock_still_gets_checkpoints_and_says_so(portal_
 
 def test_production_needs_a_checkpoint_destination_outside_the_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("PORTAL_MASTER_KEYS", Fernet.generate_key().decode())
     monkeypatch.setenv("PORTAL_PAYMENTS", "sandbox")
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PORTAL_AUDIT_CHECKPOINT_DIR", raising=False)
     with pytest.raises(SettingsError, match="PORTAL_AUDIT_CHECKPOINT_DIR"):
         load_settings()
     monkeypatch.setenv("PORTAL_AUDIT_CHECKPOINT_DIR", str(tmp_path / "data" / "anchors"))

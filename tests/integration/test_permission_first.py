@@ -40,7 +40,18 @@ OPEN_TO_OUTSIDERS = {
     "matters.deadlines.upcoming", "documents.review.set_expiry",
     "messaging.preferences.get", "messaging.preferences.update",
     "uscis.receipts.for_matter",
-    "kernel.policy.require", "kernel.policy.matter_scope",  # the checks themselves
+    # the checks themselves: they answer (or refuse) for whoever asks
+    "kernel.policy.require", "kernel.policy.matter_scope", "kernel.policy.item_scope", "kernel.policy.may_touch_item",
+    "kernel.policy.is_staff", "kernel.policy.sees_every_matter", "kernel.policy.sees_firm_wide_mail",
+}
+
+# --- secure messages and support requests (issue 12): open to clients and HR contacts, each
+# checking its own matter scope (garbage ids are "not allowed" there too, tested in their files) ---
+OPEN_TO_OUTSIDERS |= {
+    "conversations.threads.read_thread", "conversations.threads.unread_count", "conversations.threads.unread_query",
+    "conversations.messages.send", "conversations.attachments.target_for", "conversations.attachments.upload_bytes",
+    "conversations.attachments.discard", "conversations.summaries.by_matter", "conversations.summaries.pending",
+    "support.requests.submit", "support.requests.mine", "support.files.target_for",
 }
 
 

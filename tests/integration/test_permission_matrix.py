@@ -67,6 +67,19 @@ MATTER_ACTIONS |= {"matter.export", "legal_hold.manage", "cohort.tag"}
 FIRM_ACTIONS |= {"insights.view", "retention.view", "retention.manage", "retention.approve"}
 # billing, hr: no export, no holds, no figures, no retention
 # --- end of the issue 13 block ---
+# --- secure messages and support requests (issue 12): written out by hand, one block ---
+for _role in ("admin", "attorney", "paralegal"):
+    EXPECTED_OWN[_role] |= {"message.read", "message.write", "message.attach", "message.assign"}
+EXPECTED_OWN["billing"] |= {"message.read", "message.write"}  # answers questions about paying; no files
+EXPECTED_OWN["client"] |= {"message.read", "message.write", "message.attach"}
+EXPECTED_OWN["hr"] |= {"message.read", "message.write", "message.attach"}  # only where the matter is shared
+for _role in ("admin", "attorney", "paralegal", "billing"):
+    EXPECTED_FIRM_WIDE[_role] |= {"support.request", "support.handle"}
+for _role in ("client", "hr"):
+    EXPECTED_FIRM_WIDE[_role] |= {"support.request"}
+MATTER_ACTIONS |= {"message.read", "message.write", "message.attach", "message.assign"}
+FIRM_ACTIONS |= {"support.request", "support.handle"}
+# --- end of the issue 12 block ---
 # "led": a matter of another client whose responsible attorney is "attorney", who is not on its team.
 EXPECTED_LED = {"admin": EXPECTED_OWN["admin"], "attorney": EXPECTED_OWN["attorney"]}
 # Document actions on the checklist items of the "own" matter: the employee's passport and an item

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# c() reads the file it renders: compute it before opening the file for writing (which empties it)
 RERENDER = ('.venv/bin/python -c "from reflex.utils.frontend_skeleton import _compile_package_json as c; '
-            "open('reflex.lock/package.json', 'w').write(c())\"")
+            "text = c(); open('reflex.lock/package.json', 'w').write(text)\"")
 
 
 def test_reflex_lock_package_json_is_in_the_form_reflex_writes(monkeypatch):

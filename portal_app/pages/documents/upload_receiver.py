@@ -48,17 +48,21 @@ async def _chunks(chunks: rx.UploadChunkIterator) -> AsyncIterator:
             return
 
 
-async def _set_row(page_state, index: int, **values: str) -> None:
+async def _set_row(page_state, index: int, name: str = "", **values: str) -> None:
+    """Update one file's row; with `name`, a file the page did not list beforehand (a one-step
+    upload from on_drop, where the selection is not known yet) gets its row here."""
     async with page_state:
         rows = [dict(r) for r in page_state.file_rows]
+        if name and index == len(rows):
+            rows.append({"name": filenames.display_name(name), "percent": "0", "state": "waiting", "message": ""})
         if 0 <= index < len(rows):
             rows[index].update(values)
             page_state.file_rows = rows
 
 
 class _Receiver:
-    def __init__(self, state, actor, target, sizes: list[int]) -> None:
-        self.state, self.actor, self.target, self.sizes = state, actor, target, sizes
+    def __init__(self, state, actor, target, sizes: list[int], incoming=uploads.IncomingFile) -> None:
+        self.state, self.actor, self.target, self.sizes, self.opens = state, actor, target, sizes, incoming
         self.index, self.incoming, self.buffer, self.skip, self.name = -1, None, bytearray(), False, None
         self.seen = 0
 
@@ -68,8 +72,8 @@ class _Receiver:
     async def start(self, filename: str) -> None:
         await self.finish()
         self.index, self.name, self.skip, self.buffer, self.seen = self.index + 1, filename, False, bytearray(), 0
-        self.incoming = await run(uploads.IncomingFile, self.actor, self.target, filename)
-        await _set_row(self.state, self.index, state="uploading")
+        self.incoming = await run(self.opens, self.actor, self.target, filename)
+        await _set_row(self.state, self.index, filename, state="uploading")
 
     async def take(self, data: bytes) -> None:
         self.seen += len(data)
@@ -133,8 +137,10 @@ async def _begin(state, names: list[str]):
     return actor
 
 
-async def receive_files(state, chunks: rx.UploadChunkIterator, request_id: str, names: list, sizes: list) -> None:
-    """Drive one upload request from the first chunk to the last, then refresh the page's checklist."""
+async def receive_files(state, chunks: rx.UploadChunkIterator, request_id: str, names: list, sizes: list, *,
+                        target_for=uploads.target_for, incoming=uploads.IncomingFile) -> None:
+    """Drive one upload request from the first chunk to the last, then refresh the page's checklist.
+    `target_for` and `incoming` default to a checklist item; a message attachment passes its own."""
     names = [str(n) for n in (names or [])]
     sizes = [int(s) if str(s).isdigit() else 0 for s in (sizes or [])]
     actor = await _begin(state, names)
@@ -146,7 +152,7 @@ async def receive_files(state, chunks: rx.UploadChunkIterator, request_id: str, 
             refusal = t("upload.too_many_files", actor.locale, max=MAX_FILES)
         else:
             try:
-                receiver = _Receiver(state, actor, await run(uploads.target_for, actor, request_id), sizes)
+                receiver = _Receiver(state, actor, await run(target_for, actor, request_id), sizes, incoming)
             except PortalError as error:
                 refusal = error.message(actor.locale)
         async for chunk in _chunks(chunks):

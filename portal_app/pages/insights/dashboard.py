@@ -12,7 +12,7 @@ from portal_app.services.kernel.clock import utcnow
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
-KEYS = ("adoption", "completeness", "payment", "filing", "reminders")
+KEYS = ("adoption", "completeness", "payment", "support", "filing", "reminders")
 
 
 def _cell(column: str, value) -> str:
@@ -20,6 +20,8 @@ def _cell(column: str, value) -> str:
         return "—"
     if column == "cohort":
         return t(f"insights.cohort.{value}")
+    if column == "topic":
+        return t(f"support.topic.{value}")
     if column in ("share", "signed_in_rate", "active_rate"):
         return f"{value:.1f}%"
     return str(value)
@@ -130,7 +132,7 @@ def _content() -> rx.Component:
         figure_section("adoption", s.rows["adoption"], s.charts["adoption"]),
         figure_section("completeness", s.rows["completeness"], s.charts["completeness"]),
         figure_section("payment", s.rows["payment"], s.charts["payment"]),
-        figure_section("support", s.rows["adoption"], s.charts["adoption"], available=False),
+        figure_section("support", s.rows["support"], s.charts["support"]),
         figure_section("filing", s.rows["filing"], s.charts["filing"]),
         figure_section("reminders", s.rows["reminders"], s.charts["reminders"]),
         _pilot(),

@@ -7,6 +7,7 @@ from portal_app.components.deadline_views import upcoming_dates
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
 from portal_app.pages.billing.widgets import invoices_section
+from portal_app.pages.conversations.widgets import client_messages_section
 from portal_app.pages.documents.widgets import documents_needed_section
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
@@ -58,6 +59,7 @@ def _content() -> rx.Component:
             empty(t("client_home.no_matters")),
         )),
         _section(t("client_home.documents_needed"), documents_needed_section()),
+        _section(t("conversations.home_heading"), client_messages_section()),
         _section(t("client_home.deadlines"), upcoming_dates()),
         _section(t("client_home.invoices"), invoices_section()),
         spacing="5",

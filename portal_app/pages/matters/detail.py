@@ -69,6 +69,8 @@ def _content() -> rx.Component:
         rx.heading(their_text(MatterState.matter["title"]), size="7", id="matter-title"),
         _facts(),
         _team(),
+        rx.link(rx.hstack(rx.icon("message_circle", size=16), rx.text(t("conversations.open_thread"))),
+                href="/matters/" + MatterState.matter["id"] + "/messages", id="open-messages"),
         rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),
         rx.heading(t("matter.deadlines"), size="4"), matter_deadlines_section(),
         matter_receipts_section(),

@@ -6,6 +6,7 @@ import reflex as rx
 from portal_app.components.deadline_views import staff_deadlines_panel
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, gated, their_text
+from portal_app.pages.conversations.widgets import staff_messages_panel
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
@@ -49,6 +50,7 @@ def _row(m: dict) -> rx.Component:
 def _content() -> rx.Component:
     return rx.vstack(
         staff_deadlines_panel(),
+        staff_messages_panel(),
         rx.heading(t("staff_home.title"), size="7"),
         rx.input(placeholder=t("staff_home.search"), value=StaffHomeState.search,
                  on_change=StaffHomeState.set_search.debounce(300), width="100%", size="3", id="matter-search",

@@ -58,7 +58,9 @@ def _row(r: dict) -> rx.Component:
         rx.table.cell(rx.text(r["due"], color=rx.cond(r["tone"] == "red", "var(--red-11)", "inherit"),
                               weight=rx.cond(r["tone"] == "gray", "regular", "bold"))),
         rx.table.cell(r["title"]),
-        rx.table.cell(rx.link(r["reference"], href="/matters/" + r["matter_id"]), rx.text(r["matter_title"], size="1")),
+        rx.table.cell(rx.cond(r["matter_id"] == "", rx.link(t("support.staff_title"), href="/staff/support"),
+                              rx.link(r["reference"], href="/matters/" + r["matter_id"])),
+                      rx.text(r["matter_title"], size="1")),
         rx.table.cell(r["assignee"]),
         rx.table.cell(rx.cond(r["status"] == "open", rx.button(
             t("tasks.mark_done"), size="1", variant="soft", type="button", on_click=TasksState.complete(r["id"])))),

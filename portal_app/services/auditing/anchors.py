@@ -13,7 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
-from portal_app.services.files.storage import LockedObjects, StorageError
+from portal_app.services.files.s3 import LockedObjects
+from portal_app.services.files.storage import StorageError
 from portal_app.services.kernel.audit import checkpoints as audit_checkpoints
 from portal_app.services.kernel.audit.checkpoints import Checkpoint
 from portal_app.services.kernel.settings import get_settings

@@ -115,12 +115,22 @@ class IncomingFile:
             self.abort()
             raise
         try:
-            return _record(self.actor, self, stored, content_type, rendition)
+            return self.record(stored, content_type, rendition)
         except BaseException:
             self.abort()
             if rendition is not None:
                 filestore.get_storage().delete(rendition.storage_key)
             raise
+
+
+    def record(self, stored, content_type: str, rendition):
+        """Record the checked, stored file (a version of the item). A subclass records it elsewhere
+        (a message attachment) and so reuses every check above; raising discards what was stored."""
+        return _record(self.actor, self, stored, content_type, rendition)
+
+
+def megabytes(size: int) -> str:
+    return _megabytes(size)
 
 
 def _megabytes(size: int) -> str:

@@ -19,11 +19,14 @@ from models import (
     Invoice,
     Matter,
     Payment,
+    MatterTag,
     ReminderItem,
+    SupportRequest,
     TrackedReceipt,
     User,
 )
-from portal_app.services.insights.filters import Filters, cohort_of_matter, matter_clause, months_in
+from portal_app.services.insights.filters import PILOT_TAG, Filters, cohort_of_matter, matter_clause, months_in
+from portal_app.services.kernel import localtime
 from portal_app.services.insights.sql import month_bucket, percentiles, seconds_between
 
 ACTIVE_DAYS = 30
@@ -152,9 +155,23 @@ def reminders_per_matter(s: Session, f: Filters) -> list[dict]:
 
 
 def support_volume(s: Session, f: Filters) -> list[dict] | None:
-    """Support requests by topic and week. None until support requests exist in the portal (issue 12):
-    then this one function becomes a grouped count over that table, like reminders_per_matter."""
-    return None
+    """Support requests by topic, the firm's week (its Monday) and cohort, made in the period. One
+    statement; the weeks are counted from its rows (a week in the firm's zone is not portable SQL).
+    A request belongs to no matter: the case type and attorney filters do not narrow it, and the
+    pilot cohort is a request by a client with a matter in the pilot."""
+    first, after = f.utc_range
+    pilot = sa.exists().where(Client.user_id == SupportRequest.user_id, Matter.client_id == Client.id,
+                              MatterTag.matter_id == Matter.id, MatterTag.tag == PILOT_TAG)
+    rows = s.execute(select(SupportRequest.created_at, SupportRequest.topic,
+                            sa.case((pilot, "pilot"), else_="rest").label("cohort"))
+                     .where(SupportRequest.created_at >= first, SupportRequest.created_at < after)).all()
+    counts: dict[tuple[str, str, str], int] = {}
+    for created, topic, cohort in rows:
+        day = localtime.local(created, None).date()
+        key = (topic, (day - timedelta(days=day.weekday())).isoformat(), cohort)
+        counts[key] = counts.get(key, 0) + 1
+    return [{"topic": topic, "week": week, "cohort": cohort, "requests": n}
+            for (topic, week, cohort), n in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]
 
 
 def days(seconds) -> float | None:

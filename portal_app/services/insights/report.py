@@ -110,6 +110,17 @@ def _reminders(raw: list[dict]) -> Figure:
     return Figure("reminders", rows, _chart(rows, lambda r: r["case_type"], "per_matter"))
 
 
+def _support(raw: list[dict] | None) -> Figure:
+    """The table by topic and week; the chart sums the topics of each week."""
+    if raw is None:
+        return Figure("support", [], [], available=False)
+    weekly: dict[tuple[str, str], int] = {}
+    for r in raw:
+        weekly[(r["week"], r["cohort"])] = weekly.get((r["week"], r["cohort"]), 0) + r["requests"]
+    sums = [{"week": w, "cohort": c, "requests": n} for (w, c), n in sorted(weekly.items())]
+    return Figure("support", raw, _chart(sums, lambda r: r["week"], "requests"))
+
+
 def compute(actor: Actor, f: Filters, now: datetime | None = None) -> Report:
     """Every figure for these filters, firm-wide (partners and admins only). Eight statements in all,
     whatever the size of the practice."""
@@ -121,7 +132,7 @@ def compute(actor: Actor, f: Filters, now: datetime | None = None) -> Report:
             _adoption(figures.adoption(s, f, now)),
             _completeness(figures.completeness(s, f)),
             _durations("payment", figures.time_to_payment(s, f), lambda r: f"{r['kind']} · {r['method']}"),
-            Figure("support", support or [], [], available=support is not None),
+            _support(support),
             _filing(*figures.time_to_file(s, f)),
             _reminders(figures.reminders_per_matter(s, f)),
         ]

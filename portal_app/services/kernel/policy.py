@@ -88,12 +88,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "retention.view": frozenset({"admin"}),
     "retention.manage": frozenset({"admin"}),
     "retention.approve": frozenset({"admin"}),
+    # secure messages and support requests (issue 12): the thread of a matter is read and written by
+    # its team (billing included: clients ask about paying), its client and a sharing employer's HR
+    # contact; files come from the legal team and the client side; only the legal team assigns.
+    # Anyone signed in may ask for help; every staff member may handle a request routed to them.
+    "message.read": STAFF | {"client", "hr_liaison"},
+    "message.write": STAFF | {"client", "hr_liaison"},
+    "message.attach": LEGAL | {"client", "hr_liaison"},
+    "message.assign": LEGAL,
+    "support.request": ALL,
+    "support.handle": STAFF,
 }
 FIRM_WIDE = frozenset({
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
     "user.manage", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
     "billing.configure", "trust.reconcile", "mail.firm_wide",
     "insights.view", "retention.view", "retention.manage", "retention.approve",
+    "support.request", "support.handle",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
 # Actions an HR contact may take only where the organization pays the firm.

@@ -14,11 +14,11 @@ from portal_app.services.kernel.errors import Conflict, InvalidInput
 
 def mark_filed(actor: Actor, matter_id: str, filed_at: datetime | None = None) -> None:
     """Record when the case was filed (sent to USCIS); it cannot be before the matter opened."""
-    when = filed_at or utcnow()
-    if when.tzinfo is None:
-        raise InvalidInput("matter.filed_time_invalid")
     with db.write() as s:
         matter = policy.require_matter(s, actor, "matter.edit", matter_id)
+        when = filed_at or utcnow()
+        if not isinstance(when, datetime) or when.tzinfo is None:
+            raise InvalidInput("matter.filed_time_invalid")
         if when < matter.opened_at or when > utcnow():
             raise InvalidInput("matter.filed_time_invalid")
         matter.filed_at = when

@@ -75,6 +75,7 @@ def release(actor: Actor, hold_id: str, reason: str) -> None:
 
 def in_force(actor: Actor) -> list[HoldRow]:
     """Holds in force on the matters this actor may manage holds on."""
+    policy.require(actor, "legal_hold.manage")
     with db.read() as s:
         rows = s.exec(select(LegalHold, Matter.reference, User.full_name)
                       .join(Matter, Matter.id == LegalHold.matter_id)

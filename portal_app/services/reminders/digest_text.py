@@ -53,6 +53,8 @@ def _lines(items: list[ReminderItem], locale: str, today: date) -> list[str]:
             lines.append(_invoice(item, locale, today))
         elif item.kind == "deadline":
             lines.append(_deadline(item, locale, today))
+        elif item.kind == "message_new":  # a new secure message: never its text, only where to read it
+            lines.append(t("digest.message_new", locale, link=item.params.get("link", "")))
     if overdue_docs:
         lines.append(_overdue_documents(overdue_docs, locale))
     return lines

@@ -31,12 +31,18 @@ class TaskView:
     created_at: datetime
 
 
+def _in_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    """Tasks on matters I may see, and work on no matter (an overdue support request) given to me."""
+    return sa.or_(sa.and_(Task.matter_id.is_not(None), policy.matter_scope(actor, "task.view")),
+                  sa.and_(Task.matter_id.is_(None), Task.assignee_id == actor.user_id))
+
+
 def _query(actor: Actor, which: str):
     assignee = sa.orm.aliased(User)
     query = (select(Task, Matter.reference, Matter.title, assignee.full_name)
-             .join(Matter, Matter.id == Task.matter_id)
+             .join(Matter, Matter.id == Task.matter_id, isouter=True)
              .join(assignee, assignee.id == Task.assignee_id, isouter=True)
-             .where(policy.matter_scope(actor, "task.view")))
+             .where(_in_scope(actor)))
     if which == "mine":
         return query.where(Task.assignee_id == actor.user_id, Task.status == "open")
     if which == "done":
@@ -54,7 +60,8 @@ def list_tasks(actor: Actor, which: str = "mine", now: datetime | None = None) -
     with db.read() as s:
         rows = s.exec(_query(actor, which).order_by(*order).limit(LIMIT)).all()
         return [TaskView(
-            id=str(task.id), matter_id=str(task.matter_id), reference=reference, matter_title=title, kind=task.kind,
+            id=str(task.id), matter_id=str(task.matter_id or ""), reference=reference or "", matter_title=title or "",
+            kind=task.kind,
             title=task.title, due_date=task.due_date,
             days_left=(task.due_date - today).days if task.due_date else None,
             assignee=assignee or "", status=task.status, created_at=task.created_at,
@@ -64,9 +71,8 @@ def list_tasks(actor: Actor, which: str = "mine", now: datetime | None = None) -
 def open_count(actor: Actor) -> int:
     policy.require(actor, "staff.dashboard")
     with db.read() as s:
-        return s.exec(select(sa.func.count()).select_from(Task).join(Matter, Matter.id == Task.matter_id)
-                      .where(Task.assignee_id == actor.user_id, Task.status == "open",
-                             policy.matter_scope(actor, "task.view"))).one()
+        return s.exec(select(sa.func.count()).select_from(Task).join(Matter, Matter.id == Task.matter_id, isouter=True)
+                      .where(Task.assignee_id == actor.user_id, Task.status == "open", _in_scope(actor))).one()
 
 
 def complete(actor: Actor, task_id: str, now: datetime | None = None) -> None:
@@ -75,7 +81,11 @@ def complete(actor: Actor, task_id: str, now: datetime | None = None) -> None:
         task = s.get(Task, policy.parse_uuid(task_id))
         if task is None:
             raise NotAllowed()
-        policy.require_matter(s, actor, "task.complete", task.matter_id)
+        if task.matter_id is None:  # work on no matter: only the person it was given to
+            if task.assignee_id != actor.user_id:
+                raise NotAllowed()
+        else:
+            policy.require_matter(s, actor, "task.complete", task.matter_id)
         if task.status != "open":
             return
         task.status, task.closed_at = "done", now or utcnow()

@@ -1,0 +1,1 @@
+"""Secure messages per matter (threads, messages, attachments, unread marks, assignment) and support requests."""
