@@ -51,6 +51,7 @@ def account_menu() -> rx.Component:
                 menu_link(t("nav.support_settings"), "/admin/support"),
                 menu_link(t("nav.people"), "/admin/users"),
                 menu_link(t("nav.jobs"), "/admin/jobs"),
+                menu_link(t("nav.outbox"), "/admin/outbox"),
                 rx.menu.separator(),
             )),
             menu_link(t("nav.mail_settings"), "/account/mail"),
@@ -85,29 +86,26 @@ def navigation() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.box(
+    # rx.el.* (real <header>, <main>, <footer> landmarks): a Radix box's `as_` only became a CSS key
+    return rx.el.header(
         rx.hstack(brand(), rx.spacer(), navigation(), align="center", wrap="wrap", spacing="3",
                   max_width="1000px", margin="0 auto"),
-        background=get_settings().firm_color,
-        padding="12px 16px",
-        as_="header",
+        style={"background": get_settings().firm_color, "padding": "12px 16px"},
     )
 
 
 def shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
     return rx.box(
         header(),
-        rx.box(
+        rx.el.main(
             *children,
-            as_="main",
-            max_width="480px" if narrow else "1000px",
-            margin="0 auto",
-            padding=["16px", "24px"],
-            width="100%",
+            id="main",
+            style={"max-width": "480px" if narrow else "1000px", "margin": "0 auto", "width": "100%",
+                   "padding": "16px", "box-sizing": "border-box", "overflow-wrap": "anywhere"},
         ),
-        rx.box(
+        rx.el.footer(
             rx.text(t("footer.secure"), size="1", color_scheme="gray"),
-            as_="footer", text_align="center", padding="24px 16px",
+            style={"text-align": "center", "padding": "24px 16px"},
         ),
         min_height="100vh",
     )

@@ -29,7 +29,7 @@ class MatterDeadlinesState(WidgetState, rx.State):
     async def _refresh(self, actor) -> None:
         found = await run(deadlines.for_matter, actor, self._url_segment())
         self.items = [{**row, "rule": d.rule, "overridden": "yes" if d.overridden else "",
-                       "reason": d.override_reason, "visible": "yes" if d.client_visible else ""}
+                       "reason": d.override_reason, "visible": "yes" if d.client_visible and actor.is_staff else ""}
                       for row, d in zip(rows(found), found)]
         self.may_edit = policy.role_allows(actor.role, "deadline.edit")
 
@@ -85,12 +85,15 @@ def _add_form() -> rx.Component:
         rx.heading(t("deadlines.add"), size="3"),
         rx.hstack(
             rx.el.select(*[rx.el.option(label, value=code) for code, label in deadlines.kinds()], name="kind",
-                         id="deadline-kind", style={"padding": "6px"}),
+                         id="deadline-kind", style={"padding": "6px"}, aria_label=t("deadlines.kind")),
             rx.input(name="title", placeholder=t("deadlines.title_optional"), max_length=200),
             wrap="wrap", width="100%"),
         rx.hstack(
-            rx.vstack(rx.text(t("deadlines.notice_date"), size="1"), rx.input(type="date", name="notice_date"), spacing="1"),
-            rx.vstack(rx.text(t("deadlines.due_date"), size="1"), rx.input(type="date", name="due_date", id="deadline-due"),
+            rx.vstack(rx.text(t("deadlines.notice_date"), size="1"), rx.input(type="date", name="notice_date",
+                                                                          aria_label=t("deadlines.notice_date")),
+                      spacing="1"),
+            rx.vstack(rx.text(t("deadlines.due_date"), size="1"), rx.input(type="date", name="due_date", id="deadline-due",
+                                                                       aria_label=t("deadlines.due_date")),
                       spacing="1"),
             wrap="wrap"),
         rx.text(t("deadlines.due_hint"), size="1", color_scheme="gray"),
@@ -104,8 +107,8 @@ def _override_form() -> rx.Component:
         rx.heading(t("deadlines.override"), size="3"),
         rx.el.select(rx.foreach(MatterDeadlinesState.items, lambda d: rx.el.option(d["date"] + " · " + d["title"],
                                                                                     value=d["id"])),
-                     name="deadline_id", style={"padding": "6px"}),
-        rx.hstack(rx.input(type="date", name="new_date", required=True),
+                     name="deadline_id", style={"padding": "6px"}, aria_label=t("deadlines.override")),
+        rx.hstack(rx.input(type="date", name="new_date", required=True, aria_label=t("deadlines.new_date")),
                   rx.input(name="reason", placeholder=t("deadlines.reason"), required=True, min_length=5,
                            max_length=500, width="100%"), wrap="wrap", width="100%"),
         rx.button(t("deadlines.override"), type="submit", variant="soft"),

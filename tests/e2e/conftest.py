@@ -75,6 +75,9 @@ def server(tmp_path_factory):
     for command in (["-m", "alembic", "upgrade", "head"], ["-m", "portal_app.cli", "setup"]):
         subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     log = data / "portal.log"
+    # `reflex run` re-renders the committed lock files in bun's indented form (an export writes them
+    # back in Reflex's one-line form): put them back as they were, as prod-check does
+    locks = {path: path.read_bytes() for path in (ROOT / "reflex.lock").glob("*")}
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -84,6 +87,8 @@ def server(tmp_path_factory):
         yield Server(url=url, env=env, log=log)
     finally:
         _stop(proc)
+        for path, data_bytes in locks.items():
+            path.write_bytes(data_bytes)
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -103,6 +108,16 @@ def same_database_as_the_server(server, monkeypatch):
         monkeypatch.setenv(key, server.env[key])
     reset_settings()
 
+
+# What a person sees after an action may take a few seconds on a loaded 2-core machine (the page
+# build, the state round trip): expect() waits up to 15 s for it (Playwright's default is 5 s).
+def _patient_expect() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
+_patient_expect()
 
 CSP_VIOLATIONS: list[dict] = []
 _WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) => window.__portalCspViolation({

@@ -35,6 +35,7 @@ class PayState(PageState, rx.State):
     customer_session_secret: str = ""
     return_url: str = ""
     saved_cards: list[dict[str, str]] = []
+    card_choice: str = "new"  # a saved card's id, or "new": only that choice's fields are shown
     trust_instructions: str = ""
     receipt: dict[str, str] = {}
     _client_secret: str = ""
@@ -51,6 +52,9 @@ class PayState(PageState, rx.State):
         self.stripe_secret = checkout.client_secret if checkout.processor == "stripe" else ""
         self.publishable_key, self.customer_session_secret = checkout.publishable_key, checkout.customer_session_secret
         self.return_url, self.saved_cards = checkout.return_url, checkout.saved_cards
+        known = {c["id"] for c in checkout.saved_cards}
+        if self.card_choice not in known:
+            self.card_choice = checkout.saved_cards[0]["id"] if checkout.saved_cards else "new"
         self.amount_text = f"{checkout.amount_cents // 100}.{checkout.amount_cents % 100:02d}"
 
     @rx.event
@@ -97,9 +101,20 @@ class PayState(PageState, rx.State):
         return None
 
     @rx.event
+    def choose_card(self, choice: str):
+        self.card_choice = str(choice)[:40]
+
+    @rx.event
     async def pay_card(self, form: dict):
-        card = {k: str(form.get(k, ""))[:40] for k in ("number", "expiry", "cvc", "save", "saved_method_id")}
-        return await self._sandbox(payments.pay_in_sandbox, **card)
+        """The card the client sees chosen is the one charged: the saved one, or the one typed."""
+        if self.card_choice == "new":
+            card = {k: str(form.get(k, ""))[:40] for k in ("number", "expiry", "cvc", "save")}
+        else:
+            card = {"saved_method_id": self.card_choice}
+        then = await self._sandbox(payments.pay_in_sandbox, **card)
+        if self.step == "form" and self.error and self.card_choice == "new":  # declined: retype the number only
+            return [rx.set_value("card-number", ""), rx.set_focus("card-number")]
+        return then
 
     @rx.event
     async def authenticate(self, approve: bool):
@@ -137,6 +152,8 @@ class PayState(PageState, rx.State):
 
     async def _show(self, actor, state) -> None:
         if state.posted:
+            view = await run(invoice_views.detail, actor, self._url_segment())
+            self.invoice = invoice_dict(view)  # the summary above the receipt says what is owed now
             receipt = await run(receipts.view, actor, self.payment_id)
             self.receipt = {"id": receipt.payment_id, "amount": receipt.amount, "owed": receipt.still_owed,
                             "trust": receipt.trust_balance if receipt.to_trust else "", "when": receipt.received_at}
@@ -196,7 +213,7 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("billing.pay_title"), size="6"),
         rx.cond(s.processor == "sandbox", sandbox_banner()),
-        _summary(), error_callout(s.error), _amount(), _form(), _result(),
+        _summary(), _amount(), _form(), error_callout(s.error), _result(),
         rx.link(t("billing.back_home"), href="/client", size="2"),
         spacing="4", width="100%")
 

@@ -8,30 +8,48 @@ from portal_app.components.ui import card
 from portal_app.services.kernel.i18n import t
 
 
+def _label(text: str, for_id: str) -> rx.Component:
+    return rx.el.label(text, html_for=for_id, style={"font-size": "14px", "font-weight": "500"})
+
+
+def _new_card_fields(s) -> rx.Component:
+    return rx.vstack(
+        _label(t("billing.card_number"), "card-number"),
+        rx.input(name="number", id="card-number", input_mode="numeric", auto_complete="cc-number", size="3",
+                 width="100%", placeholder="4242 4242 4242 4242"),
+        rx.hstack(
+            rx.vstack(_label(t("billing.card_expiry"), "card-expiry"),
+                      rx.input(name="expiry", id="card-expiry", placeholder="MM/YY", size="3", input_mode="numeric",
+                               auto_complete="cc-exp", width="100%"), spacing="1", flex="1"),
+            rx.vstack(_label(t("billing.card_cvc"), "card-cvc"),
+                      rx.input(name="cvc", id="card-cvc", placeholder="123", size="3", input_mode="numeric",
+                               auto_complete="cc-csc", width="100%"), spacing="1", flex="1"),
+            width="100%"),
+        rx.checkbox(t("billing.save_card"), name="save", value="yes", default_checked=False, id="save-card"),
+        rx.text(t("billing.sandbox_cards_list"), size="1", color_scheme="gray", id="test-cards", white_space="pre-line"),
+        spacing="2", width="100%", id="new-card")
+
+
+def _card_choice(s) -> rx.Component:
+    """One choice visible at a time: a saved card, or a new card whose fields then appear."""
+    return rx.cond(s.saved_cards.length() > 0, rx.el.fieldset(
+        rx.el.legend(t("billing.choose_card"), style={"font-size": "14px", "font-weight": "500"}),
+        rx.radio_group.root(rx.vstack(
+            rx.foreach(s.saved_cards, lambda c: rx.el.label(rx.radio_group.item(value=c["id"]), c["label"],
+                                                           class_name="card-choice",
+                                                           style={"display": "flex", "gap": "8px", "align-items": "center"})),
+            rx.el.label(rx.radio_group.item(value="new", id="choose-new-card"), t("billing.new_card"),
+                        class_name="card-choice", style={"display": "flex", "gap": "8px", "align-items": "center"}),
+            spacing="2"), value=s.card_choice, on_change=s.choose_card, name="card_choice", id="card-choice"),
+        style={"border": "none", "padding": "0", "margin": "0", "width": "100%"}))
+
+
 def _card_form(s) -> rx.Component:
     return rx.form(rx.vstack(
-        rx.cond(s.saved_cards.length() > 0, rx.vstack(
-            rx.text(t("billing.saved_cards"), size="2", weight="medium"),
-            rx.el.select(rx.el.option(t("billing.new_card"), value=""),
-                         rx.foreach(s.saved_cards, lambda c: rx.el.option(c["label"], value=c["id"])),
-                         name="saved_method_id", id="saved-card", default_value=s.saved_cards[0]["id"],
-                         style={"padding": "10px", "border-radius": "6px", "width": "100%"}),
-            width="100%", spacing="1")),
-        rx.el.label(t("billing.card_number"), html_for="card-number", style={"font-size": "14px"}),
-        rx.input(name="number", id="card-number", input_mode="numeric", auto_complete="off", size="3", width="100%",
-                 placeholder="4242 4242 4242 4242"),
-        rx.hstack(
-            rx.vstack(rx.el.label(t("billing.card_expiry"), html_for="card-expiry", style={"font-size": "14px"}),
-                      rx.input(name="expiry", id="card-expiry", placeholder="MM/YY", size="3", input_mode="numeric",
-                               auto_complete="off"), spacing="1", flex="1"),
-            rx.vstack(rx.el.label(t("billing.card_cvc"), html_for="card-cvc", style={"font-size": "14px"}),
-                      rx.input(name="cvc", id="card-cvc", placeholder="123", size="3", input_mode="numeric",
-                               auto_complete="off"), spacing="1", flex="1"),
-            width="100%"),
-        rx.checkbox(t("billing.save_card"), name="save", value="yes", default_checked=True),
+        _card_choice(s),
+        rx.cond(s.card_choice == "new", _new_card_fields(s)),
         rx.button(t("billing.pay_now"), " ", s.invoice["owed"], type="submit", size="4", width="100%", id="pay-now"),
-        rx.text(t("billing.sandbox_cards_hint"), size="1", color_scheme="gray"),
-        spacing="2", width="100%"), on_submit=s.pay_card, reset_on_submit=True, width="100%", id="sandbox-card-form")
+        spacing="3", width="100%"), on_submit=s.pay_card, reset_on_submit=False, width="100%", id="sandbox-card-form")
 
 
 def _challenge(s) -> rx.Component:

@@ -3,6 +3,7 @@ pages show, and the pieces of UI the checklist pages share."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from portal_app.services.documents.checklist_views import ChecklistView, ItemView, VersionView
 from portal_app.services.kernel import localtime
@@ -31,7 +32,16 @@ def item_row(item: ItemView, locale: str, staff: bool = False) -> dict[str, str]
         "due": item.due_date.isoformat() if item.due_date else "", "overdue": "yes" if item.overdue else "",
         "open": "yes" if item.status in ("requested", "uploaded", "rejected") else "",
         "files": str(len(item.versions)),
+        "count_note": _count_note(item, locale),
     }
+
+
+def _count_note(item: ItemView, locale: str) -> str:
+    """"1 of 2 photos received: add one more" on an item that takes more than one file."""
+    if item.files_needed < 2:
+        return ""
+    have = sum(1 for v in item.versions if v.status != "rejected")
+    return t("documents.files_count", locale, have=min(have, item.files_needed), need=item.files_needed)
 
 
 def version_row(item: ItemView, version: VersionView, locale: str, tz: str = "") -> dict[str, str]:
@@ -52,12 +62,27 @@ def rows_of(view: ChecklistView, locale: str, staff: bool = False,
     return items, versions
 
 
-def bar(percent, color: str = "var(--accent-9)") -> rx.Component:
-    """A plain progress bar (0 and 100 included), percent being an int Var."""
-    return rx.box(rx.box(width=percent.to_string() + "%", height="100%", background=color, border_radius="4px",
-                         transition="width 0.3s"),
+def bar_width(percent) -> Var:
+    """The CSS width of a bar whose value is `percent`, a number or a numeric string Var, held to 0..100.
+    (`to_string()` of a string Var is its JSON, `"\"0\"%"`: CSS drops it and the bar was drawn full.)"""
+    value = Var.create(percent)
+    return Var(_js_expr=f"(Math.max(0, Math.min(100, Number({value}) || 0)) + '%')",
+               _var_data=value._get_all_var_data()).to(str)
+
+
+def bar_value(percent) -> Var:
+    value = Var.create(percent)
+    return Var(_js_expr=f"Math.max(0, Math.min(100, Number({value}) || 0))", _var_data=value._get_all_var_data()).to(int)
+
+
+def bar(percent, color: str = "var(--accent-9)", label="") -> rx.Component:
+    """A progress bar whose length is its value (0 and 100 included), named for screen readers."""
+    return rx.box(rx.box(width=bar_width(percent), height="100%", background=color, border_radius="4px",
+                         transition="width 0.3s", class_name="bar-fill"),
                   width="100%", height="8px", background="var(--gray-4)", border_radius="4px", role="progressbar",
-                  aria_valuenow=percent, aria_valuemin=0, aria_valuemax=100)
+                  aria_valuenow=bar_value(percent), aria_valuemin=0, aria_valuemax=100,
+                  aria_label=t("documents.progress") if isinstance(label, str) and not label else label,
+                  class_name="progress-bar")
 
 
 def progress_bar(percent, label) -> rx.Component:
@@ -65,10 +90,11 @@ def progress_bar(percent, label) -> rx.Component:
         rx.hstack(rx.text(label, size="2", weight="medium"), rx.spacer(),
                   rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="checklist-percent"),
                   width="100%"),
-        bar(percent),
+        bar(percent, label=label),
         width="100%", spacing="1",
     )
 
 
 def status_badge(row) -> rx.Component:
-    return rx.badge(row["status_label"], color_scheme=row["color"], class_name="status-" + row["status"])
+    return rx.badge(row["status_label"], color_scheme=row["color"], high_contrast=True,  # soft green/blue: < 4.5:1
+                    class_name="status-" + row["status"])

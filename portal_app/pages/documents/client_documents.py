@@ -16,6 +16,7 @@ from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.item_form import FILE_TYPES
 from portal_app.pages.documents.upload_receiver import UPLOAD_ID, UploadRows, receive_files
 from portal_app.services.documents import checklist_views, review
+from portal_app.services.files import names as filenames
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import PageState, run
@@ -25,6 +26,17 @@ SELECTED_SIZES = Var(_js_expr=f"({_FILES} ? {_FILES}.map((f) => f.size) : [])",
                      _var_data=rx.selected_files(UPLOAD_ID)._get_all_var_data()).to(list[int])
 SELECTED_TOTAL = Var(_js_expr=f"({_FILES} ? {_FILES}.reduce((sum, f) => sum + f.size, 0) : 0)",
                      _var_data=rx.selected_files(UPLOAD_ID)._get_all_var_data()).to(int)
+# What the page is told of the files the drop zone refused: name, size and why, never the file itself
+# (handing react-dropzone's rejections to a handler sent every refused file as a websocket frame,
+# and one over the frame limit dropped the socket with no message).
+_REFUSAL_SUMMARY = ("(({rejected}) ?? []).map((r) => ({{name: String(r.file?.name ?? '').slice(0, 120), "
+                    "size: Number(r.file?.size ?? 0), codes: (r.errors ?? []).map((e) => String(e.code))}}))")
+
+
+def refusal_summary(rejected) -> Var:
+    return Var(_js_expr=_REFUSAL_SUMMARY.format(rejected=rejected)).to(list[dict])
+
+
 SELECTED_COUNT = Var(_js_expr=f"String({_FILES} ? {_FILES}.length : 0)",
                      _var_data=rx.selected_files(UPLOAD_ID)._get_all_var_data()).to(str)
 
@@ -38,6 +50,7 @@ class DocumentsState(PageState, UploadRows, rx.State):
     received: int = 0
     missing: int = 0
     selected_id: str = ""
+    refusals: list[str] = []  # shown next to the drop zone of the open item
 
     async def _refresh(self, actor) -> None:
         view = await run(checklist_views.matter_checklist, actor, self._url_segment(2))
@@ -55,7 +68,7 @@ class DocumentsState(PageState, UploadRows, rx.State):
     @rx.event
     def select(self, request_id: str):
         self.selected_id = "" if self.selected_id == request_id else str(request_id)
-        self.file_rows, self.error = [], ""
+        self.file_rows, self.error, self.refusals = [], "", []
         return rx.clear_selected_files(UPLOAD_ID)
 
     @rx.event
@@ -64,8 +77,14 @@ class DocumentsState(PageState, UploadRows, rx.State):
                                then=self._refresh)
 
     @rx.event
-    def files_refused(self, rejected: list[dict]):
-        self.error = t("documents.refused_in_browser", count=len(rejected), max=self.selected_max_label)
+    def files_refused(self, refused: list[dict]):
+        """A line per refused file, naming this item's own types and size limit."""
+        item = self.selected
+        self.refusals = [refusal_line(r, item) for r in refused[:20] if isinstance(r, dict)]
+
+    @rx.event
+    def clear_refusals(self):
+        self.refusals = []
 
     @rx.var
     def selected(self) -> dict[str, str]:
@@ -94,47 +113,89 @@ class DocumentsState(PageState, UploadRows, rx.State):
         await self._refresh(actor)
 
 
+def refusal_line(refused: dict, item: dict[str, str]) -> str:
+    name = filenames.display_name(str(refused.get("name", ""))[:120]) or "?"
+    codes = [str(c) for c in refused.get("codes", []) if isinstance(c, str)] if isinstance(refused.get("codes"), list) \
+        else []
+    if "file-too-large" in codes:
+        size = int(refused.get("size") or 0) if str(refused.get("size", "0")).isdigit() else 0
+        return t("documents.refused_too_large", name=name, size=common.size_label(size), max=item.get("max_size", ""))
+    if "file-invalid-type" in codes:
+        return t("documents.refused_type", name=name, accepted=item.get("accepted", ""))
+    if "too-many-files" in codes:
+        return t("documents.refused_too_many", name=name)
+    return t("documents.refused_other", name=name, accepted=item.get("accepted", ""), max=item.get("max_size", ""))
+
+
+def _refusals() -> rx.Component:
+    s = DocumentsState
+    return rx.cond(s.refusals.length() > 0, rx.callout(
+        rx.vstack(rx.foreach(s.refusals, lambda line: rx.text(line, size="2", dir="auto", class_name="refused-file")),
+                  spacing="1"),
+        icon="triangle_alert", color_scheme="red", role="alert", width="100%", id="refused-files"))
+
+
 def _file_row(row) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(row["name"], size="2", weight="medium", class_name="file-name"), rx.spacer(),
                   rx.text(row["percent"] + "%", size="1", color_scheme="gray"), width="100%"),
-        common.bar(row["percent"].to(int), rx.cond(row["state"] == "failed", "var(--red-9)",
-                                                   rx.cond(row["state"] == "done", "var(--green-9)", "var(--blue-9)"))),
+        common.bar(row["percent"], label=row["name"],
+                   color=rx.cond(row["state"] == "failed", "var(--red-9)",
+                                 rx.cond(row["state"] == "done", "var(--green-9)", "var(--blue-9)"))),
         rx.cond(row["message"] != "", rx.text(row["message"], size="2", class_name="file-" + row["state"],
                                               color_scheme=rx.cond(row["state"] == "failed", "red", "green"))),
         width="100%", spacing="1", class_name="upload-file",
     )
 
 
+def labelled_file_input(zone: rx.Component, label: str) -> rx.Component:
+    """Name the drop zone's own file input (react-dropzone makes it; rx.upload takes no props for it)."""
+    stack = [zone]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "tag", "") == "input":
+            node.custom_attrs = {**node.custom_attrs, "aria-label": label}
+            return zone
+        stack.extend(getattr(node, "children", []))
+    return zone
+
+
 def _upload_zone() -> rx.Component:
     s, limit = DocumentsState, get_settings().max_upload_bytes
     return rx.vstack(
-        rx.upload.root(
+        labelled_file_input(rx.upload.root(
             rx.vstack(
                 rx.icon("upload", size=28),
                 rx.text(t("documents.drop_here"), size="2", text_align="center"),
-                rx.button(rx.icon("camera"), t("documents.choose"), type="button", size="3", variant="soft"),
+                rx.button(rx.icon("camera"), t("documents.choose"), type="button", size="3", variant="soft",
+                          id="choose-files", max_width="100%",
+                          style={"white-space": "normal", "height": "auto", "min-height": "44px",
+                                 "padding-block": "8px", "text-align": "center"}),
                 align="center", spacing="2", padding="20px",
                 border="2px dashed var(--gray-7)", border_radius="10px", width="100%",
             ),
-            id=UPLOAD_ID, multiple=True, max_files=10, accept=s.selected_accept, max_size=s.selected_max_bytes,
-            on_drop_rejected=s.files_refused, width="100%",
-        ),
+            # no_keyboard: the labelled button is the keyboard's way in (Enter on it opened the picker twice)
+            id=UPLOAD_ID, multiple=True, max_files=10, no_keyboard=True, accept=s.selected_accept,
+            max_size=s.selected_max_bytes,
+            on_drop_rejected=lambda rejected: s.files_refused(refusal_summary(rejected)),
+            width="100%",
+        ), t("documents.choose")),
+        _refusals(),
         rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="2", class_name="selected-file")),
         rx.cond(SELECTED_TOTAL > limit, rx.text(t("documents.too_much_at_once", max=f"{limit // (1024 * 1024)} MB"),
                                                 size="2", color_scheme="red", id="too-much")),
         rx.button(
             t("documents.send"), type="button", size="3", width="100%", id="send-files",
             disabled=s.uploading | (SELECTED_TOTAL > limit),
-            on_click=s.upload(
+            on_click=[s.clear_refusals, s.upload(
                 rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=s.on_progress.throttle(250),
                                       extra_headers={"X-Portal-Request": s.selected_id,
                                                      "X-Portal-Files": SELECTED_COUNT}),
-                s.selected_id, rx.selected_files(UPLOAD_ID), SELECTED_SIZES),
+                s.selected_id, rx.selected_files(UPLOAD_ID), SELECTED_SIZES)],
         ),
         rx.cond((s.sent_percent > 0) & (s.sent_percent < 100),
                 rx.vstack(rx.text(t("documents.sending"), " ", s.sent_percent, "%", size="1", color_scheme="gray"),
-                          common.bar(s.sent_percent), width="100%", spacing="1")),
+                          common.bar(s.sent_percent, label=t("documents.sending")), width="100%", spacing="1")),
         rx.foreach(s.file_rows, _file_row),
         width="100%", spacing="3",
     )
@@ -157,8 +218,8 @@ def _details(item) -> rx.Component:
                 item["max_size"], size="2"),
         rx.text(rx.text.strong(t("documents.saved_as")), " ", item["naming"], size="1", color_scheme="gray"),
         rx.cond(item["expires"] != "", rx.hstack(
-            rx.text(t("documents.expiry_date"), size="2"),
-            rx.input(type="date", default_value=item["expiry_date"], size="2",
+            rx.el.label(t("documents.expiry_date"), html_for="expiry-" + item["id"], style={"font-size": "14px"}),
+            rx.input(type="date", default_value=item["expiry_date"], size="2", id="expiry-" + item["id"],
                      on_blur=lambda v: DocumentsState.set_expiry(item["id"], v)), align="center", wrap="wrap")),
         _versions_of(item),
         rx.cond(item["open"] != "", _upload_zone()),
@@ -177,6 +238,7 @@ def _item_card(item) -> rx.Component:
         rx.cond(item["reason"] != "", rx.callout(item["reason"], icon="triangle_alert", color_scheme="red",
                                                 size="1", class_name="rejection-reason", width="100%")),
         rx.cond(item["note"] != "", rx.text(item["note"], size="1", color_scheme="amber")),
+        rx.cond(item["count_note"] != "", rx.text(item["count_note"], size="2", class_name="files-count")),
         rx.cond(is_open, _details(item),
                 rx.button(rx.cond(item["open"] != "", t("documents.open_item"), t("documents.show_item")),
                           on_click=DocumentsState.select(item["id"]), type="button", variant="outline",

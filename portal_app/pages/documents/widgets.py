@@ -8,6 +8,7 @@ import reflex as rx
 from portal_app.components.ui import empty
 from portal_app.pages.documents import checklist_common as common
 from portal_app.services.documents import checklist_views
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.i18n import t
 from portal_app.state import WidgetState, run
 
@@ -26,13 +27,24 @@ class NeededDocumentsState(WidgetState, rx.State):
         needed, progress = await run(checklist_views.needed_for_me, actor)
         self.needed = [{"matter_id": n.matter_id, "reference": n.reference, "title": n.title, "status": n.status,
                         "reason": n.rejection_reason, "status_label": t(f"checklist.status.{n.status}", actor.locale),
-                        "color": common.STATUS_COLORS.get(n.status, "gray")} for n in needed]
+                        "color": common.STATUS_COLORS.get(n.status, "gray"), "due": _due(n, actor.locale),
+                        "overdue": "yes" if n.overdue else ""} for n in needed]
         self.percent, self.received, self.total = progress.percent_received, progress.received, progress.total
+
+
+def _due(item, locale: str) -> str:
+    """The due date in the client's own calendar (the service decided "overdue" with their local today)."""
+    if item.due_date is None:
+        return ""
+    key = "client_home.overdue_since" if item.overdue else "client_home.due_on"
+    return t(key, locale, date=localtime.format_date(item.due_date, locale))
 
 
 def _needed_row(n) -> rx.Component:
     return rx.link(rx.hstack(
         rx.vstack(rx.text(n["title"], size="2", weight="medium"),
+                  rx.cond(n["due"] != "", rx.text(n["due"], size="1", weight="medium", class_name="due-date",
+                                                  color_scheme=rx.cond(n["overdue"] != "", "red", "gray"))),
                   rx.cond(n["reason"] != "", rx.text(n["reason"], size="1", color_scheme="red")),
                   rx.text(n["reference"], size="1", color_scheme="gray"), spacing="0", flex="1"),
         common.status_badge(n), align="center", width="100%",

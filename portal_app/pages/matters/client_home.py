@@ -1,4 +1,5 @@
-"""The client's home: my matters, and the places where what the firm needs will show."""
+"""The client's home: what to do next, in the order to do it (questionnaire, documents with their
+due dates, dates to keep, invoices), then my matters."""
 from __future__ import annotations
 
 import reflex as rx
@@ -8,6 +9,7 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.conversations.widgets import client_messages_section
+from portal_app.pages.documents.intake_widget import intake_todo_section
 from portal_app.pages.documents.widgets import documents_needed_section
 from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
@@ -53,15 +55,18 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("client_home.hello"), " ", ClientHomeState.greeting_name, size="7"),
         rx.text(t("client_home.intro"), color_scheme="gray"),
+        # in the order a client should act: the questionnaire (it decides which documents are needed),
+        # the documents (sent back first, then by due date), messages, the dates to keep, the invoices to pay
+        intake_todo_section(),
+        _section(t("client_home.documents_needed"), documents_needed_section()),
+        _section(t("conversations.home_heading"), client_messages_section()),
+        _section(t("client_home.deadlines"), upcoming_dates()),
+        _section(t("client_home.invoices"), invoices_section()),
         _section(t("client_home.my_matters"), rx.cond(
             ClientHomeState.matters.length() > 0,
             rx.vstack(rx.foreach(ClientHomeState.matters, _matter_card), width="100%", id="my-matters"),
             empty(t("client_home.no_matters")),
         )),
-        _section(t("client_home.documents_needed"), documents_needed_section()),
-        _section(t("conversations.home_heading"), client_messages_section()),
-        _section(t("client_home.deadlines"), upcoming_dates()),
-        _section(t("client_home.invoices"), invoices_section()),
         spacing="5",
         width="100%",
     )

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from models import Document, DocumentRequest, DocumentVersion, Matter
-from portal_app.services.documents import validation
+from portal_app.services.documents import checklists, validation
 from portal_app.services.files import names as filenames
 from portal_app.services.kernel import db, localtime, policy
 from portal_app.services.kernel.actor import Actor
@@ -56,6 +56,7 @@ class ItemView:
     due_date: date | None
     overdue: bool
     versions: list[VersionView] = field(default_factory=list)
+    files_needed: int = 1
 
 
 @dataclass(frozen=True)
@@ -118,15 +119,25 @@ def versions_by_request(s: Session, request_ids: list[uuid.UUID]) -> dict[uuid.U
     return result
 
 
+def example_file_name(convention: str, person: str, accepted: list[str]) -> str:
+    """The name an upload will get, with the extensions this item really takes (a photo-only item
+    never says .pdf): `Passport_Photos_Jane_Doe.jpg / .png / .heic`."""
+    types = {token: content_type for content_type, token in validation.TYPE_TOKENS.items() if content_type != "image/heif"}
+    kinds = [types[token] for token in accepted if token in types] or ["application/pdf"]
+    first = filenames.conventional_name(convention, person=person, content_type=kinds[0])
+    others = [filenames.EXTENSIONS[kind] for kind in kinds[1:]]
+    return first + "".join(f" / .{ext}" for ext in others)
+
+
 def item_view(request: DocumentRequest, versions: list[VersionView], today: date, person: str) -> ItemView:
     overdue = request.status in MISSING and request.due_date is not None and request.due_date < today
-    example_name = filenames.conventional_name(request.naming_convention or request.title, person=person,
-                                               content_type="application/pdf")
+    example_name = example_file_name(request.naming_convention or request.title, person,
+                                     list(request.accepted_types))
     return ItemView(str(request.id), request.key, request.title, request.why, request.example,
                     list(request.accepted_types), validation.accepted_label(list(request.accepted_types)),
                     request.max_size_bytes, example_name, request.provided_by, request.expires, request.expiry_date,
                     request.status, request.rejection_reason or "", request.note or "", request.due_date, overdue,
-                    versions)
+                    versions, checklists.files_needed(request.key))
 
 
 def progress_of(items: list[ItemView]) -> Progress:
@@ -161,6 +172,8 @@ class NeededItem:
     title: str
     status: str
     rejection_reason: str
+    due_date: date | None = None
+    overdue: bool = False
 
 
 def needed_for_me(actor: Actor, limit: int = 50, now: datetime | None = None) -> tuple[list[NeededItem], Progress]:
@@ -172,6 +185,8 @@ def needed_for_me(actor: Actor, limit: int = 50, now: datetime | None = None) ->
         today = localtime.today_for(actor, now)
         items = [item_view(r, versions.get(r.id, []), today, "") for r in requests]
         needed = [NeededItem(str(r.matter_id), matters[r.matter_id].reference, str(r.id), r.title, r.status,
-                             r.rejection_reason or "") for r in requests if r.status in MISSING]
-        needed.sort(key=lambda n: (n.status != "rejected", n.reference))
+                             r.rejection_reason or "", r.due_date, r.due_date is not None and r.due_date < today)
+                  for r in requests if r.status in MISSING]
+        # what to act on first: sent back, then overdue, then the nearest due date, then the rest
+        needed.sort(key=lambda n: (n.status != "rejected", not n.overdue, n.due_date or date.max, n.reference))
         return needed[:limit], progress_of(items)

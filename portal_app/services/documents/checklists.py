@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, select
@@ -21,6 +22,17 @@ PROVIDERS = ("beneficiary", "petitioner", "employer")
 DEFAULT_DUE_DAYS = 21
 ITEM_FIELDS = ("key", "title", "why", "example", "accepted_types", "max_size_bytes", "naming_convention",
                "provided_by", "expires", "condition")
+
+
+@lru_cache(maxsize=1)
+def _files_needed_by_key() -> dict[str, int]:
+    items = content.load("checklists.yaml")["items"]
+    return {key: int(spec.get("files_needed", 1)) for key, spec in items.items() if isinstance(spec, dict)}
+
+
+def files_needed(key: str) -> int:
+    """How many files an item takes to be complete (two passport photos are two files); 1 for most."""
+    return max(1, _files_needed_by_key().get(key or "", 1))
 
 
 def library() -> dict[str, list[dict[str, Any]]]:

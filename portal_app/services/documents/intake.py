@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
 from models import CaseType, IntakeForm, IntakeResponse, Matter, utcnow
 from portal_app.services.documents import checklists
-from portal_app.services.kernel import audit, content, db, policy, text
+from portal_app.services.kernel import audit, content, db, localtime, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotFound
+from portal_app.services.tasks import lifecycle as tasks
 
 TEXT_LIMITS = {"text": 300, "textarea": 4000}
 
@@ -76,6 +77,35 @@ def get(actor: Actor, matter_id: str) -> IntakeView:
         return IntakeView(str(matter.id), form.title, list(form.questions), dict(response.answers if response else {}),
                           status, response.updated_at if response else None,
                           response.submitted_at if response else None, may_fill)
+
+
+@dataclass(frozen=True)
+class IntakeToDo:
+    matter_id: str
+    reference: str
+    title: str
+    status: str  # not_started | draft
+    answered: int
+    questions: int
+
+
+def open_for_me(actor: Actor) -> list[IntakeToDo]:
+    """The intake forms I still have to fill or finish (the client home lists them first)."""
+    with db.read() as s:
+        matters = s.exec(select(Matter).where(policy.matter_scope(actor, "intake.fill"), Matter.status == "open")
+                         .order_by(Matter.reference)).all()
+        todo = []
+        for matter in matters:
+            form = s.exec(select(IntakeForm).where(IntakeForm.case_type_id == matter.case_type_id)
+                          .order_by(IntakeForm.version.desc())).first()
+            response = _response(s, matter)
+            if form is None or (response is not None and response.status == "submitted"):
+                continue
+            answers = dict(response.answers) if response else {}
+            answered = sum(1 for q in form.questions if answers.get(q["key"]) not in (None, ""))
+            todo.append(IntakeToDo(str(matter.id), matter.reference, form.title,
+                                   "draft" if response else "not_started", answered, len(form.questions)))
+        return todo
 
 
 def clean_answer(question: dict[str, Any], raw: Any) -> Any:
@@ -171,6 +201,26 @@ def submit(actor: Actor, matter_id: str, answers: dict[str, Any] | None = None) 
                      matter_id=matter.id, details={"form_version": form.version, "added": change.added,
                                                   "removed": change.removed})
         return Submitted(change.added, change.removed)
+
+
+def ask_correction(actor: Actor, matter_id: str, note: str) -> None:
+    """After submitting, the client says which answer must change: a task for the attorney, due in
+    two days (the form stays submitted; staff reopen or fix it)."""
+    with db.write() as s:
+        matter = policy.require_matter(s, actor, "intake.fill", matter_id)
+        cleaned = text.paragraph(note or "")
+        if len(cleaned) < 3:
+            raise InvalidInput("intake.correction_empty")
+        if len(cleaned) > 1000:
+            raise InvalidInput("intake.too_long", question="correction", max=1000)
+        response = _response(s, matter)
+        if response is None or response.status != "submitted":
+            raise Conflict("intake.not_submitted")
+        tasks.open_task(s, matter_id=matter.id, kind="intake_correction", title=f"Intake correction: {cleaned}",
+                        subject_type="intake_response", subject_id=response.id, role_on_matter="attorney",
+                        due_date=localtime.firm_today() + timedelta(days=2))
+        audit.record(s, "intake.correction_asked", actor=actor, object_type="intake_response", object_id=response.id,
+                     matter_id=matter.id, details={"note": cleaned})
 
 
 def submitted_answers(s: Session, matter_id: uuid.UUID) -> dict[str, Any]:

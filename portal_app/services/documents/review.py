@@ -36,7 +36,10 @@ def _status_after_accept(s: Session, request: DocumentRequest) -> str:
                       .order_by(DocumentVersion.version_no)).all()
     if statuses and statuses[-1] == "rejected":
         return "rejected"
-    return "uploaded" if "pending" in statuses else "accepted"
+    if "pending" in statuses:
+        return "uploaded"
+    # two passport photos: one accepted photo is not yet the item
+    return "accepted" if statuses.count("accepted") >= checklists.files_needed(request.key) else "requested"
 
 
 def _decide(s: Session, actor: Actor, version: DocumentVersion, status: str, note: str | None) -> None:

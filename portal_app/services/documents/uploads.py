@@ -11,20 +11,22 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from models import Client, Document, DocumentRequest, DocumentVersion, Matter, Organization, utcnow
-from portal_app.services.documents import validation
+from portal_app.services.documents import checklists, validation
 from portal_app.services.files import names as filenames
 from portal_app.services.files import store as filestore
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput, PortalError
 from portal_app.services.tasks import lifecycle as tasks
 
 OPEN_STATUSES = ("requested", "uploaded", "rejected")
 HEAD_BYTES = 64
+REVIEW_WITHIN_DAYS = 2  # a client's upload is reviewed within two days of the firm's calendar
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,9 @@ def _record(actor: Actor, incoming: IncomingFile, stored, content_type: str, ren
             document = Document(matter_id=matter.id, request_id=request.id, kind="evidence", display_name=request.title)
             s.add(document)
             s.flush()
-        earlier = s.exec(select(DocumentVersion.sha256, DocumentVersion.stored_name)
+        earlier = s.exec(select(DocumentVersion.sha256, DocumentVersion.stored_name, DocumentVersion.review_status)
                          .where(DocumentVersion.document_id == document.id)).all()
-        same = next((name for sha, name in earlier if sha == stored.sealed.sha256), None)
+        same = next((name for sha, name, _status in earlier if sha == stored.sealed.sha256), None)
         if same is not None:
             raise InvalidInput("upload.duplicate", name=incoming.name, stored=same)
         number = 1 + len(earlier)
@@ -177,10 +179,15 @@ def _record(actor: Actor, incoming: IncomingFile, stored, content_type: str, ren
                            incoming.name, actor.user_id))
         s.flush()
         rendition_id = _record_rendition(s, actor, matter, request, incoming, rendition, stored_name)
-        request.status, request.rejection_reason, request.updated_at = "uploaded", None, utcnow()
+        kept = 1 + sum(1 for *_rest, status in earlier if status != "rejected")  # this one and the good ones
+        enough = kept >= checklists.files_needed(request.key)  # two photos: one is not yet the item
+        request.status = "uploaded" if enough else ("requested" if request.status != "rejected" else "rejected")
+        request.rejection_reason = None if enough else request.rejection_reason
+        request.updated_at = utcnow()
         if not policy.is_staff(actor):
             tasks.open_task(s, matter_id=matter.id, kind="review_upload", title=f"Review {stored_name}",
-                            subject_type="document_version", subject_id=incoming.version_id)
+                            subject_type="document_version", subject_id=incoming.version_id,
+                            due_date=localtime.firm_today() + timedelta(days=REVIEW_WITHIN_DAYS))
         audit.record(s, "document.uploaded", actor=actor, object_type="document_version", object_id=incoming.version_id,
                      matter_id=matter.id, details={"request": request.key, "version": number, "type": content_type,
                                                    "size": stored.sealed.size_bytes, "sha256": stored.sealed.sha256})

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from models import Client, Invoice, Journal, Matter, Payment, User, utcnow
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.webhooks import events as outbound_events
-from portal_app.services.kernel import audit, money
+from portal_app.services.kernel import audit, localtime, money
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.messaging import mail
@@ -76,12 +76,18 @@ def _apply_to_invoice(s: Session, invoice: Invoice, payment: Payment) -> None:
         invoice.status = "partially_paid"
 
 
+def _zone_of(s: Session, client: Client) -> str:
+    """The client's own time zone ("" is the firm's): a receipt's date is the day it was where they are."""
+    user = s.get(User, client.user_id) if client.user_id else None
+    return (user.timezone or "") if user is not None else ""
+
+
 def _receipt_mail(s: Session, payment: Payment, invoice: Invoice) -> None:
     client = s.get(Client, payment.client_id)
     owed = max(invoice.total_cents - invoice.paid_cents, 0)
     params = {"name": client.full_name, "amount": money.format_money(payment.amount_cents, payment.currency),
               "number": invoice.number, "owed": money.format_money(owed, invoice.currency),
-              "date": payment.received_at.strftime("%Y-%m-%d"),
+              "date": localtime.shown_datetime(payment.received_at, _zone_of(s, client), client.preferred_language),
               "link": f"{get_settings().public_url}/receipts/{payment.id}"}
     template = "payment_receipt"
     if payment.destination == ledger.TRUST:  # only the trust receipt shows the balance held

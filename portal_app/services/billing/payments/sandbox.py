@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -174,27 +175,41 @@ def _apply_card(row: SandboxIntent, card: TestCard, method_id: str) -> str:
 
 def confirm_card(intent_id: str, client_secret: str, *, number: str = "", expiry: str = "", cvc: str = "",
                  save: bool = False, saved_method_id: str = "") -> Intent:
-    """Confirm an intent with a test card (typed, or saved earlier by this customer)."""
+    """Confirm an intent with a test card (typed, or saved earlier by this customer). A typed card the
+    client asked to keep is kept as Stripe does with `setup_future_usage`: made now, attached to the
+    customer only once the payment has succeeded (after 3-D Secure, if asked), never on a decline or
+    a failed authentication."""
     _guard()
     with db.write() as s:
         row = _load(s, intent_id, client_secret)
         if saved_method_id:
             method = s.get(SandboxPaymentMethod, saved_method_id)
-            if method is None or method.customer != row.customer:
+            if method is None or not method.customer or method.customer != row.customer:
                 raise NotFound()
             card, method_id = BY_KEY[method.test_number_key][1], method.id
         else:
             card, month, year = check_card(number, expiry, cvc, localtime.firm_today())
             method_id = "pm_sbx_" + secrets.token_hex(10)
-            if save and row.customer and card.outcome != "declined" and not _has_card(s, row.customer, card.key):
-                s.add(SandboxPaymentMethod(id=method_id, customer=row.customer, test_number_key=card.key,
-                                           brand=card.brand, last4=number.replace(" ", "")[-4:],
-                                           exp_month=month, exp_year=year))
+            if save and row.customer:
+                s.add(SandboxPaymentMethod(id=method_id, customer="", test_number_key=card.key, brand=card.brand,
+                                           last4=re.sub(r"\D", "", number)[-4:], exp_month=month, exp_year=year))
         event = _apply_card(row, card, method_id)
+        _attach_if_paid(s, row)
         obj, account, intent = _object(row), row.account, _to_intent(row)
     if event:
         emit(event, obj, account)
     return intent
+
+
+def _attach_if_paid(s, row: SandboxIntent) -> None:
+    """A card waiting to be kept (no customer yet) joins the customer's cards once the payment succeeded."""
+    method = s.get(SandboxPaymentMethod, row.payment_method) if row.payment_method else None
+    if row.status != "succeeded" or method is None or method.customer:
+        return
+    if _has_card(s, row.customer, method.test_number_key):
+        s.delete(method)
+    else:
+        method.customer = row.customer
 
 
 def _has_card(s, customer: str, key: str) -> bool:
@@ -211,6 +226,7 @@ def authenticate(intent_id: str, client_secret: str, approve: bool) -> Intent:
             raise Conflict("billing.intent_not_payable")
         if approve:
             event = _apply_card(row, BY_KEY["3ds"][1], row.payment_method or "")
+            _attach_if_paid(s, row)
         else:
             row.status = "requires_payment_method"
             row.last_error = {"type": "card_error", "code": "payment_intent_authentication_failure",
@@ -258,6 +274,8 @@ def settle_due(now: datetime) -> int:
 
 
 def saved_cards(customer: str) -> list[dict[str, str]]:
+    if not customer:  # a card waiting for its payment has no customer yet and is nobody's to pick
+        return []
     with db.read() as s:
         rows = s.exec(select(SandboxPaymentMethod).where(SandboxPaymentMethod.customer == customer)
                       .order_by(SandboxPaymentMethod.created_at.desc())).all()

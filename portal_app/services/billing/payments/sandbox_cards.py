@@ -18,17 +18,26 @@ class TestCard:
     message: str = ""
 
 
-CARDS = {
+CARDS = {  # https://docs.stripe.com/testing (cards by brand, declines, 3-D Secure)
     "4242424242424242": TestCard("visa", "Visa", "succeeded"),
+    "4000056655665556": TestCard("visa_debit", "Visa", "succeeded"),
     "5555555555554444": TestCard("mastercard", "Mastercard", "succeeded"),
+    "5200828282828210": TestCard("mc_debit", "Mastercard", "succeeded"),
     "378282246310005": TestCard("amex", "American Express", "succeeded"),
+    "6011111111111117": TestCard("discover", "Discover", "succeeded"),
     "4000000000000002": TestCard("declined", "Visa", "declined", "generic_decline", "Your card was declined."),
     "4000000000009995": TestCard("insufficient", "Visa", "declined", "insufficient_funds",
                                  "Your card has insufficient funds."),
+    "4000000000009987": TestCard("lost", "Visa", "declined", "lost_card", "Your card was declined."),
+    "4000000000009979": TestCard("stolen", "Visa", "declined", "stolen_card", "Your card was declined."),
     "4000000000000069": TestCard("expired", "Visa", "declined", "expired_card", "Your card has expired."),
     "4000000000000127": TestCard("bad_cvc", "Visa", "declined", "incorrect_cvc",
                                  "Your card's security code is incorrect."),
+    "4000000000000119": TestCard("processing_error", "Visa", "declined", "processing_error",
+                                 "An error occurred while processing your card. Try again in a little bit."),
     "4000002500003155": TestCard("3ds", "Visa", "authenticate"),
+    "4000002760003184": TestCard("3ds_always", "Visa", "authenticate"),
+    "4000000000003220": TestCard("3ds2", "Visa", "authenticate"),
 }
 BY_KEY = {card.key: (number, card) for number, card in CARDS.items()}
 # Stripe's test US bank accounts (routing number 110000000): ACH stays "processing", then settles.
