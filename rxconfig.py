@@ -1,20 +1,15 @@
 """Reflex configuration. Everything the firm configures lives in PORTAL_* variables
 (see .env.example and portal_app/services/kernel/settings.py); this file only wires Reflex."""
-from urllib.parse import urlsplit
-
 import reflex as rx
 
+from portal_app.services.kernel.origins import allowed_origins
 from portal_app.services.kernel.settings import get_settings
 
 
 def _origins() -> list[str]:
+    """From PORTAL_PUBLIC_URL, which, when unset, follows the port (`make run PORT=3100`)."""
     cfg = get_settings()
-    origins = [cfg.public_url]
-    if not cfg.is_production:
-        parts = urlsplit(cfg.public_url)
-        port = f":{parts.port}" if parts.port else ""
-        origins += [f"http://localhost{port}", f"http://127.0.0.1{port}"]
-    return sorted(set(origins))
+    return allowed_origins(cfg.public_url, cfg.is_production)
 
 
 config = rx.Config(

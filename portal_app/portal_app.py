@@ -5,7 +5,7 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
-from portal_app.api import RequestGuard, UploadItemLimit, build_api
+from portal_app.api import OriginCheck, RequestGuard, UploadItemLimit, build_api
 from portal_app.jobs.loop import background_loop
 from portal_app.pages.automation import jobs as jobs_admin
 from portal_app.pages.billing import invoice_new, invoice_staff, pay, receipt
@@ -27,6 +27,7 @@ from portal_app.pages.matters import client_home, staff_home
 from portal_app.pages.matters import detail as matter
 from portal_app.pages.matters import new as new_matter
 from portal_app.pages.messaging import mail_settings
+from portal_app.pages.messaging import outbox as outbox_page
 from portal_app.pages.records import retention as records_page
 from portal_app.pages.support import client as support_client
 from portal_app.pages.support import settings as support_settings
@@ -51,12 +52,15 @@ def _style() -> dict:
     return {
         "font_family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
         ".radix-themes": {"--accent-9": color, "--accent-10": color, "--focus-8": color},
+        # Radix's soft badges and callouts draw text in step 11 of their colour, under 4.5:1 for green,
+        # amber, orange (axe: serious color-contrast); step 12 reads at every colour (issue 9).
+        ".rt-Badge, .rt-CalloutText": {"color": "var(--accent-12)"},
     }
 
 
 app = rx.App(
     style=_style(),
-    api_transformer=[build_api(), UploadItemLimit, RequestGuard],
+    api_transformer=[build_api(), UploadItemLimit, OriginCheck, RequestGuard],
     backend_exception_handler=backend_error,
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
@@ -68,3 +72,4 @@ for page in (entry, login, set_password, reset, security, client_home, staff_hom
              tasks, jobs_admin, mail_settings, insights_page, records_page,
              message_thread, message_inbox, support_client, support_help, support_staff, support_settings):
     page.register(app)
+outbox_page.register(app)  # issue 9: the administrator's outbox

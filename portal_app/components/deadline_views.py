@@ -90,7 +90,7 @@ def _deadline_row(d: dict) -> rx.Component:
         rx.link(d["reference"], href="/matters/" + d["matter_id"]),
         rx.badge(d["when"], color_scheme=d["tone"]),
         wrap="wrap", align="center", width="100%", padding_y="6px", border_bottom="1px solid var(--gray-4)",
-        class_name=rx.cond(d["tone"] == "red", "deadline-row overdue", "deadline-row"),
+        class_name=rx.cond(d["tone"] == "red", "deadline-row overdue", "deadline-row"), role="listitem",
     )
 
 

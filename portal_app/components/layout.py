@@ -51,6 +51,7 @@ def account_menu() -> rx.Component:
                 menu_link(t("nav.support_settings"), "/admin/support"),
                 menu_link(t("nav.people"), "/admin/users"),
                 menu_link(t("nav.jobs"), "/admin/jobs"),
+                menu_link(t("nav.outbox"), "/admin/outbox"),
                 rx.menu.separator(),
             )),
             menu_link(t("nav.mail_settings"), "/account/mail"),

@@ -108,3 +108,36 @@ def their_text(value, **props) -> rx.Component:
     Hebrew name, or any direction control that reached the database before the cleaner
     (kernel/text.py) existed, can never reorder the rest of the line."""
     return rx.el.bdi(value, **props)
+
+
+def file_link(label, href, *, download: bool = False, new_tab: bool = False, **props) -> rx.Component:
+    """A link to an /api/ route (a file, an export): a real navigation or download by the browser.
+    `rx.link` hands an internal href to the single-page router, which has no page at /api/... and
+    shows "Page not found"; as_child=False keeps the plain <a href> (Radix styling, no router)."""
+    extra: dict = {"download": ""} if download else {}
+    if new_tab:
+        extra.update(target="_blank", rel="noopener")
+    return rx.link(label, href=href, as_child=False, **extra, **props)
+
+
+def confirm_button(trigger: rx.Component, *, title, body, confirm_label, on_confirm=None, form_id=None,
+                   confirm_id: str = "") -> rx.Component:
+    """A destructive action that asks first: `trigger` (a type="button" button) opens a dialog that
+    says what will happen; only its red button acts (`on_confirm`, or submitting the form `form_id`)."""
+    action_props: dict = ({"type": "submit", "form": form_id} if form_id is not None
+                          else {"type": "button", "on_click": on_confirm})
+    if confirm_id:
+        action_props["id"] = confirm_id
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(trigger),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(body, size="2"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t("confirm.cancel"), variant="soft", color_scheme="gray",
+                                                 type="button", class_name="confirm-cancel")),
+                rx.alert_dialog.action(rx.button(confirm_label, color_scheme="red", class_name="confirm-action",
+                                                 **action_props)),
+                spacing="3", justify="end", margin_top="16px"),
+            max_width="440px"),
+    )

@@ -75,6 +75,9 @@ def server(tmp_path_factory):
     for command in (["-m", "alembic", "upgrade", "head"], ["-m", "portal_app.cli", "setup"]):
         subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     log = data / "portal.log"
+    # `reflex run` re-renders the committed lock files in bun's indented form (an export writes them
+    # back in Reflex's one-line form): put them back as they were, as prod-check does
+    locks = {path: path.read_bytes() for path in (ROOT / "reflex.lock").glob("*")}
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "reflex", "run", "--env", "prod", "--frontend-port", str(port)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -84,6 +87,8 @@ def server(tmp_path_factory):
         yield Server(url=url, env=env, log=log)
     finally:
         _stop(proc)
+        for path, data_bytes in locks.items():
+            path.write_bytes(data_bytes)
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -19,7 +19,7 @@ from tests.e2e.helpers import matter_id, sign_in
 
 def test_a_superscript_quantity_gets_its_message(page):
     sign_in(page, "billing@demo.example")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"/billing/?$"))
     page.goto(f"/billing/new/{matter_id('MTR-2026-0001')}")
     page.locator("#line-amount").type("150", delay=60)
     page.locator("#line-description").type("Consultation", delay=40)

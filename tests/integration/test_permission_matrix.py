@@ -70,6 +70,10 @@ FIRM_ACTIONS |= {"insights.view", "retention.view", "retention.manage", "retenti
 # --- issue 11: only an administrator resets someone's second factor (a lost phone) ---
 EXPECTED_FIRM_WIDE["admin"] |= {"user.reset_second_factor"}
 FIRM_ACTIONS |= {"user.reset_second_factor"}
+# --- issue 9 (outbox): only an administrator reads every message and resends ---
+EXPECTED_FIRM_WIDE["admin"] |= {"mail.outbox"}
+FIRM_ACTIONS |= {"mail.outbox"}
+# --- end of the issue 9 outbox block ---
 # --- secure messages and support requests (issue 12): written out by hand, one block ---
 for _role in ("admin", "attorney", "paralegal"):
     EXPECTED_OWN[_role] |= {"message.read", "message.write", "message.attach", "message.assign"}
@@ -220,7 +224,7 @@ def test_the_named_predicates(world, role):
     staff, firm_mail, may_lead, employer_only = EXPECTED_FACTS[role]
     assert policy.is_staff(actor) is staff
     assert actor.is_staff is staff
-    assert actor.home_path == ("/staff" if staff else "/client")
+    assert actor.home_path.startswith("/staff" if staff else "/client") or actor.home_path == "/billing"
     assert policy.sees_firm_wide_mail(actor) is firm_mail
     assert policy.may_be_responsible_attorney(actor.role) is may_lead
     with db.read() as s:
@@ -280,3 +284,13 @@ def test_unknown_action_is_a_programming_error():
         policy.role_allows("admin", "matter.teleport")
     with pytest.raises(KeyError):
         policy.users_allowed("matter.teleport")
+
+
+# --- issue 9: where each role lands after signing in (written out by hand) ---
+LANDING = {"admin": "/staff", "attorney": "/staff", "paralegal": "/staff", "billing": "/billing", "client": "/client",
+           "hr": "/client"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_lands_on_its_own_home(world, role):
+    assert world.actor(role).home_path == LANDING[role]

@@ -20,7 +20,7 @@ from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import export as payment_export
 from portal_app.services.billing.payments import staff as staff_payments
-from portal_app.services.kernel import db
+from portal_app.services.kernel import db, localtime
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 from tests.billing_helpers import allow_trust_cards, books_balanced, make_invoice, pay_with_card
 from tests.world import build_world
@@ -93,7 +93,7 @@ def test_card_refund_of_a_retainer_comes_out_of_trust_first_then_operating(world
 def test_three_way_reconciliation_lists_every_difference(world):
     pay_with_card(world, make_invoice(world, "retainer", 100_000))
     fee = 100_000 * 290 // 10_000 + 30
-    today = date.today()
+    today = localtime.firm_today()  # the firm's date: date.today() is the server's, utcnow().date() UTC's
     report = reconciliation.report(world.actor("billing"), today.replace(day=1), today, f"{(100_000 - fee) / 100:.2f}")
     assert report.journal_balance_cents == 100_000 - fee and report.client_ledgers_cents == 100_000
     assert len(report.differences) == 1 and "owes the trust account" in report.differences[0]
@@ -133,20 +133,21 @@ def test_checks_are_recorded_by_staff_and_exported_for_matching(world):
                                  reference="=HYPERLINK(1)")
     assert _trust(world) == 80_000
     pay_with_card(world, make_invoice(world, "milestone", 25_000))
-    name, text = payment_export.export_day(world.actor("billing"), date.today())
+    name, text = payment_export.export_day(world.actor("billing"), localtime.firm_today())  # the firm's day
     rows = list(csv.DictReader(io.StringIO(text)))
     assert name.endswith(".csv") and {r["method"] for r in rows} == {"check", "card"}
     check = next(r for r in rows if r["method"] == "check")
     assert check["amount"] == "800.00" and check["account"] == "trust" and check["reference"].startswith("'=")
+    assert {r["client_name"] for r in rows} == {world.clients["client"].full_name}  # a name to match by, not an id
     with pytest.raises(NotAllowed):
-        payment_export.export_day(world.actor("client"), date.today())
+        payment_export.export_day(world.actor("client"), localtime.firm_today())
 
 
 def test_periodic_billing_makes_drafts_from_a_template_when_due(world):
     with db.write() as s:
         invoice_templates.sync(s)
     template = next(t for t in invoice_templates.list_templates(world.actor("billing")) if "Monthly" in t.name)
-    today = utcnow().date()
+    today = localtime.firm_today()  # not utcnow().date(): from 19:00 in New York that is already tomorrow
     invoice_templates.schedule(world.actor("billing"), str(world.matters["own"].id), template.id, 1, today)
     with pytest.raises(Conflict):
         invoice_templates.schedule(world.actor("billing"), str(world.matters["own"].id), template.id, 1, today)

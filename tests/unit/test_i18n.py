@@ -32,3 +32,7 @@ def test_fallback_and_parameters():
     assert i18n.t("auth.locked", "es", minutes=3).endswith("or reset your password.")
     assert i18n.t("no.such.key") == "no.such.key"
     assert "en" in i18n.available_locales()
+
+
+def test_an_empty_entry_stays_empty():
+    assert i18n.t("webhook.col_replay") == ""  # a column without a heading, not "webhook.col_replay"

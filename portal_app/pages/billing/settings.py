@@ -68,13 +68,14 @@ def _firm_form() -> rx.Component:
     return card(rx.form(rx.vstack(
         rx.heading(t("billing.firm_rules"), size="4"),
         rx.hstack(rx.text(t("billing.approval_threshold"), size="2"),
-                  rx.input(name="threshold", default_value=f["threshold"], width="140px", id="threshold"), align="center"),
+                  rx.input(name="threshold", default_value=f["threshold"], width="140px", id="threshold",
+                           aria_label=t("billing.approval_threshold")), align="center"),
         rx.checkbox(t("billing.allow_trust_cards"), name="trust_cards", default_checked=f["card_payments_to_trust"] != ""),
         rx.checkbox(t("billing.allow_partial"), name="partial", default_checked=f["partial_payments_allowed"] != ""),
         rx.hstack(rx.text(t("billing.minimum_partial"), size="2"),
-                  rx.input(name="minimum", default_value=f["minimum"], width="120px"),
+                  rx.input(name="minimum", default_value=f["minimum"], width="120px", aria_label=t("billing.minimum_partial")),
                   rx.text(t("billing.due_days"), size="2"),
-                  rx.input(name="due_days", default_value=f["default_due_days"], width="80px"), align="center", wrap="wrap"),
+                  rx.input(name="due_days", default_value=f["default_due_days"], width="80px", aria_label=t("billing.due_days")), align="center", wrap="wrap"),
         rx.text_area(name="terms", default_value=f["default_terms"], placeholder=t("billing.default_terms"), width="100%"),
         rx.text_area(name="instructions", default_value=f["trust_instructions"],
                      placeholder=t("billing.trust_instructions"), width="100%"),
@@ -95,7 +96,7 @@ def _fee_form() -> rx.Component:
         rx.input(name="description", placeholder=t("billing.description"), flex="1"),
         rx.input(name="amount", placeholder=t("billing.amount"), width="110px"),
         rx.el.select(rx.el.option(t("billing.active"), value="yes"), rx.el.option(t("billing.inactive"), value="no"),
-                     name="active", style=SELECT_STYLE),
+                     name="active", style=SELECT_STYLE, aria_label=t("billing.active")),
         rx.button(t("billing.save_fee"), type="submit", variant="soft", id="save-fee"), wrap="wrap", width="100%"),
         on_submit=BillingSettingsState.save_fee, reset_on_submit=True, width="100%")
 

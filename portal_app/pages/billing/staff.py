@@ -14,6 +14,7 @@ from portal_app.services.billing.payments import export as payment_export
 from portal_app.services.kernel import localtime, policy
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
+from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 
 
@@ -23,12 +24,18 @@ class BillingHomeState(PageState, rx.State):
     sandbox: bool = False
     is_admin: bool = False
     export_day: str = ""
+    may_invoice: bool = False
+    matters: list[dict[str, str]] = []
 
     async def _fill(self, actor) -> None:
         views = await run(invoice_views.staff_list, actor, self.status)
         self.rows = [invoice_dict(v) for v in views]
         self.export_day = self.export_day or localtime.today_for(actor).isoformat()
         self.is_admin = policy.role_allows(actor.role, "webhook.manage")
+        self.may_invoice = policy.role_allows(actor.role, "invoice.edit")
+        if self.may_invoice:
+            found = await run(matters.staff_dashboard, actor, "")
+            self.matters = [{"id": m.id, "label": f"{m.reference} · {m.client_name} · {m.title}"} for m in found]
         self.sandbox = get_settings().payments.is_sandbox
 
     @rx.event
@@ -40,6 +47,15 @@ class BillingHomeState(PageState, rx.State):
     async def set_status(self, value: str):
         self.status = value if value in STATUSES else ""
         return await self._load_page(self._fill)
+
+    @rx.event
+    def new_invoice(self, form: dict):
+        """To the new-invoice page of the matter chosen (that page checks the matter again)."""
+        chosen = str(form.get("matter_id", ""))
+        if chosen not in {m["id"] for m in self.matters}:
+            self.error = t("billing.choose_matter")
+            return None
+        return rx.redirect(f"/billing/new/{chosen}")
 
     @rx.event
     def set_export_day(self, value: str):
@@ -77,10 +93,22 @@ def _links() -> rx.Component:
         wrap="wrap", spacing="2")
 
 
+def _new_invoice() -> rx.Component:
+    s = BillingHomeState
+    return rx.cond(s.may_invoice, rx.form(rx.hstack(
+        rx.el.select(rx.el.option(t("billing.choose_matter"), value=""),
+                     rx.foreach(s.matters, lambda m: rx.el.option(m["label"], value=m["id"])),
+                     name="matter_id", style=SELECT_STYLE, aria_label=t("billing.invoice_for_matter"),
+                     id="new-invoice-matter", max_width="100%"),
+        rx.button(rx.icon("plus", size=14), t("billing.new_invoice"), type="submit", id="new-invoice"),
+        wrap="wrap", align="center", spacing="2"), on_submit=s.new_invoice))
+
+
 def _export() -> rx.Component:
     s = BillingHomeState
     return rx.hstack(rx.text(t("billing.export_payments"), size="2"),
-                     rx.input(type="date", value=s.export_day, on_change=s.set_export_day, id="export-day"),
+                     rx.input(type="date", value=s.export_day, on_change=s.set_export_day, id="export-day",
+                              aria_label=t("billing.export_payments")),
                      rx.button(t("billing.download_csv"), type="button", on_click=s.export, variant="soft",
                                id="export-csv"), align="center", wrap="wrap")
 
@@ -89,10 +117,11 @@ def _content() -> rx.Component:
     s = BillingHomeState
     return rx.vstack(
         rx.heading(t("billing.staff_title"), size="7"),
-        rx.cond(s.sandbox, sandbox_banner()), _links(), error_callout(s.error), _export(),
+        rx.cond(s.sandbox, sandbox_banner()), _new_invoice(), _links(), error_callout(s.error), _export(),
         rx.el.select(rx.el.option(t("billing.all_statuses"), value=""),
                      *[rx.el.option(t(f"billing.status.{k}"), value=k) for k in STATUSES],
-                     value=s.status, on_change=s.set_status, style=SELECT_STYLE, id="status-filter"),
+                     value=s.status, on_change=s.set_status, style=SELECT_STYLE, id="status-filter",
+                     aria_label=t("billing.col_status")),
         data_table([t(f"billing.col_{k}") for k in ("number", "matter", "client", "kind", "status", "total", "owed")],
                    s.rows, _row, none=t("billing.no_invoices_staff")),
         spacing="4", width="100%")

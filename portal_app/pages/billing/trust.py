@@ -82,19 +82,20 @@ def _m(cents: int) -> str:
     return format_money(cents)
 
 
-def _table(rows, columns: list[str], keys: list[str], class_name: str) -> rx.Component:
+def _table(rows, columns: list[str], keys: list[str], class_name: str, none: str = "") -> rx.Component:
     return data_table([t(c) for c in columns], rows,
                       lambda r: rx.table.row(*[rx.table.cell(their_text(r[k]) if k == "client" else r[k]) for k in keys],
-                                             class_name=class_name))
+                                             class_name=class_name), none=none)
 
 
 def _reconcile_form() -> rx.Component:
     s = TrustPageState
     return card(rx.form(rx.vstack(
         rx.heading(t("billing.reconciliation"), size="4"),
-        rx.hstack(rx.input(name="start", type="date", default_value=s.form["start"]),
-                  rx.input(name="end", type="date", default_value=s.form["end"]),
-                  rx.input(name="bank", placeholder=t("billing.bank_statement_balance"), id="bank-balance"),
+        rx.hstack(rx.input(name="start", type="date", default_value=s.form["start"], aria_label=t("billing.period_start")),
+                  rx.input(name="end", type="date", default_value=s.form["end"], aria_label=t("billing.period_end")),
+                  rx.input(name="bank", placeholder=t("billing.bank_statement_balance"), id="bank-balance",
+                           aria_label=t("billing.bank_statement_balance")),
                   wrap="wrap"),
         rx.input(name="note", placeholder=t("billing.note"), width="100%"),
         rx.hstack(rx.button(t("billing.compare"), type="submit", id="reconcile"),
@@ -129,7 +130,8 @@ def _content() -> rx.Component:
         _reconcile_form(),
         rx.heading(t("billing.saved_reconciliations"), size="4"),
         _table(s.saved, ["billing.col_period", "billing.col_bank", "billing.col_journal", "billing.col_ledgers",
-                         "billing.col_differences"], ["period", "bank", "journal", "ledgers", "differences"], "saved-recon"),
+                         "billing.col_differences"], ["period", "bank", "journal", "ledgers", "differences"], "saved-recon",
+               none=t("billing.no_reconciliations")),
         rx.heading(t("billing.journal"), size="4"),
         _table(s.journal, ["billing.col_date", "billing.col_book", "billing.col_kind", "billing.col_client",
                            "billing.col_entries", "billing.col_by"], ["date", "book", "kind", "client", "legs", "by"],

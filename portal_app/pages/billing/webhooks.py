@@ -3,15 +3,24 @@ endpoints off, read the delivery log and replay a delivery."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout
+from portal_app.components.ui import card, confirm_button, data_table, error_callout, gated, notice_callout
 from portal_app.services.billing.webhooks import endpoints as webhook_endpoints
 from portal_app.services.billing.webhooks.events import EVENT_TYPES
+from portal_app.services.kernel import localtime
 from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
+
+
+def _shown(value, reader) -> str:
+    """A moment in the reader's zone, the zone named; anything else as text; nothing as nothing."""
+    if isinstance(value, datetime):
+        return localtime.shown_datetime(value, reader.timezone, reader.locale)
+    return "" if value is None else str(value)
 
 
 class WebhooksState(PageState, rx.State):
@@ -22,7 +31,7 @@ class WebhooksState(PageState, rx.State):
     async def _fill(self, actor) -> None:
         self.endpoints = [{**{k: str(v) for k, v in asdict(e).items()}, "types": ", ".join(e.event_types) or "all",
                            "active": "yes" if e.is_active else ""} for e in await run(webhook_endpoints.list_endpoints, actor)]
-        self.deliveries = [{k: str(v) for k, v in asdict(d).items()}
+        self.deliveries = [{k: _shown(v, actor) for k, v in asdict(d).items()}
                            for d in await run(webhook_endpoints.deliveries, actor)]
 
     @rx.event
@@ -79,7 +88,10 @@ def _endpoint(e) -> rx.Component:
         rx.text(e["description"], " · ", e["types"], size="2"),
         rx.cond(e["disabled_reason"] != "", rx.text(e["disabled_reason"], size="1", color_scheme="red")),
         rx.cond(e["rotating_until"] != "", rx.text(t("webhook.old_secret_until"), " ", e["rotating_until"], size="1")),
-        rx.hstack(rx.button(t("webhook.rotate"), size="1", type="button", variant="soft", on_click=s.rotate(e["id"])),
+        rx.hstack(confirm_button(rx.button(t("webhook.rotate"), size="1", type="button", variant="soft",
+                                           class_name="rotate-secret"),
+                                 title=t("confirm.rotate_title"), body=t("confirm.rotate_body"),
+                                 confirm_label=t("webhook.rotate"), on_confirm=s.rotate(e["id"])),
                   rx.button(rx.cond(e["active"] != "", t("webhook.disable"), t("webhook.enable")), size="1",
                             type="button", variant="outline", on_click=s.toggle(e["id"], e["active"] == ""))),
         class_name="webhook-endpoint")
@@ -104,7 +116,7 @@ def _content() -> rx.Component:
         _register_form(), rx.foreach(s.endpoints, _endpoint),
         rx.heading(t("webhook.deliveries"), size="4"),
         data_table([t(f"webhook.col_{k}") for k in ("created", "type", "endpoint", "status", "attempts", "last", "next",
-                                                    "replay")], s.deliveries, _delivery),
+                                                    "replay")], s.deliveries, _delivery, none=t("webhook.no_deliveries")),
         spacing="4", width="100%")
 
 

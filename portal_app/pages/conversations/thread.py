@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import FORM_SELECT_STYLE, empty, error_callout, gated, notice_callout, their_text
+from portal_app.components.ui import FORM_SELECT_STYLE, empty, error_callout, file_link, gated, notice_callout, their_text
 from portal_app.pages.conversations.thread_state import UPLOAD_ID, ThreadState
 from portal_app.services.conversations.attachments import max_bytes
 from portal_app.services.kernel.i18n import t
@@ -125,7 +125,7 @@ def _content() -> rx.Component:
         error_callout(s.error), notice_callout(s.notice),
         rx.cond(s.link.contains("url"), rx.callout(rx.hstack(
             rx.text(s.link["name"], ": ", t("review.links_valid")),
-            rx.link(t("review.download"), href=s.link["url"], id="attachment-download"), wrap="wrap", spacing="3"),
+            file_link(t("review.download"), s.link["url"], download=True, id="attachment-download"), wrap="wrap", spacing="3"),
             icon="link", width="100%")),
         rx.cond(s.messages.length() > 0,
                 rx.vstack(rx.foreach(s.messages, _bubble), width="100%", spacing="2", id="messages"),

@@ -48,7 +48,7 @@ def _select(name: str, label: str, options, value) -> rx.Component:
         rx.el.option(label, value=""),
         rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
         value=value, on_change=lambda v: ChecklistDashboardState.set_filter(name, v), style=SELECT_STYLE,
-        id=f"filter-{name}",
+        id=f"filter-{name}", aria_label=label,
     )
 
 
@@ -60,7 +60,7 @@ def _row(r) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(r["reference"], href="/matters/" + r["id"] + "/checklist")),
         rx.table.cell(their_text(r["client"])), rx.table.cell(r["case_type"]), rx.table.cell(r["attorney"]),
-        rx.table.cell(rx.hstack(rx.box(bar(r["percent"].to(int)), width="80px"),
+        rx.table.cell(rx.hstack(rx.box(bar(r["percent"], label=r["reference"] + " · " + t("dashboard.col_complete")), width="80px"),
                                 rx.text(r["percent"], "%", size="1"), align="center")),
         rx.table.cell(_count(r["review"], "blue")), rx.table.cell(_count(r["missing"], "gray")),
         rx.table.cell(_count(r["overdue"], "orange")),

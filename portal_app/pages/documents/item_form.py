@@ -25,13 +25,14 @@ def item_inputs(item=None) -> list[rx.Component]:
                      width="100%"),
         rx.input(name="naming", default_value=value("naming"), placeholder=t("templates.field_naming"), width="100%"),
         rx.hstack(*[rx.checkbox(label, name=f"type_{key}", default_checked=typed(key)) for key, label in FILE_TYPES],
-                  rx.input(name="max_mb", type="number", default_value=value("max_mb"), width="80px"),
+                  rx.input(name="max_mb", type="number", default_value=value("max_mb"), width="80px",
+                           aria_label=t("templates.col_size")),
                   rx.text("MB", size="2"),
                   rx.checkbox(t("templates.field_expires"), name="expires",
                               default_checked=(item["expires"] != "") if item is not None else False),
                   wrap="wrap", align="center"),
         rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p) for p in PROVIDERS], name="provided_by",
-                     default_value=value("provided_by"), style=SELECT_STYLE),
+                     default_value=value("provided_by"), style=SELECT_STYLE, aria_label=t("templates.col_provided_by")),
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, gated, notice_callout, their_text
+from portal_app.components.ui import confirm_button, error_callout, file_link, gated, notice_callout, their_text
 from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.item_form import item_fields, item_inputs
 from portal_app.services.documents import checklist_views, review
@@ -22,6 +22,7 @@ class ChecklistReviewState(PageState, rx.State):
     versions: list[dict[str, str]] = []
     counts: dict[str, int] = {}
     link: dict[str, str] = {}
+    near: str = ""  # the version or item the last action was on: its message is drawn there, not at the top
 
     async def _refresh(self, actor) -> None:
         view = await run(checklist_views.matter_checklist, actor, self._url_segment(2))
@@ -35,46 +36,81 @@ class ChecklistReviewState(PageState, rx.State):
 
     @rx.event
     async def load(self):
-        self.access, self.error, self.notice, self.link = "checking", "", "", {}
-        return await self._load_page(self._refresh)
+        self.access, self.error, self.notice, self.link, self.near = "checking", "", "", {}, ""
+        return await self._load_page(self._open_asked_version)
 
-    async def _review(self, fn, *args, notice: str):
+    async def _open_asked_version(self, actor):
+        """From a review task (`?version=<id>`): that version's links are ready and it is scrolled into view."""
+        await self._refresh(actor)
+        asked = str(self.router.url.query_parameters.get("version", ""))
+        version = next((v for v in self.versions if v["id"] == asked), None)
+        if version is None:
+            return None
+        self.near = asked
+        await self._make_links(actor, asked, version["name"], asked)
+        return rx.scroll_to("version-" + asked)
+
+    async def _review(self, fn, *args, notice: str, near: str = ""):
+        self.near = near
         return await self._act(fn, *args, notice=notice, then=self._refresh)
 
     @rx.event
     async def accept(self, version_id: str):
-        return await self._review(review.accept, str(version_id), notice=t("review.accepted_notice"))
+        return await self._review(review.accept, str(version_id), notice=t("review.accepted_notice"),
+                                  near=str(version_id))
 
     @rx.event
     async def reject(self, form: dict):
-        return await self._review(review.reject, str(form.get("version_id", "")), str(form.get("reason", "")),
-                                  notice=t("review.rejected_notice"))
+        version_id = str(form.get("version_id", ""))
+        return await self._review(review.reject, version_id, str(form.get("reason", "")),
+                                  notice=t("review.rejected_notice"), near=version_id)
 
     @rx.event
     async def waive(self, request_id: str):
-        return await self._review(review.waive, str(request_id), "", notice=t("review.waived_notice"))
+        return await self._review(review.waive, str(request_id), "", notice=t("review.waived_notice"),
+                                  near=str(request_id))
 
     @rx.event
     async def remove(self, request_id: str):
-        return await self._review(review.remove_item, str(request_id), notice=t("review.removed_notice"))
+        """The item leaves the page, so its message cannot stand beside it: a toast, in view wherever one is."""
+        result = await self._review(review.remove_item, str(request_id), notice="")
+        return result if self.error else rx.toast.success(t("review.removed_notice"))
 
     @rx.event
     async def set_expiry(self, request_id: str, value: str):
-        return await self._review(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"))
+        return await self._review(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"),
+                                  near=str(request_id))
 
     @rx.event
     async def add_item(self, form: dict):
         return await self._review(review.add_item, self._url_segment(2), item_fields(form),
-                                  notice=t("review.added_notice"))
+                                  notice=t("review.added_notice"), near="add")
 
     @rx.event
-    async def make_links(self, version_id: str, name: str):
-        return await self._act(self._make_links, str(version_id), str(name))
+    async def make_links(self, version_id: str, name: str, target: str):
+        self.near = str(target)
+        return await self._act(self._make_links, str(version_id), str(name), str(target))
 
-    async def _make_links(self, actor, version_id: str, name: str) -> None:
+    async def _make_links(self, actor, version_id: str, name: str, target: str) -> None:
         view = await run(file_links.mint, actor, version_id, "inline")
         download = await run(file_links.mint, actor, version_id, "attachment")
-        self.link = {"name": name, "view": view, "download": download}
+        self.link = {"name": name, "view": view, "download": download, "version": target}
+
+
+def _feedback(key) -> rx.Component:
+    """The page's message, drawn where the action was pressed when it was about this version or item."""
+    s = ChecklistReviewState
+    return rx.cond(s.near == key, rx.vstack(error_callout(s.error), notice_callout(s.notice), width="100%",
+                                            spacing="1"))
+
+
+def _links(v) -> rx.Component:
+    s = ChecklistReviewState
+    return rx.cond(s.link["version"] == v["id"], rx.callout(rx.hstack(
+        rx.text(s.link["name"], ": ", t("review.links_valid")),
+        file_link(t("review.open_in_browser"), s.link["view"], new_tab=True, id="link-view"),
+        file_link(t("review.download"), s.link["download"], download=True, id="link-download"),
+        wrap="wrap", spacing="3"), icon="link", width="100%", class_name="file-links"))
 
 
 def _version(v) -> rx.Component:
@@ -88,19 +124,21 @@ def _version(v) -> rx.Component:
         rx.cond(v["note"] != "", rx.text(v["note"], size="1", color_scheme="red")),
         rx.hstack(
             rx.button(t("review.get_links"), size="1", variant="outline", type="button", class_name="get-links",
-                      on_click=s.make_links(v["id"], v["name"])),
+                      on_click=s.make_links(v["id"], v["name"], v["id"])),
             rx.cond(v["rendition"] != "", rx.button(t("review.jpeg_copy"), size="1", variant="outline", type="button",
-                                                    on_click=s.make_links(v["rendition"], v["name"] + " (JPEG)"))),
+                                                    on_click=s.make_links(v["rendition"], v["name"] + " (JPEG)",
+                                                                          v["id"]))),
             rx.cond(pending, rx.button(t("review.accept"), size="1", color_scheme="green", type="button",
                                        class_name="accept-version", on_click=s.accept(v["id"]))),
             wrap="wrap", spacing="2",
         ),
         rx.cond(pending, rx.form(rx.hstack(
             rx.input(name="reason", placeholder=t("review.reason_placeholder"), size="1", flex="1", min_width="200px",
-                     class_name="reject-reason"),
+                     class_name="reject-reason", aria_label=t("review.reason_placeholder")),
             rx.el.input(type="hidden", name="version_id", value=v["id"]),
             rx.button(t("review.reject"), size="1", color_scheme="red", type="submit", class_name="reject-version"),
             width="100%", wrap="wrap"), on_submit=s.reject, reset_on_submit=True, width="100%")),
+        _links(v), _feedback(v["id"]),
         spacing="1", width="100%", padding_left="12px", border_left="3px solid var(--gray-5)",
         class_name="review-version", id="version-" + v["id"],
     )
@@ -119,14 +157,20 @@ def _item(item) -> rx.Component:
         rx.hstack(
             rx.cond(item["expires"] != "", rx.hstack(
                 rx.text(t("documents.expiry_date"), size="1"),
-                rx.input(type="date", default_value=item["expiry_date"], size="1",
+                rx.input(type="date", default_value=item["expiry_date"], size="1", aria_label=t("documents.expiry_date"),
                          on_blur=lambda value: s.set_expiry(item["id"], value)), align="center")),
-            rx.cond(item["status"] != "waived", rx.button(t("review.waive"), size="1", variant="soft", type="button",
-                                                          on_click=s.waive(item["id"]))),
-            rx.button(t("review.remove"), size="1", variant="ghost", color_scheme="red", type="button",
-                      on_click=s.remove(item["id"])),
+            rx.cond(item["status"] != "waived", confirm_button(
+                rx.button(t("review.waive"), size="1", variant="soft", type="button", class_name="waive-item"),
+                title=t("confirm.waive_title"), body=t("confirm.waive_body"), confirm_label=t("review.waive"),
+                on_confirm=s.waive(item["id"]))),
+            confirm_button(
+                rx.button(t("review.remove"), size="1", variant="ghost", color_scheme="red", type="button",
+                          class_name="remove-item"),
+                title=t("confirm.remove_item_title"), body=t("confirm.remove_item_body"),
+                confirm_label=t("review.remove"), on_confirm=s.remove(item["id"])),
             wrap="wrap", spacing="3", align="center",
         ),
+        _feedback(item["id"]),
         spacing="2", width="100%",
     ), width="100%", class_name="review-item")
 
@@ -136,6 +180,7 @@ def _add_form() -> rx.Component:
         rx.heading(t("review.add_title"), size="3"),
         *item_inputs(),
         rx.button(t("review.add"), type="submit", id="add-item"),
+        _feedback("add"),
         spacing="2", width="100%"), on_submit=ChecklistReviewState.add_item, reset_on_submit=True, width="100%")
 
 
@@ -147,12 +192,7 @@ def _content() -> rx.Component:
         rx.text(s.matter["percent"], "% ", t("documents.complete"), " · ", s.counts["missing"].to_string(), " ",
                 t("documents.missing"), " · ", s.counts["awaiting_review"].to_string(), " ",
                 t("documents.awaiting_review"), " · ", s.counts["overdue"].to_string(), " ", t("review.overdue"), size="2"),
-        error_callout(s.error), notice_callout(s.notice),
-        rx.cond(s.link.contains("view"), rx.callout(rx.hstack(
-            rx.text(s.link["name"], ": ", t("review.links_valid")),
-            rx.link(t("review.open_in_browser"), href=s.link["view"], is_external=True, id="link-view"),
-            rx.link(t("review.download"), href=s.link["download"], id="link-download"), wrap="wrap", spacing="3"),
-            icon="link", width="100%")),
+        _feedback(""),
         rx.foreach(s.items, _item),
         _add_form(),
         spacing="3", width="100%",

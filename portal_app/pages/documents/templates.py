@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated, notice_callout
+from portal_app.components.ui import SELECT_STYLE, confirm_button, data_table, error_callout, gated, notice_callout
 from portal_app.pages.documents.item_form import BLANK, item_fields, item_inputs
 from portal_app.services.documents import templates
 from portal_app.services.kernel.i18n import t
@@ -87,8 +87,10 @@ def _item(i) -> rx.Component:
         rx.table.cell(rx.cond(i["expires"] != "", "✓", "")),
         rx.table.cell(rx.hstack(
             rx.button(t("templates.edit"), size="1", variant="outline", type="button", on_click=s.edit(i["key"])),
-            rx.button(t("review.remove"), size="1", variant="ghost", color_scheme="red", type="button",
-                      on_click=s.remove(i["key"])))),
+            confirm_button(rx.button(t("review.remove"), size="1", variant="ghost", color_scheme="red", type="button",
+                                     class_name="remove-template-item"),
+                           title=t("confirm.remove_template_item_title"), body=t("confirm.remove_template_item_body"),
+                           confirm_label=t("review.remove"), on_confirm=s.remove(i["key"])))),
         class_name="template-item",
     )
 
@@ -98,7 +100,8 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("templates.title"), size="7"),
         rx.hstack(rx.el.select(rx.foreach(s.case_types, lambda o: rx.el.option(o["label"], value=o["value"])),
-                               value=s.code, on_change=s.choose, style=SELECT_STYLE, id="template-case-type"),
+                               value=s.code, on_change=s.choose, style=SELECT_STYLE, id="template-case-type",
+                               aria_label=t("templates.case_type")),
                   rx.text(t("templates.version"), " ", s.version, size="2", color_scheme="gray"),
                   rx.button(t("templates.add_item"), size="2", type="button", on_click=s.new_item), wrap="wrap",
                   align="center"),

@@ -88,16 +88,18 @@ def _filters() -> rx.Component:
     label = lambda text, child: rx.vstack(rx.text(text, size="1", weight="medium"), child, spacing="1")  # noqa: E731
     select_style = {"padding": "6px", "border-radius": "6px", "border": "1px solid #ccc", "min-width": "160px"}
     return rx.form(rx.hstack(
-        label(t("insights.from"), rx.input(name="start", type="date", default_value=s.form["start"], id="from")),
-        label(t("insights.to"), rx.input(name="end", type="date", default_value=s.form["end"], id="to")),
+        label(t("insights.from"), rx.input(name="start", type="date", default_value=s.form["start"], id="from",
+                                           aria_label=t("insights.from"))),
+        label(t("insights.to"), rx.input(name="end", type="date", default_value=s.form["end"], id="to",
+                                         aria_label=t("insights.to"))),
         label(t("insights.case_type"), rx.el.select(
             rx.el.option(t("insights.all"), value=""),
             rx.foreach(s.case_types, lambda c: rx.el.option(c[1], value=c[0])),
-            name="case_type", id="case-type", style=select_style)),
+            name="case_type", id="case-type", style=select_style, aria_label=t("insights.case_type"))),
         label(t("insights.attorney"), rx.el.select(
             rx.el.option(t("insights.all"), value=""),
             rx.foreach(s.attorneys, lambda a: rx.el.option(a[1], value=a[0])),
-            name="attorney", id="attorney", style=select_style)),
+            name="attorney", id="attorney", style=select_style, aria_label=t("insights.attorney"))),
         rx.button(t("insights.apply"), type="submit", id="apply-filters"),
         wrap="wrap", align="end", spacing="3"), on_submit=s.apply, width="100%")
 
@@ -112,7 +114,8 @@ def _pilot() -> rx.Component:
             rx.input(name="reference", placeholder="MTR-2026-0001", aria_label=t("insights.reference"), id="pilot-ref"),
             rx.el.select(rx.el.option(t("insights.pilot_add"), value="add"),
                          rx.el.option(t("insights.pilot_remove"), value="remove"), name="action",
-                         style={"padding": "6px", "border-radius": "6px", "border": "1px solid #ccc"}),
+                         style={"padding": "6px", "border-radius": "6px", "border": "1px solid #ccc"},
+                         aria_label=t("insights.pilot_action")),
             rx.button(t("insights.pilot_save"), type="submit", variant="soft", id="pilot-save"),
             wrap="wrap"), on_submit=s.tag, reset_on_submit=True),
         spacing="2", width="100%"), width="100%")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, empty, error_callout, gated, notice_callout
+from portal_app.components.ui import card, confirm_button, empty, error_callout, gated, notice_callout
 from portal_app.services.kernel import localtime
 from portal_app.services.kernel.i18n import t
 from portal_app.services.records import certificates, deletion, holds, policies, reviews
@@ -32,12 +32,13 @@ class RetentionState(PageState, rx.State):
                  "policy": f"{r.policy_scope} · {r.keep_months} " + t("records.months"), "closed": day(r.closed_on),
                  "due": day(r.due_on), "files": str(r.files_due), "size": _mb(r.bytes_due),
                  "held": "yes" if r.held else "", "status": t(f"records.status.{r.status}"),
-                 "deleted": day(r.deleted_at.date()) if r.deleted_at else "", "by": r.decided_by,
+                 "deleted": day(localtime.local(r.deleted_at, actor.timezone).date()) if r.deleted_at else "",
+                 "by": r.decided_by,
                  "certificate": str(r.certificate_seq or "")} for r in rows]
         self.waiting = [v for v, r in zip(view, rows, strict=True) if r.status == "pending"]
         self.done = [v for v, r in zip(view, rows, strict=True) if r.status != "pending"]
         self.holds = [{"reference": h.reference, "matter_id": h.matter_id, "reason": h.reason, "by": h.placed_by,
-                       "since": day(h.placed_at.date())} for h in await run(holds.in_force, actor)]
+                       "since": day(localtime.local(h.placed_at, actor.timezone).date())} for h in await run(holds.in_force, actor)]
 
     @rx.event
     async def load(self):
@@ -95,8 +96,10 @@ def _waiting(r) -> rx.Component:
         rx.text(t("records.closed_on"), " ", r["closed"], " · ", t("records.due_on"), " ", r["due"], " · ",
                 r["policy"], size="2"),
         rx.text(r["files"], " ", t("records.files"), " · ", r["size"], size="2"),
-        rx.hstack(rx.button(t("records.approve"), color_scheme="red", on_click=RetentionState.approve(r["id"]),
-                            class_name="approve-deletion"),
+        rx.hstack(confirm_button(rx.button(t("records.approve"), color_scheme="red", type="button",
+                                           class_name="approve-deletion"),
+                                 title=t("confirm.approve_deletion_title"), body=t("confirm.approve_deletion_body"),
+                                 confirm_label=t("records.approve"), on_confirm=RetentionState.approve(r["id"])),
                   rx.button(t("records.keep"), variant="soft", on_click=RetentionState.keep(r["id"])), wrap="wrap"),
         class_name="retention-waiting")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, empty, error_callout, gated, notice_callout, their_text
+from portal_app.components.ui import card, empty, error_callout, file_link, gated, notice_callout, their_text
 from portal_app.pages.support.common import row_of
 from portal_app.services.kernel.i18n import t
 from portal_app.services.support import files as support_files
@@ -88,7 +88,7 @@ def _content() -> rx.Component:
         notice_callout(s.notice), error_callout(s.error),
         rx.cond(s.link.contains("url"), rx.callout(rx.hstack(
             rx.text(s.link["reference"], ": ", t("review.links_valid")),
-            rx.link(t("review.download"), href=s.link["url"], id="support-file-download"), wrap="wrap", spacing="3"),
+            file_link(t("review.download"), s.link["url"], download=True, id="support-file-download"), wrap="wrap", spacing="3"),
             icon="link", width="100%")),
         rx.cond(s.rows.length() > 0, rx.vstack(rx.foreach(s.rows, _request), width="100%", spacing="2"),
                 empty(t("support.staff_none"))),

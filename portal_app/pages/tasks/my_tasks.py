@@ -32,7 +32,7 @@ class TasksState(PageState, rx.State):
         found = await run(task_list.list_tasks, actor, self.view)
         self.rows = [{"id": x.id, "title": x.title, "matter_id": x.matter_id, "reference": x.reference,
                       "matter_title": x.matter_title, "assignee": x.assignee, "status": x.status,
-                      "due": _due(x)[0], "tone": _due(x)[1]} for x in found]
+                      "due": _due(x)[0], "tone": _due(x)[1], "open": x.open_path} for x in found]
 
     @rx.event
     async def load(self):
@@ -57,7 +57,7 @@ def _row(r: dict) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(r["due"], color=rx.cond(r["tone"] == "red", "var(--red-11)", "inherit"),
                               weight=rx.cond(r["tone"] == "gray", "regular", "bold"))),
-        rx.table.cell(r["title"]),
+        rx.table.cell(rx.link(r["title"], href=r["open"], class_name="open-task")),
         rx.table.cell(rx.cond(r["matter_id"] == "", rx.link(t("support.staff_title"), href="/staff/support"),
                               rx.link(r["reference"], href="/matters/" + r["matter_id"])),
                       rx.text(r["matter_title"], size="1")),
@@ -72,8 +72,10 @@ def _content() -> rx.Component:
     header = [t(k) for k in ("tasks.col_due", "tasks.col_task", "tasks.col_matter", "tasks.col_assignee")] + [""]
     return rx.vstack(
         rx.heading(t("tasks.title"), size="7"),
-        rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
-                                  value=TasksState.view, on_change=TasksState.show, id="task-views"),
+        rx.box(rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
+                                         value=TasksState.view, on_change=TasksState.show, id="task-views",
+                                         size="1"),  # small: on a phone the three views fit its width
+               overflow_x="auto", max_width="100%"),
         notice_callout(TasksState.notice), error_callout(TasksState.error),
         data_table(header, TasksState.rows, _row, none=t("tasks.none")),
         spacing="4", width="100%",

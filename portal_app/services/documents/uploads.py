@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -18,13 +19,14 @@ from models import Client, Document, DocumentRequest, DocumentVersion, Matter, O
 from portal_app.services.documents import checklists, validation
 from portal_app.services.files import names as filenames
 from portal_app.services.files import store as filestore
-from portal_app.services.kernel import audit, db, policy
+from portal_app.services.kernel import audit, db, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput, PortalError
 from portal_app.services.tasks import lifecycle as tasks
 
 OPEN_STATUSES = ("requested", "uploaded", "rejected")
 HEAD_BYTES = 64
+REVIEW_WITHIN_DAYS = 2  # a client's upload is reviewed within two days of the firm's calendar
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,8 @@ def _record(actor: Actor, incoming: IncomingFile, stored, content_type: str, ren
         request.updated_at = utcnow()
         if not policy.is_staff(actor):
             tasks.open_task(s, matter_id=matter.id, kind="review_upload", title=f"Review {stored_name}",
-                            subject_type="document_version", subject_id=incoming.version_id)
+                            subject_type="document_version", subject_id=incoming.version_id,
+                            due_date=localtime.firm_today() + timedelta(days=REVIEW_WITHIN_DAYS))
         audit.record(s, "document.uploaded", actor=actor, object_type="document_version", object_id=incoming.version_id,
                      matter_id=matter.id, details={"request": request.key, "version": number, "type": content_type,
                                                    "size": stored.sealed.size_bytes, "sha256": stored.sealed.sha256})

@@ -27,4 +27,7 @@ class Actor:
 
     @property
     def home_path(self) -> str:
-        return "/staff" if self.is_staff else "/client"
+        """policy.home_path(self): which role lands where is decided in the permission module."""
+        from portal_app.services.kernel import policy
+
+        return policy.home_path(self)

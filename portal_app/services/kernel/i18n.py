@@ -31,7 +31,9 @@ def available_locales() -> list[str]:
 
 
 def t(key: str, locale: str = DEFAULT_LOCALE, **params: object) -> str:
-    text = catalog(locale).get(key) or catalog(DEFAULT_LOCALE).get(key) or key
+    own, default = catalog(locale), catalog(DEFAULT_LOCALE)
+    # an entry that is deliberately empty (a column with no heading) stays empty, not its key
+    text = own[key] if own.get(key) is not None and (own[key] or key not in default) else default.get(key, key)
     return text.format(**params) if params else text
 
 

@@ -89,6 +89,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "retention.view": frozenset({"admin"}),
     "retention.manage": frozenset({"admin"}),
     "retention.approve": frozenset({"admin"}),
+    # issue 9: the outbox, every message with its body (sign-in links inside) and resend
+    "mail.outbox": frozenset({"admin"}),
     # secure messages and support requests (issue 12): the thread of a matter is read and written by
     # its team (billing included: clients ask about paying), its client and a sharing employer's HR
     # contact; files come from the legal team and the client side; only the legal team assigns.
@@ -101,6 +103,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "support.handle": STAFF,
 }
 FIRM_WIDE = frozenset({
+    "mail.outbox",
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
     "user.manage", "user.reset_second_factor", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
     "billing.configure", "trust.reconcile", "mail.firm_wide",
@@ -221,6 +224,15 @@ def is_staff(actor: Actor | None) -> bool:
 
 def is_staff_role(role: str) -> bool:
     return role in STAFF
+
+
+def home_path(actor: Actor | None) -> str:
+    """Where a person lands after signing in: clients on their home; staff who bill but do not work
+    the cases (the billing role) on Billing; other staff on the matters."""
+    if not is_staff(actor):
+        return "/client"
+    works_the_books = role_allows(actor.role, "invoice.edit") and not role_allows(actor.role, "matter.edit")
+    return "/billing" if works_the_books else "/staff"
 
 
 def sees_every_matter(actor: Actor | None) -> bool:

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import NoDecode
 
+from portal_app.services.kernel.origins import default_public_url
 from portal_app.services.kernel.setting_groups import (
     NO_SECRET,
     AuditSettings,
@@ -58,7 +59,7 @@ class Settings(PortalEnvironment):
     database_url: str = var("PORTAL_DATABASE_URL", "")  # empty: a SQLite file in data_dir
     secret_key: SecretStr = var("PORTAL_SECRET_KEY", NO_SECRET)  # empty outside production: generated
     master_keys: MasterKeys = var("PORTAL_MASTER_KEYS", ())  # newest first; empty outside production: generated
-    public_url: str = var("PORTAL_PUBLIC_URL", "http://localhost:3000")
+    public_url: str = var("PORTAL_PUBLIC_URL", default_public_url)  # unset: follows the port (kernel/origins.py)
     firm_name: str = var("PORTAL_FIRM_NAME", "Rivera & Chen Immigration Law")
     firm_logo: str = var("PORTAL_FIRM_LOGO", "/logo.svg")
     firm_color: str = var("PORTAL_FIRM_COLOR", "#1f4e8c")

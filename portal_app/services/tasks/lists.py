@@ -29,6 +29,17 @@ class TaskView:
     assignee: str
     status: str
     created_at: datetime
+    open_path: str = ""  # where the work is: the file to review, the invoice to approve
+
+
+def _open_path(task) -> str:
+    if task.kind == "review_upload" and task.subject_type == "document_version":
+        return f"/matters/{task.matter_id}/checklist?version={task.subject_id}"
+    if task.subject_type == "invoice":
+        return f"/billing/invoices/{task.subject_id}"
+    if task.matter_id is None:  # a support request's task: the support queue
+        return "/staff/support"
+    return f"/matters/{task.matter_id}"
 
 
 def _in_scope(actor: Actor) -> sa.ColumnElement[bool]:
@@ -64,7 +75,7 @@ def list_tasks(actor: Actor, which: str = "mine", now: datetime | None = None) -
             kind=task.kind,
             title=task.title, due_date=task.due_date,
             days_left=(task.due_date - today).days if task.due_date else None,
-            assignee=assignee or "", status=task.status, created_at=task.created_at,
+            assignee=assignee or "", status=task.status, created_at=task.created_at, open_path=_open_path(task),
         ) for task, reference, title, assignee in rows]
 
 

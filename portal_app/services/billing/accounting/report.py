@@ -10,6 +10,7 @@ from models import Client, Journal, LedgerEntry, User
 from portal_app.services.billing.accounting import ledger, trust
 from portal_app.services.kernel import db, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
+from portal_app.services.kernel.i18n import t
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,17 @@ def _journal(s, names: dict, limit: int, reader: Actor) -> list[JournalRow]:
     if journals:
         for entry in s.exec(select(LedgerEntry).where(LedgerEntry.journal_id.in_([j.id for j in journals]))).all():
             legs.setdefault(entry.journal_id, []).append(entry)
-    return [JournalRow(localtime.shown_datetime(j.created_at, reader.timezone, reader.locale), j.book, j.kind, j.memo, names.get(j.client_id, ""),
-                       "; ".join(f"{e.account} {money.format_money(e.amount_cents, e.currency)}"
+    return [JournalRow(localtime.shown_datetime(j.created_at, reader.timezone, reader.locale),
+                       words(f"ledger.book.{j.book}", reader.locale), words(f"ledger.kind.{j.kind}", reader.locale),
+                       j.memo, names.get(j.client_id, ""),
+                       "; ".join(f"{words(f'ledger.account.{e.account}', reader.locale)} "
+                                 f"{money.format_money(e.amount_cents, e.currency)}"
                                  for e in sorted(legs.get(j.id, []), key=lambda e: -e.amount_cents)),
                        users.get(j.created_by_id, "portal")) for j in journals]
+
+
+def words(key: str, locale: str) -> str:
+    """A ledger identifier (book, kind of entry, account) as a person says it; an identifier without
+    words yet reads as words rather than as code ("some_new_kind" -> "Some new kind")."""
+    said = t(key, locale)
+    return said if said != key else key.rsplit(".", 1)[-1].replace("_", " ").capitalize()

@@ -110,6 +110,11 @@ def issue(s: Session, actor: Actor | None, invoice: Invoice) -> None:
                  details={"number": invoice.number, "total_cents": invoice.total_cents, "kind": invoice.kind})
 
 
+def _payer_organization(s: Session, matter: Matter) -> Organization | None:
+    org = s.get(Organization, matter.organization_id) if matter.organization_pays and matter.organization_id else None
+    return org if org is not None and org.billing_email else None
+
+
 def _mail_issued(s: Session, invoice: Invoice, matter: Matter) -> None:
     client = s.get(Client, matter.client_id)
     params = {"number": invoice.number, "title": invoice.title, "matter": matter.reference,
@@ -119,10 +124,20 @@ def _mail_issued(s: Session, invoice: Invoice, matter: Matter) -> None:
     user = s.get(User, client.user_id) if client.user_id else None
     mail.enqueue(s, to_address=client.email, template="invoice_issued", locale=client.preferred_language,
                  user_id=user.id if user else None, matter_id=matter.id, name=client.full_name, **params)
-    org = s.get(Organization, matter.organization_id) if matter.organization_pays and matter.organization_id else None
-    if org is not None and org.billing_email:
+    org = _payer_organization(s, matter)
+    if org is not None:
         mail.enqueue(s, to_address=org.billing_email, template="invoice_issued", locale="en", matter_id=matter.id,
                      name=org.name, **params)
+
+
+def recipients(actor: Actor, invoice_id: str) -> list[tuple[str, str]]:
+    """Who an invoice is mailed to when it is sent, as (name, address): the client, and a paying employer."""
+    with db.read() as s:
+        invoice = load_for(s, actor, "invoice.view", invoice_id)
+        matter = s.get(Matter, invoice.matter_id)
+        client = s.get(Client, matter.client_id)
+        org = _payer_organization(s, matter)
+        return [(client.full_name, client.email)] + ([(org.name, org.billing_email)] if org is not None else [])
 
 
 def void(actor: Actor, invoice_id: str, reason: str) -> None:
