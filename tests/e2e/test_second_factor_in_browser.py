@@ -64,7 +64,7 @@ def test_a_staff_member_sets_up_the_second_factor_and_later_uses_a_recovery_code
     _shoot(page, "recovery-codes")
     kept = codes.nth(0).inner_text().strip()
     page.click("#codes-continue")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"/(staff|billing)/?$"))
     sign_out(page)
     page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
 
@@ -73,7 +73,7 @@ def test_a_staff_member_sets_up_the_second_factor_and_later_uses_a_recovery_code
     _shoot(page, "second-factor-code")
     page.fill("#totp-code", kept)
     page.click("#verify-code")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"/(staff|billing)/?$"))
     sign_out(page)
     page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
     _password_only(page, "billing@demo.example")
