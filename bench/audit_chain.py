@@ -2,11 +2,12 @@
 inserts of the same rows in the same transactions, and verifying the whole chain."""
 from __future__ import annotations
 
-from bench.common import database, kinds, timed
+from bench.common import LABEL, database, kinds, timed
+from bench.results import Figure
 from models import AuditEvent, utcnow
 from portal_app.services.kernel import audit, db
 
-EVENTS = 2000
+EVENTS, SMOKE_EVENTS = 2000, 40
 
 
 def _plain_inserts(n: int) -> None:
@@ -27,15 +28,14 @@ def _verify() -> None:
         assert audit.verify(s).ok
 
 
-def run() -> list[str]:
-    lines = []
+def run(smoke: bool = False) -> list:
+    events, out = SMOKE_EVENTS if smoke else EVENTS, []
     for kind in kinds():
         with database(kind):
-            chained = timed(_chained, EVENTS)
+            chained = timed(_chained, events)
             verify = timed(_verify)
-            plain = timed(_plain_inserts, EVENTS)
-        lines.append(
-            f"audit chain on {kind}: {EVENTS} appends (one transaction each) {chained:.2f}s vs {plain:.2f}s "
-            f"plain inserts = {chained / plain:.2f}x; verify {EVENTS / verify:,.0f} events/s"
-        )
-    return lines
+            plain = timed(_plain_inserts, events)
+        out.append(Figure(f"audit_append.{kind}", f"Audit append, {events:,} events, one transaction each, {LABEL[kind]}",
+                          chained, plain, "s", "plain inserts of the same rows", goal=None, higher_is_better=False,
+                          note=f"verify {events / verify:,.0f} events/s"))
+    return out

@@ -42,7 +42,34 @@ def database(kind: str) -> Iterator[str]:
 
 
 def kinds() -> list[str]:
+    """The databases to measure on: BENCH_KINDS (python -m bench --kinds) or SQLite and, when it
+    answers, PostgreSQL."""
+    if os.environ.get("BENCH_KINDS"):
+        return [k for k in os.environ["BENCH_KINDS"].split(",") if k]
     return ["sqlite"] + (["postgresql"] if pg_available() else [])
+
+
+LABEL = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+class StatementCounter:
+    """Counts the SQL statements sent to the driver while it is active (a context manager)."""
+
+    def __init__(self) -> None:
+        self.count, self.inserted_into = 0, []  # the tables INSERT statements went to
+
+    def _tick(self, _conn, _cursor, statement: str, *_args, **_kwargs) -> None:
+        self.count += 1
+        words = statement.split(None, 3)
+        if len(words) > 2 and words[0].upper() == "INSERT":
+            self.inserted_into.append(words[2].strip('"'))
+
+    def __enter__(self) -> StatementCounter:
+        sa.event.listen(db.get_engine(), "before_cursor_execute", self._tick)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        sa.event.remove(db.get_engine(), "before_cursor_execute", self._tick)
 
 
 def timed(fn, *args, **kwargs) -> float:

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bench.common import database, kinds
+from bench.common import LABEL, database, kinds
+from bench.results import Figure
 from models import (
     AuthSession, CaseType, Client, Document, DocumentRequest, DocumentVersion, Invitation, Invoice, Matter,
     MatterTag, Payment, ReminderItem, User, new_id,
@@ -28,7 +29,7 @@ from portal_app.services.kernel.actor import Actor
 from portal_app.services.matters import case_types
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
-SIZES = [1_000, 5_000]
+SIZES, SMOKE_SIZES = [1_000, 5_000], [20, 40]
 
 
 def _insert(model, rows: list[dict]) -> None:
@@ -139,18 +140,23 @@ def counted(fn, *args):
     return result, time.perf_counter() - start, count[0]
 
 
-def _insights_lines() -> list[str]:
-    lines = []
+def _insights_lines(sizes: list[int]) -> list:
+    lines: list = []
     for kind in kinds():
-        for matters in SIZES:
+        counts = []
+        for matters in sizes:
             with database(kind):
                 partner = populate(matters)
                 period = filters.default_period(NOW)
                 report.compute(partner, period, NOW)  # warm: plans and caches, as a second visit would be
                 runs = [counted(report.compute, partner, period, NOW) for _ in range(3)]
                 best = min(r[1] for r in runs)
+                counts.append(runs[0][2])
                 lines.append(f"insights on {kind}, {matters:,} matters ({matters * 20:,} document requests): "
                              f"all figures in {best:.2f}s (best of 3), {runs[0][2]} statements")
+        lines.append(Figure(f"insights_statements.{kind}", f"Insights figures, statements at {sizes[-1]:,} vs "
+                            f"{sizes[0]:,} matters, {LABEL[kind]}", counts[-1], counts[0], "statements",
+                            "the same figures over a smaller practice", goal=1.0, higher_is_better=False))
     return lines
 
 
@@ -188,5 +194,7 @@ def _export_line(total_mb: int = 1000, files: int = 10) -> str:
             f"peak {max(samples) / 1024:.0f} MB while streaming (+{(max(samples) - baseline) / 1024:.1f} MB)")
 
 
-def run() -> list[str]:
-    return _insights_lines() + [_export_line()]
+def run(smoke: bool = False) -> list:
+    if smoke:
+        return _insights_lines(SMOKE_SIZES) + [_export_line(total_mb=2, files=2)]
+    return _insights_lines(SIZES) + [_export_line()]

@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bench.common import database, kinds, timed
+from bench.common import LABEL, database, kinds, timed
+from bench.results import Figure
 from models import (
     CaseType,
     Client,
@@ -33,6 +34,8 @@ from portal_app.services.kernel import db
 from portal_app.services.matters import case_types
 
 SIZES = [(1_000, 20), (5_000, 20)]  # matters, document requests per matter
+SMOKE_SIZES = [(20, 4), (40, 4)]
+QUIET_ROUNDS = 3
 NOW = datetime.combine(date(2026, 6, 1), time(13, 0), tzinfo=timezone.utc)  # 09:00 in New York
 
 
@@ -42,17 +45,18 @@ def _rows(model, rows: list[dict]) -> None:
             s.execute(sa.insert(model.__table__), rows[start:start + 5_000])
 
 
-def _populate(matters: int, per_matter: int) -> None:
-    rng = random.Random(7)
+def populate(matters: int, per_matter: int, start: int = 0) -> None:
+    """`matters` matters numbered from `start` (a second call adds to the first), with their staff."""
+    rng = random.Random(7 + start)
     with db.write() as s:
         case_types.sync(s)
     with db.read() as s:
         case_type = s.exec(select(CaseType.id)).first()
-    staff = [{"id": new_id(), "email": f"staff{i}@firm.example", "full_name": f"Staff {i}", "role": role,
+    staff = [{"id": new_id(), "email": f"staff{i}.{start}@firm.example", "full_name": f"Staff {i}", "role": role,
               "is_active": True, "locale": "en", "timezone": "America/New_York", "created_at": NOW}
              for i, role in enumerate(["attorney", "paralegal"] * 5)]
     users, clients, matter_rows, members, requests, invoices, deadlines = list(staff), [], [], [], [], [], []
-    for n in range(matters):
+    for n in range(start, start + matters):
         user, client, matter = new_id(), new_id(), new_id()
         users.append({"id": user, "email": f"client{n}@example.com", "full_name": f"Client {n}", "role": "client",
                       "is_active": True, "locale": "es" if n % 3 == 0 else "en", "timezone": "America/New_York",
@@ -107,26 +111,37 @@ def _baseline() -> None:
                .where(DocumentRequest.status.in_(["requested", "rejected"]))).all()
 
 
-def _pass(now: datetime) -> None:
+def one_pass(now: datetime) -> None:
     jobs = [j for j in JOBS if j.name.startswith("reminders.")]
     result = run_due_once(now, jobs=jobs, holder=f"bench-{uuid.uuid4().hex[:4]}")
     assert len(result) == 2 and not any("error" in r for r in result.values()), result
 
 
-def run() -> list[str]:
-    lines = []
+def run(smoke: bool = False) -> list:
+    out: list = []
     for kind in kinds():
-        for matters, per_matter in SIZES:
+        measured = []
+        for matters, per_matter in SMOKE_SIZES if smoke else SIZES:
             with database(kind):
-                _populate(matters, per_matter)
-                base, _ = _counted(_baseline)
-                first, first_q = _counted(_pass, NOW)
+                populate(matters, per_matter)
+                first, first_q = _counted(one_pass, NOW)
                 with db.read() as s:
                     items = s.exec(select(sa.func.count()).select_from(ReminderItem)).one()
-                again, again_q = _counted(_pass, NOW + timedelta(hours=1))
-            lines.append(
-                f"reminders on {kind}, {matters:,} matters / {matters * per_matter:,} document requests: "
-                f"first pass {first:.2f}s, {first_q} statements ({items:,} reminders, digests sent); "
-                f"next pass {again:.2f}s, {again_q} statements; baseline read {base:.2f}s "
-                f"(next pass = {again / base:.1f}x the baseline)")
-    return lines
+                base, again = float("inf"), float("inf")
+                for hour in range(1, QUIET_ROUNDS + 1):  # best of a few, alternating (the machine is shared)
+                    base = min(base, _counted(_baseline)[0])
+                    seconds, again_q = _counted(one_pass, NOW + timedelta(hours=hour))
+                    again = min(again, seconds)
+            measured.append((matters, again_q))
+            out.append(f"reminders on {kind}, {matters:,} matters / {matters * per_matter:,} document requests: "
+                       f"first pass {first:.2f}s, {first_q} statements ({items:,} reminders, digests sent); "
+                       f"next pass {again:.2f}s, {again_q} statements; baseline read {base:.2f}s (best of {QUIET_ROUNDS})")
+        matters, per_matter = (SMOKE_SIZES if smoke else SIZES)[-1]
+        out.append(Figure(f"reminders.{kind}", f"Reminder pass with nothing new, {matters:,} matters / "
+                          f"{matters * per_matter:,} requests, {LABEL[kind]}", again, base, "s",
+                          "a plain read of the open requests", goal=2.0, higher_is_better=False,
+                          note=f"{again_q} statements"))
+        out.append(Figure(f"reminders_statements.{kind}", f"Reminder pass statements, {measured[-1][0]:,} vs "
+                          f"{measured[0][0]:,} matters, {LABEL[kind]}", measured[-1][1], measured[0][1], "statements",
+                          "the same pass over a smaller practice", goal=1.0, higher_is_better=False))
+    return out

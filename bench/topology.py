@@ -84,7 +84,7 @@ def _connections(topology: Topology) -> int:
                             (topology.db_name,)).fetchone()[0]
 
 
-def run() -> list[str]:
+def run(smoke: bool = False) -> list[str]:
     topology = Topology(Path(tempfile.mkdtemp(prefix="bench-topology-"))).start()
     try:
         lines = [f"topology start-up: {topology.timings}"]

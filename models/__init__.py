@@ -33,6 +33,7 @@ from models.checklists import (
 )
 from models.documents import Document, DocumentVersion
 from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
+from models.second_factor import KnownDevice, RecoveryCode, SecondFactor, SignInChallenge
 from models.matters import CaseType, Matter, MatterMember, MatterNumber
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from models.parties import Client, Organization
@@ -46,6 +47,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "metadata", "UTCDateTime", "new_id", "utcnow",
     "AuthSession", "Invitation", "LoginThrottle", "Role", "User",
+    "KnownDevice", "RecoveryCode", "SecondFactor", "SignInChallenge",
     "Client", "Organization", "CaseType", "Matter", "MatterMember", "MatterNumber",
     "ChecklistTemplate", "ChecklistTemplateItem", "DocumentRequest", "IntakeForm", "IntakeResponse",
     "Document", "DocumentVersion", "Deadline", "Task",

@@ -76,6 +76,7 @@ class LoginThrottle(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=80)
     failures: int = 0
+    lockouts: int = 0  # lockouts in a row (an account's back-off doubles with each); a success clears it
     window_started_at: datetime = Field(sa_column=utc_column(nullable=False))
     locked_until: Optional[datetime] = Field(default=None, sa_column=utc_column())
 

@@ -21,7 +21,7 @@ from portal_app.pages.documents import dashboard as checklist_dashboard
 from portal_app.pages.documents import intake as intake_form
 from portal_app.pages.documents import review as checklist_review
 from portal_app.pages.documents import templates as template_editor
-from portal_app.pages.identity import entry, invite, login, reset, sessions, set_password
+from portal_app.pages.identity import entry, invite, login, reset, security, sessions, set_password
 from portal_app.pages.identity import people as admin_users
 from portal_app.pages.insights import dashboard as insights_page
 from portal_app.pages.matters import client_home, staff_home
@@ -37,6 +37,7 @@ from portal_app.pages.support import staff as support_staff
 from portal_app.pages.tasks import my_tasks as tasks
 from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
+from portal_app.state import TabOwnerGuard
 
 log = logging.getLogger("portal")
 
@@ -68,7 +69,8 @@ app = rx.App(
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.register_lifespan_task(background_loop)
-for page in (entry, login, set_password, reset, client_home, staff_home, matter, new_matter, invite, sessions,
+app.add_middleware(TabOwnerGuard())  # a tab never hydrates with a previous user's data
+for page in (entry, login, set_password, reset, security, client_home, staff_home, matter, new_matter, invite, sessions,
              admin_users, documents, intake_form, checklist_review, checklist_dashboard, template_editor,
              pay, receipt, billing_staff, invoice_new, invoice_staff, trust_page, billing_settings_page, webhooks_page,
              tasks, jobs_admin, mail_settings, insights_page, records_page,

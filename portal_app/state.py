@@ -11,6 +11,7 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.middleware import Middleware
 
 from portal_app import client_address
 from portal_app.services.identity import auth
@@ -25,7 +26,7 @@ Step = Callable[[Actor], Awaitable[Any]]  # a state's own async step: given the 
 
 
 def full_page_load(url: str) -> rx.event.EventSpec:
-    """A real navigation (not the single-page router): needed to reach /api routes that set cookies."""
+    """A real navigation (not the single-page router)."""
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
@@ -43,6 +44,49 @@ async def signed_out_locale(state: rx.State) -> str:
     code = session.lang or reader_locale(state.router)
     i18n.READER_LOCALE.set(code)
     return code
+
+
+_FORGET_TAB = 'window.sessionStorage.removeItem("token");'
+
+
+def fresh_tab(url: str) -> rx.event.EventSpec:
+    """A real navigation with a new Reflex client token: what the tab held is keyed by a token no
+    page will ever send again (the old one's state has already been wiped, see `wipe_tab`)."""
+    return rx.call_script(_FORGET_TAB + f"window.location.replace({json.dumps(url)})")
+
+
+def post_from_page(url: str, fields: dict[str, str]) -> rx.event.EventSpec:
+    """Send a form by POST from this page, as a real navigation with a new client token: how the
+    session routes are reached (POST only, from our own origin), so no token or sign-out ever
+    travels in a link."""
+    return rx.call_script(_FORGET_TAB + "(() => {const f = document.createElement('form');"
+                          f"f.method = 'post'; f.action = {json.dumps(url)};"
+                          f"for (const [k, v] of Object.entries({json.dumps(fields)}))"
+                          "{const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v;"
+                          "f.appendChild(i);} document.body.appendChild(f); f.submit();})()")
+
+
+def sign_in_handoff(exchange_token: str, target: str) -> rx.event.EventSpec:
+    """After a successful sign-in: the exchange route swaps the single-use token for the cookie."""
+    return post_from_page("/api/session/exchange", {"t": exchange_token, "next": target})
+
+
+def _state_classes(cls: type[rx.State]):
+    for sub in cls.get_substates():
+        yield sub
+        yield from _state_classes(sub)
+
+
+async def wipe_tab(state: rx.State) -> None:
+    """Every substate of this tab back to its defaults, the backend-only vars included. Each is
+    loaded first (a Redis tree is fetched lazily), so what the state manager stores (memory, disk
+    or Redis) is overwritten with the defaults when the event ends."""
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    for cls in list(_state_classes(type(root))):
+        await root.get_state(cls)
+    root.reset()
 
 
 def login_redirect(path: str) -> rx.event.EventSpec:
@@ -64,10 +108,29 @@ class SessionState(rx.State):
     may_see_insights: bool = False
     may_manage_records: bool = False
     lang: str = ""  # set when the reader switches language; "" = the language the page was served in
+    _owner: str = ""  # whose data this tab holds (a user id), never sent to the browser
+    _reset_to: str = ""  # set by a wipe: "login" or "reload", for the page to rotate the tab's token
+
+    async def _cookie_actor(self) -> Actor | None:
+        token = token_from_header(self.router.headers.cookie)
+        return await run(auth.resolve, token, ip=client_address.from_router(self.router))
+
+    async def _guard_owner(self, actor: Actor | None) -> bool:
+        """The tab holds another person's data (signed out, expired, revoked, someone else signed
+        in): wipe all of it. Returns whether it did."""
+        if not self._owner or (actor is not None and str(actor.user_id) == self._owner):
+            return False
+        await wipe_tab(self)
+        self._reset_to = "reload" if actor is not None else "login"
+        return True
 
     async def _resolve_actor(self) -> Actor | None:
-        token = token_from_header(self.router.headers.cookie)
-        actor = await run(auth.resolve, token, ip=client_address.from_router(self.router))
+        """The actor behind the cookie, or None: signed out, or the tab was just wiped (then nothing
+        of this event may run for anybody; the page rotates the tab, see PageState._gone)."""
+        actor = await self._cookie_actor()
+        if self._reset_to or await self._guard_owner(actor):
+            return None
+        self._owner = str(actor.user_id) if actor is not None else ""
         if actor is not None:  # the person's language, when it is offered
             actor = dataclasses.replace(actor, locale=page_locale(actor.locale))
         i18n.READER_LOCALE.set(actor.locale if actor else (self.lang or reader_locale(self.router)))
@@ -78,13 +141,6 @@ class SessionState(rx.State):
         self.may_see_insights = bool(actor and policy.role_allows(actor.role, "insights.view"))
         self.may_manage_records = bool(actor and policy.role_allows(actor.role, "retention.view"))
         return actor
-
-    async def _end_session(self) -> None:
-        actor = await self._resolve_actor()
-        if actor is not None:
-            await run(auth.sign_out, actor)
-        self.user_name, self.user_role, self.is_staff, self.may_administer = "", "", False, False
-        self.may_see_insights = self.may_manage_records = False
 
     @rx.event
     async def choose_language(self, code: str):
@@ -110,8 +166,13 @@ class SessionState(rx.State):
 
     @rx.event
     async def sign_out(self):
-        await self._end_session()
-        return full_page_load("/api/session/clear")
+        """Revoke the session, wipe everything this tab holds, and POST to the route that clears the
+        cookie (it revokes the session behind the cookie too), with a new client token."""
+        actor = await self._cookie_actor()
+        if actor is not None:
+            await run(auth.sign_out, actor)
+        await wipe_tab(self)
+        return post_from_page("/api/session/clear", {"notice": "signed_out"})
 
 
 class PageState(rx.State, mixin=True):
@@ -135,6 +196,20 @@ class PageState(rx.State, mixin=True):
     def _signed_out(self) -> rx.event.EventSpec | None:
         return login_redirect(self.router.url.path)
 
+    async def _gone(self) -> rx.event.EventSpec | None:
+        """No actor: after a wipe, a fresh tab (this page again for the person now signed in, or the
+        login page); otherwise the page's own answer to a signed-out visitor."""
+        session = await self.get_state(SessionState)
+        # Not cleared here: every handler of this tab answers with a fresh tab until the browser has
+        # one (a page's navigation can cancel a section's pending answer); the old token is never
+        # sent again after that, and its state holds nothing but the defaults.
+        reset_to = session._reset_to
+        if reset_to == "reload":
+            return fresh_tab(self.router.url.path)
+        if reset_to == "login":
+            return fresh_tab(f"/login?next={quote(self.router.url.path or '/')}")
+        return self._signed_out()
+
     def _wrong_kind(self, actor: Actor) -> rx.event.EventSpec | None:
         return rx.redirect(actor.home_path, replace=True)
 
@@ -150,7 +225,7 @@ class PageState(rx.State, mixin=True):
         handler returns: the redirect, or what `fill` returned (None or a follow-up event)."""
         actor = await self._signed_in_actor()
         if actor is None:
-            return self._signed_out()
+            return await self._gone()
         if staff is not None and actor.is_staff != staff:
             return self._wrong_kind(actor)
         try:
@@ -173,7 +248,7 @@ class PageState(rx.State, mixin=True):
         self.error, self.notice = "", ""
         actor = await self._signed_in_actor()
         if actor is None:
-            return self._signed_out()
+            return await self._gone()
         own_step = inspect.iscoroutinefunction(fn)
         try:
             result = await (fn(actor, *args, **kwargs) if own_step else run(fn, actor, *args, **kwargs))
@@ -198,4 +273,18 @@ class WidgetState(PageState, mixin=True):
         return None
 
     def _wrong_kind(self, actor: Actor) -> rx.event.EventSpec | None:
+        return None
+
+
+class TabOwnerGuard(Middleware):
+    """Before a tab is hydrated (a page load or a reconnect sends the whole state tree), wipe it if
+    it holds someone else's data: a session that expired or was revoked while the tab sat open, or
+    another person signed in in this browser since. Every other event checks in `_resolve_actor`."""
+
+    async def preprocess(self, app, state, event):  # noqa: ARG002 - Reflex's signature
+        if event.name.rsplit(".", 1)[-1] not in ("hydrate", "hydrate_and_load"):
+            return None
+        session = await state.get_state(SessionState)
+        if session._owner:
+            await session._guard_owner(await session._cookie_actor())
         return None

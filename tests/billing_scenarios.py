@@ -3,6 +3,8 @@ services and the sandbox while its signed events are captured (not delivered), s
 deliver them in any order, with duplicates, and compare the books."""
 from __future__ import annotations
 
+import dataclasses
+import json
 import random
 import uuid
 from collections import defaultdict
@@ -187,3 +189,70 @@ def posted_exactly_once() -> list[str]:
             counts[key] += 1
         problems += [f"posted twice: {k}" for k, n in counts.items() if n > 1]
     return problems
+
+
+class LaggingProcessor:
+    """The sandbox read through a lagging view (a replica behind the processor's own events): an
+    intent looks as it did at the newest of its events the view has caught up with. Event i joins
+    the view at delivery step `visible_at[i]`; `catch_up()` makes the view current."""
+
+    def __init__(self, events: list[tuple[bytes, str]], rng: random.Random, steps: int, lag: float) -> None:
+        self.inner = sandbox_processor.SandboxProcessor()
+        self.name, self.is_sandbox, self.step = self.inner.name, True, 0
+        self.snapshots: dict[str, list[tuple[int, str, int, str]]] = defaultdict(list)
+        self.visible_at = [rng.randrange(steps + 1) if rng.random() < lag else 0 for _ in events]
+        for index, (payload, _signature) in enumerate(events):
+            event = json.loads(payload)
+            obj = event["data"]["object"]
+            if event["type"] == "charge.refunded":
+                self.snapshots[obj["payment_intent"]].append((index, "succeeded", int(obj["amount_refunded"]), ""))
+            elif event["type"].startswith("payment_intent."):
+                error = (obj.get("last_payment_error") or {}).get("message", "")
+                self.snapshots[obj["id"]].append((index, obj["status"], 0, error))
+
+    def webhook_secrets(self) -> list[tuple[str, str]]:
+        return self.inner.webhook_secrets()
+
+    def catch_up(self) -> None:
+        self.visible_at = [0 for _ in self.visible_at]
+
+    def retrieve_intent(self, account: str, intent_id: str):
+        real = self.inner.retrieve_intent(account, intent_id)
+        seen = [snap for snap in self.snapshots.get(intent_id, []) if self.visible_at[snap[0]] <= self.step]
+        if not seen:
+            return dataclasses.replace(real, status="requires_payment_method", fee=None, amount_received=0,
+                                       amount_refunded=0, error_message="")
+        _index, status, refunded, error = max(seen)
+        succeeded = status == "succeeded"
+        return dataclasses.replace(real, status=status, fee=real.fee if succeeded else None, error_message=error,
+                                   amount_received=real.amount if succeeded else 0, amount_refunded=refunded)
+
+
+def deliver_lagging(events: list[tuple[bytes, str]], order: list[int], view: LaggingProcessor, after=None) -> list[str]:
+    """Deliver in `order` while the processor's view lags; an event answered "deferred" was not
+    consumed, so it is delivered again later with back-off, as Stripe retries a non-2xx answer
+    (after 4, 8, 16... deliveries, then once more after the view has caught up). Returns every
+    outcome, retries included."""
+    results: list[str] = []
+    waiting: list[tuple[int, int, int]] = []  # (due step, attempts so far, event index)
+
+    def send(index: int, attempts: int, step: int) -> None:
+        outcome = stripe_events.receive(*events[index])
+        results.append(outcome.result)
+        if outcome.result == "deferred":
+            waiting.append((step + 4 * 2 ** attempts, attempts + 1, index))
+        if after is not None:
+            after()
+
+    for step, index in enumerate(order):
+        view.step = step
+        send(index, 0, step)
+        due = [w for w in waiting if w[0] <= step]
+        waiting[:] = [w for w in waiting if w[0] > step]
+        for _due, attempts, again in due:
+            send(again, attempts, step)
+    view.catch_up()
+    for _due, attempts, again in [waiting.pop() for _ in range(len(waiting))]:
+        send(again, attempts, len(order))
+    assert not waiting, "an event still waits after the processor caught up"
+    return results

@@ -1,8 +1,10 @@
 """POST /api/stripe/webhook: Stripe's (and the sandbox's) signed payment events.
 
 Reads the raw body (never re-serialized), hands it to the service, and answers 400 with no change
-on a bad signature, 200 for processed, duplicate and unknown events, and 500 when processing failed
-(the transaction rolled back, so Stripe's retry gets a clean second chance)."""
+on a bad signature, 200 for processed, duplicate and unknown events, 409 for an event that cannot be
+placed yet (a refund before a success the processor does not report yet: nothing was stored, Stripe
+delivers it again), and 500 when processing failed (the transaction rolled back, so Stripe's retry
+gets a clean second chance)."""
 from __future__ import annotations
 
 import asyncio
@@ -31,6 +33,11 @@ async def stripe_webhook(request: Request) -> Response:
     except Exception:  # noqa: BLE001 - rolled back; the sender retries
         log.exception("webhook processing failed")
         return JSONResponse({"error": "server_error", "message": "Processing failed; retry later."}, status_code=500)
+    if outcome.result == "deferred":
+        log.info("webhook %s (%s) cannot be placed yet; not consumed, Stripe will retry", outcome.event_id,
+                 outcome.event_type)
+        return JSONResponse({"error": "not_yet", "message": "This event cannot be placed yet; deliver it again."},
+                            status_code=409)
     return JSONResponse({"received": True, "result": outcome.result})
 
 

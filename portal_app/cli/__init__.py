@@ -6,6 +6,7 @@
                          database; say exactly what is missing or changed (exit 1 if anything is)
   audit checkpoint       verify what is new and export a signed checkpoint of the chain's head now
   users create-admin     create the first administrator and print their set-password link
+  users totp-code EMAIL  development only: the code a demo staff member's authenticator shows now
   mail deliver           send what waits in the outbox once
   jobs run-due           run every due background job once (for cron-style deployments)
   jobs loop              run the background jobs in this process, forever (with PORTAL_JOBS_IN_WORKERS=false)
@@ -29,6 +30,9 @@ import sys
 from portal_app.cli import backups, records, translations
 from portal_app.services.demo import billing as billing_demo
 from portal_app.services.demo import seed as demo
+from portal_app.services.identity import second_step
+from portal_app.services.kernel import policy
+from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.matters import case_types
 from portal_app.services.messaging import mail
@@ -36,8 +40,31 @@ from portal_app.services.messaging import mail
 
 def _print_logins(people) -> None:
     print(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+    keys = {p.email: _demo_key(p.email) for p in people if policy.is_staff_role(p.role)}
     for person in people:
         print(f"  {person.role:<11} {person.email:<24} {person.name}")
+        if keys.get(person.email):
+            print(f"  {'':<11} authenticator key: {keys[person.email]}")
+    if keys:
+        print("Staff sign in with a second factor: add the key to any authenticator app, or print the\n"
+              "current code with `python -m portal_app.cli users totp-code EMAIL` (development only).")
+
+
+def _demo_key(email: str) -> str:
+    try:
+        return second_step.dev_secret(email)
+    except PortalError:
+        return ""
+
+
+def cmd_totp_code(args) -> int:
+    """Development only: the code a demo staff member's authenticator shows now."""
+    try:
+        print(second_step.current_code(args.email))
+    except PortalError:
+        print("refused: only in development, for an account with an authenticator", file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_setup(_args) -> int:
@@ -186,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
     admin.set_defaults(fn=cmd_create_admin)
+    code = users.add_parser("totp-code", help="development only: a demo staff member's current sign-in code")
+    code.add_argument("email")
+    code.set_defaults(fn=cmd_totp_code)
     billing = groups.add_parser("billing").add_subparsers(dest="command", required=True)
     export = billing.add_parser("export-payments", help="the day's payment transactions as CSV")
     export.add_argument("--date", required=True, help="YYYY-MM-DD, in the firm's time zone")

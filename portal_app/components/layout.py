@@ -56,6 +56,7 @@ def account_menu() -> rx.Component:
             )),
             menu_link(t("nav.mail_settings"), "/account/mail"),
             menu_link(t("nav.sessions"), "/account/sessions"),
+            menu_link(t("security.title"), "/account/security"),
             rx.menu.separator(),
             rx.menu.item(t("nav.sign_out"), on_click=SessionState.sign_out, id="sign-out", color="red"),
         ),

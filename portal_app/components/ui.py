@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.utils.imports import ImportVar
+from reflex_base.vars.base import Var, VarData
 
 from portal_app.components.i18n import t
 
@@ -79,8 +81,25 @@ def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.
 
 
 def stacked_form(*children, on_submit, **props) -> rx.Component:
-    """A form whose fields and button stand one under the other across the whole width, phones first."""
-    return rx.form(rx.vstack(*children, spacing="4", width="100%"), on_submit=on_submit, width="100%", **props)
+    """A form whose fields and button stand one under the other across the whole width, phones first.
+    method="post": should a browser ever send it natively, what was typed never goes into a URL."""
+    return rx.form(rx.vstack(*children, spacing="4", width="100%"), on_submit=on_submit, width="100%",
+                   method="post", **props)
+
+
+# True once React runs this page in the browser (false in the prerendered HTML): set by an effect,
+# so no round trip to the server is waited for. The same value on both sides at hydration.
+PAGE_MOUNTED = Var(_js_expr="portalMounted", _var_data=VarData(
+    imports={"react": [ImportVar(tag="useState"), ImportVar(tag="useEffect")]},
+    hooks={"const [portalMounted, setPortalMounted] = useState(false);": None,
+           "useEffect(() => { setPortalMounted(true); }, []);": None},
+)).to(bool)
+
+
+def submit_button(label: str, *, id: str, loading=False, **props) -> rx.Component:
+    """A form's submit button, disabled until the page's scripts have taken the page over: a tap (or
+    Enter) before that would send the form natively (a password in `GET /login?password=...`)."""
+    return rx.button(label, type="submit", id=id, loading=loading, disabled=~PAGE_MOUNTED, **props)
 
 
 def their_text(value, **props) -> rx.Component:

@@ -86,12 +86,13 @@ def test_sign_out_ends_the_session(page):
     page.wait_for_url(re.compile(r"/login/?\?next="))
 
 
-def test_the_front_door_sends_each_person_home_and_the_logout_link_signs_out(page):
+def test_the_front_door_sends_each_person_home_and_the_logout_page_signs_out(page):
     sign_in(page, "attorney@demo.example")
     page.wait_for_url(re.compile(r"/staff/?$"))
     page.goto("/")
     page.wait_for_url(re.compile(r"/staff/?$"))
     page.goto("/logout")
+    page.click("#confirm-sign-out")
     page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
     expect(page.locator("#form-notice")).to_contain_text("You have signed out.")
     page.goto("/")

@@ -18,7 +18,7 @@ from tests.e2e.accessibility import violations
 from tests.e2e.helpers import matter_id, sign_in, sign_out
 from tests.e2e.test_staff_review_in_browser import in_viewport, settles_in_viewport, staff_page
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "staff"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "staff"  # copies kept in docs/screenshots/staff/
 ROLES = ("admin", "attorney", "paralegal", "billing")
 SHOT_PAGES = {"/staff/checklists", "/billing", "/billing/trust", "/tasks", "/admin/outbox", "/billing/webhooks",
               "/staff/templates", "/staff/records"}

@@ -18,7 +18,7 @@ from tests.e2e.accessibility import assert_accessible
 from tests.e2e.helpers import matter_id, sign_in
 
 I130 = "MTR-2026-0001"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "staff"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "staff"  # copies kept in docs/screenshots/staff/
 DESKTOP = {"width": 1280, "height": 800}
 
 

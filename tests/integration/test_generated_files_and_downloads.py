@@ -22,6 +22,7 @@ from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import InvalidInput, NotAllowed
 from portal_app.services.kernel.settings import reset_settings
 from tests.world import build_world
+from tests.identity_helpers import full_sign_in
 
 PASSWORD = "existing password 1"
 PDF = b"%PDF-1.7\n" + os.urandom(3 * 1024 * 1024) + b"\n%%EOF\n"
@@ -39,7 +40,7 @@ def http(world):
 
 
 def sign_in(key: str):
-    session_token, _ = auth.exchange(auth.sign_in(f"{key}@firm.example", PASSWORD).exchange_token)
+    session_token, _ = auth.exchange(full_sign_in(f"{key}@firm.example", PASSWORD).exchange_token)
     return auth.resolve(session_token), {"cookie": f"portal_session={session_token}"}
 
 

@@ -33,22 +33,66 @@ def test_health_503_when_the_database_does_not_answer(monkeypatch):
     assert response.status_code == 503 and response.json() == {"status": "error", "db": "unavailable"}
 
 
+OWN = {"Origin": "http://testserver"}
+
+
 def test_exchange_sets_an_httponly_cookie_and_redirects_locally(client):
     signed = auth.sign_in("client@firm.example", "existing password 1")
-    response = client.get(f"/api/session/exchange?t={signed.exchange_token}&next=https://evil.example/")
+    response = client.post("/api/session/exchange", data={"t": signed.exchange_token, "next": "https://evil.example/"},
+                           headers=OWN)
     assert response.status_code == 303 and response.headers["location"] == "/"
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("portal_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
     assert auth.resolve(token).role == "client"
-    again = client.get(f"/api/session/exchange?t={signed.exchange_token}")
+    again = client.post("/api/session/exchange", data={"t": signed.exchange_token}, headers=OWN)
     assert again.headers["location"] == "/login?notice=link_expired" and "set-cookie" not in again.headers
 
 
-def test_clear_deletes_the_cookie(client):
-    response = client.get("/api/session/clear")
+def test_exchange_takes_no_token_in_a_link_and_no_form_from_another_site(client):
+    signed = auth.sign_in("client@firm.example", "existing password 1")
+    by_link = client.get(f"/api/session/exchange?t={signed.exchange_token}")
+    assert by_link.status_code == 405 and "set-cookie" not in by_link.headers
+    cross = client.post("/api/session/exchange", data={"t": signed.exchange_token},
+                        headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403 and "set-cookie" not in cross.headers
+    # neither used the token up: the portal's own page still can
+    assert client.post("/api/session/exchange", data={"t": signed.exchange_token}, headers=OWN).status_code == 303
+
+
+def _signed_in_cookie(client) -> tuple[str, dict]:
+    signed = auth.sign_in("client@firm.example", "existing password 1")
+    token, _ = auth.exchange(signed.exchange_token)
+    return token, {"Cookie": f"portal_session={token}"}
+
+
+def test_sign_out_revokes_the_session_on_the_server_and_deletes_the_cookie(client):
+    token, cookie = _signed_in_cookie(client)
+    response = client.post("/api/session/clear", headers={**OWN, **cookie})
     assert response.status_code == 303 and response.headers["location"] == "/login?notice=signed_out"
     assert 'portal_session=""' in response.headers["set-cookie"] and "Max-Age=0" in response.headers["set-cookie"]
+    assert auth.resolve(token) is None  # a copied cookie is worth nothing now
+
+
+@pytest.mark.parametrize("how", ["link", "other_site", "no_origin", "null_origin"])
+def test_no_link_or_other_site_can_sign_a_person_out(client, how):
+    """The attack: <img src=/api/session/clear> or an auto-submitting form on another site."""
+    token, cookie = _signed_in_cookie(client)
+    if how == "link":
+        response = client.get("/api/session/clear", headers=cookie)
+        assert response.status_code == 405
+    else:
+        origin = {"other_site": {"Origin": "https://evil.example"}, "no_origin": {},
+                  "null_origin": {"Origin": "null"}}[how]
+        response = client.post("/api/session/clear", headers={**origin, **cookie})
+        assert response.status_code == 403
+    assert "set-cookie" not in response.headers and auth.resolve(token) is not None
+
+
+def test_sign_out_without_origin_but_same_origin_fetch_metadata_is_accepted(client):
+    token, cookie = _signed_in_cookie(client)
+    response = client.post("/api/session/clear", headers={"Sec-Fetch-Site": "same-origin", **cookie})
+    assert response.status_code == 303 and auth.resolve(token) is None
 
 
 def test_unknown_api_route_is_a_plain_404(client):

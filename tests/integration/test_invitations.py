@@ -171,3 +171,27 @@ def test_failed_delivery_is_recorded_and_retried(world):
     assert mail.deliver_pending(mail.ConsoleSender(io.StringIO())) == 0  # backs off before the next attempt
     later = message.next_attempt_at + timedelta(seconds=1)
     assert mail.deliver_pending(mail.ConsoleSender(io.StringIO()), now=later) == 1
+
+
+@pytest.mark.parametrize("kind", ["invitation", "reset"])
+def test_opening_a_link_as_a_mail_scanner_does_never_uses_it_up(world, kind):
+    """Issue 11: Safe Links and other filters open every link before the person does. Opening the
+    page (its load runs `peek`) twice changes nothing; only the person's form (`accept`) uses it."""
+    if kind == "invitation":
+        invitations.invite_client(world.actor("paralegal"), full_name="Scan Ned", email="ned@example.com")
+        email = "ned@example.com"
+    else:
+        invitations.request_reset("client@firm.example")
+        email = "client@firm.example"
+    token = _last_link(kind)
+    with db.read() as s:
+        before = s.exec(select(Invitation.used_at, Invitation.superseded_at)).all()
+    for _ in range(2):
+        assert invitations.peek(token).email == email
+    with db.read() as s:
+        assert s.exec(select(Invitation.used_at, Invitation.superseded_at)).all() == before
+        assert s.exec(select(sa.func.count()).select_from(sa.table("auth_session"))).one() == 0
+    signed = invitations.accept(token, NEW_PASSWORD, NEW_PASSWORD)
+    assert auth.resolve(auth.exchange(signed.exchange_token)[0]).email == email
+    with pytest.raises(InvalidLink):
+        invitations.peek(token)

@@ -24,6 +24,7 @@ from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, NotAllowed
 from portal_app.services.records.export import archive, links, verify
 from portal_app.services.records.export.verify import event_from_json
+from tests.identity_helpers import full_sign_in
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_bad_input_gets_a_clear_message(demo, capsys):
 
 
 def _session(email: str):
-    token, _ = auth.exchange(auth.sign_in(email, seed.DEMO_PASSWORD).exchange_token)
+    token, _ = auth.exchange(full_sign_in(email, seed.DEMO_PASSWORD).exchange_token)
     return auth.resolve(token), {"cookie": f"portal_session={token}"}
 
 

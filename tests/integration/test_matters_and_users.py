@@ -14,6 +14,7 @@ from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import InvalidInput, NotAllowed
 from portal_app.services.matters import records as matters
 from tests.world import build_world
+from tests.identity_helpers import full_sign_in
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_open_matter_assigns_the_opener_and_audits(world):
 
 
 def test_role_change_is_admin_only_audited_and_ends_sessions(world):
-    token, _ = auth.exchange(auth.sign_in("billing@firm.example", "existing password 1").exchange_token)
+    token, _ = auth.exchange(full_sign_in("billing@firm.example", "existing password 1").exchange_token)
     with pytest.raises(NotAllowed):
         users.change_role(world.actor("attorney"), str(world.users["billing"].id), "admin")
     with pytest.raises(InvalidInput):
@@ -97,7 +98,7 @@ def test_demo_seed_runs_once_and_never_in_production(portal_db, monkeypatch):
     assert [m.reference for m in matters.list_visible(maria)] == ["MTR-2026-0001"]
     hr = auth.resolve(auth.exchange(auth.sign_in("hr@acme.example", demo.DEMO_PASSWORD).exchange_token)[0])
     assert [m.reference for m in matters.list_visible(hr)] == ["MTR-2026-0002"]
-    paralegal = auth.resolve(auth.exchange(auth.sign_in("paralegal@demo.example", demo.DEMO_PASSWORD).exchange_token)[0])
+    paralegal = auth.resolve(auth.exchange(full_sign_in("paralegal@demo.example", demo.DEMO_PASSWORD).exchange_token)[0])
     assert {m.reference for m in matters.list_visible(paralegal)} == {"MTR-2026-0001", "MTR-2026-0002"}
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("PORTAL_SECRET_KEY", secrets.token_urlsafe(48))

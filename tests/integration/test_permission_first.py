@@ -36,6 +36,7 @@ OPEN_TO_OUTSIDERS = {
     "files.links.mint", "files.links.open_download",
     "identity.auth.sign_out", "identity.sessions.list_own", "identity.sessions.revoke_own",
     "identity.sessions.change_password",
+    "identity.second_step.has_own_factor", "identity.second_step.start_own", "identity.second_step.confirm_own",
     "matters.records.list_visible", "matters.records.get", "matters.deadlines.for_matter",
     "matters.deadlines.upcoming", "documents.review.set_expiry",
     "messaging.preferences.get", "messaging.preferences.update",

@@ -67,6 +67,9 @@ MATTER_ACTIONS |= {"matter.export", "legal_hold.manage", "cohort.tag"}
 FIRM_ACTIONS |= {"insights.view", "retention.view", "retention.manage", "retention.approve"}
 # billing, hr: no export, no holds, no figures, no retention
 # --- end of the issue 13 block ---
+# --- issue 11: only an administrator resets someone's second factor (a lost phone) ---
+EXPECTED_FIRM_WIDE["admin"] |= {"user.reset_second_factor"}
+FIRM_ACTIONS |= {"user.reset_second_factor"}
 # --- issue 9 (outbox): only an administrator reads every message and resends ---
 EXPECTED_FIRM_WIDE["admin"] |= {"mail.outbox"}
 FIRM_ACTIONS |= {"mail.outbox"}

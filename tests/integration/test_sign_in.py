@@ -13,6 +13,7 @@ from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import InvalidInput, InvalidLink, NotAllowed, RateLimited, SignInFailed
 from portal_app.services.kernel.tokens import hash_token
 from tests.world import build_world
+from tests.identity_helpers import full_sign_in
 
 PASSWORD = "correct horse battery"
 HASH = passwords.hash_password(PASSWORD)
@@ -24,7 +25,7 @@ def world(portal_db):
 
 
 def _session_token(email: str, password: str = PASSWORD, ip: str = "10.0.0.1") -> str:
-    signed = auth.sign_in(email, password, ip=ip, user_agent="pytest")
+    signed = full_sign_in(email, password, ip=ip, user_agent="pytest")
     token, _max_age = auth.exchange(signed.exchange_token)
     return token
 
@@ -81,16 +82,59 @@ def test_account_lockout_after_five_failures_for_known_and_unknown(world, email)
         assert auth.sign_in(email, PASSWORD, ip="10.0.0.10", now=now + timedelta(minutes=16))
 
 
-def test_ip_lockout_across_many_accounts(world):
+def test_an_attack_from_one_address_never_locks_out_the_others_behind_it(world):
+    """Issue 11 hole 2: twenty failures from one address (the office's proxy, say) used to lock
+    sign-in for every account behind it, correct passwords included."""
+    now, proxy = utcnow(), "203.0.113.5"
+    for i in range(24):  # spraying: many accounts, a few guesses each, all from one address
+        with pytest.raises((SignInFailed, RateLimited)):
+            auth.sign_in(f"guess{i // 3}@firm.example", "wrong", ip=proxy, now=now)
+    with pytest.raises(RateLimited):  # an account the attacker already tried: refused from there
+        auth.sign_in("guess0@firm.example", "wrong", ip=proxy, now=now)
+    with pytest.raises(SignInFailed):  # the attacker turns to a real account: one guess...
+        auth.sign_in("client@firm.example", "wrong", ip=proxy, now=now)
+    with pytest.raises(RateLimited):  # ...then that account is refused from the marked address
+        auth.sign_in("client@firm.example", "wrong again", ip=proxy, now=now)
+    # a colleague behind the same address, whose account was not attacked, signs in at once
+    assert auth.sign_in("other_client@firm.example", PASSWORD, ip=proxy, now=now).exchange_token
+    assert auth.sign_in("client@firm.example", PASSWORD, ip="198.51.100.1", now=now).exchange_token
+    with pytest.raises(SignInFailed):  # a fresh account gets one guess from the marked address...
+        auth.sign_in("guess50@firm.example", "wrong", ip=proxy, now=now)
+    with pytest.raises(RateLimited):  # ...and no second one
+        auth.sign_in("guess50@firm.example", "wrong again", ip=proxy, now=now)
+
+
+def test_an_account_under_attack_backs_off_longer_each_time(world):
     now = utcnow()
-    for i in range(19):
-        with pytest.raises(SignInFailed):
-            auth.sign_in(f"guess{i}@firm.example", "wrong", ip="203.0.113.5", now=now)
+    waits = []
+    for round_ in range(3):
+        for _ in range(4):
+            with pytest.raises(SignInFailed):
+                auth.sign_in("client@firm.example", "wrong", ip=f"10.1.0.{round_}", now=now)
+        with pytest.raises(RateLimited) as locked:
+            auth.sign_in("client@firm.example", "wrong", ip=f"10.1.0.{round_}", now=now)
+        waits.append(locked.value.params["minutes"])
+        now += timedelta(minutes=waits[-1] + 1)
+    assert waits == [15, 30, 60]
+    assert auth.sign_in("client@firm.example", PASSWORD, ip="10.1.0.9", now=now).exchange_token
+    with pytest.raises(SignInFailed):  # a success clears the back-off: a typo is a typo again
+        auth.sign_in("client@firm.example", "wrong", ip="10.1.0.9", now=now)
+
+
+def test_the_owners_own_browser_is_not_locked_out_by_an_attacker(world):
+    device = "device-cookie-of-the-owners-phone-0001"
+    first = auth.sign_in("client@firm.example", PASSWORD, ip="10.0.0.1")
+    auth.exchange(first.exchange_token, device=device)  # the exchange route remembers this browser
+    now = utcnow()
+    for _ in range(5):
+        with pytest.raises((SignInFailed, RateLimited)):
+            auth.sign_in("client@firm.example", "wrong", ip="203.0.113.9", now=now)
     with pytest.raises(RateLimited):
-        auth.sign_in("guess19@firm.example", "wrong", ip="203.0.113.5", now=now)
-    with pytest.raises(RateLimited):
-        auth.sign_in("client@firm.example", PASSWORD, ip="203.0.113.5", now=now)
-    assert auth.sign_in("client@firm.example", PASSWORD, ip="198.51.100.1", now=now)
+        auth.sign_in("client@firm.example", PASSWORD, ip="203.0.113.9", now=now)
+    assert auth.sign_in("client@firm.example", PASSWORD, ip="10.0.0.1", device=device, now=now).exchange_token
+    with pytest.raises(RateLimited):  # a made-up device cookie is no way round it
+        auth.sign_in("client@firm.example", PASSWORD, ip="203.0.113.9", device="made-up-cookie-value-00000001",
+                     now=now)
 
 
 def test_sessions_expire_absolutely_and_when_idle(world):

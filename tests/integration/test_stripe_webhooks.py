@@ -206,3 +206,64 @@ def test_dispute_freezes_the_payment_and_tells_the_attorney(world, stub, http):
     assert _payment(invoice_id).status == "disputed"
     with db.read() as s:
         assert s.exec(select(Task.kind)).all().count("payment_dispute") == 1
+
+
+def test_refund_before_the_success_waits_while_stripe_still_says_processing(world, stub, http):
+    """The attack from the penetration test: the refund is delivered first and a re-fetch of the
+    intent still shows it unpaid. The refund is not consumed (409, nothing stored), so Stripe's
+    retry after the success places it; before, it was stored as "ignored" and every retry was a
+    duplicate, so the refund was never booked."""
+    invoice_id = make_invoice(world, "milestone", 34_500)
+    checkout = payments.start(world.actor("client"), invoice_id)
+    stub.set_status(checkout.intent_id, "processing")  # Stripe's read lags its own events
+    charge = {"id": "ch_3", "object": "charge", "payment_intent": checkout.intent_id, "amount": 34_500,
+              "amount_refunded": 34_500}
+    refund = event("charge.refunded", charge)
+    first = post(http, refund)
+    assert first.status_code == 409 and first.json()["error"] == "not_yet"
+    with db.read() as s:
+        assert s.exec(select(ProviderEvent)).all() == []
+    assert _payment(invoice_id).posted_at is None
+    stub.set_status(checkout.intent_id, "succeeded", fee=1_030, refunded=34_500)
+    succeeded = dict(stub.event_object(checkout.intent_id), status="succeeded")
+    assert post(http, event("payment_intent.succeeded", succeeded)).json()["result"] == "applied"
+    assert post(http, refund).json()["result"] == "applied"  # Stripe's retry
+    assert post(http, refund).json()["result"] == "duplicate"
+    payment = _payment(invoice_id)
+    assert payment.status == "refunded" and payment.refunded_cents == 34_500 and payment.fee_cents == 1_030
+    with db.read() as s:
+        assert ledger.account_balance(s, "refunds") == 34_500
+        assert s.get(Invoice, uuid.UUID(invoice_id)).status == "refunded"
+    assert books_balanced()
+
+
+def test_success_waits_while_stripe_does_not_report_it_so_the_fee_is_right(world, stub, http):
+    invoice_id = make_invoice(world, "milestone", 50_000)
+    checkout = payments.start(world.actor("client"), invoice_id)
+    succeeded = dict(stub.event_object(checkout.intent_id), status="succeeded", amount_received=50_000)
+    payload = event("payment_intent.succeeded", succeeded)
+    assert post(http, payload).status_code == 409  # the fee (and the success) not visible yet
+    assert _payment(invoice_id).posted_at is None
+    stub.set_status(checkout.intent_id, "succeeded", fee=1_480)
+    assert post(http, payload).json()["result"] == "applied"
+    payment = _payment(invoice_id)
+    assert payment.status == "succeeded" and payment.fee_cents == 1_480
+    with db.read() as s:
+        assert ledger.account_balance(s, "operating_bank") == 50_000 - 1_480
+
+
+def test_dispute_before_the_success_waits_then_posts_both(world, stub, http):
+    invoice_id = make_invoice(world, "milestone", 20_000)
+    checkout = payments.start(world.actor("client"), invoice_id)
+    dispute = event("charge.dispute.created", {"id": "dp_2", "object": "dispute", "payment_intent": checkout.intent_id,
+                                               "amount": 20_000, "reason": "fraudulent"})
+    assert post(http, dispute).status_code == 409
+    stub.set_status(checkout.intent_id, "succeeded", fee=610)
+    assert post(http, dispute).json()["result"] == "applied"
+    succeeded = stub.event_object(checkout.intent_id)
+    assert post(http, event("payment_intent.succeeded", succeeded)).json()["result"] == "ignored"
+    payment = _payment(invoice_id)
+    assert payment.posted_at is not None and payment.status == "disputed" and payment.fee_cents == 610
+    with db.read() as s:
+        assert s.get(Invoice, uuid.UUID(invoice_id)).status == "paid"
+    assert books_balanced()

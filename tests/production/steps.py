@@ -21,6 +21,7 @@ from portal_app.services.billing.payments import sandbox
 from portal_app.services.demo.seed import DEMO_PASSWORD
 from portal_app.services.kernel import db
 from portal_app.services.kernel.actor import Actor
+from tests.identity_helpers import authenticator_code
 from tests.production.topology import HOST
 
 
@@ -42,8 +43,12 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD, start: str = "/logi
 
 
 def sign_in_staff(page, email: str, start: str = "/login") -> None:
+    """Staff type their authenticator's code after the password (the workers run in production,
+    where the CLI's `users totp-code` refuses: the code comes from the key in the database)."""
     sign_in(page, email, start=start)
-    # When staff need a second factor, type it here (python -m portal_app.cli users totp-code EMAIL).
+    page.wait_for_selector("#totp-code")
+    page.fill("#totp-code", authenticator_code(email))
+    page.click("#verify-code")
 
 
 def matter_id(reference: str) -> str:

@@ -18,6 +18,7 @@ from portal_app.services.messaging import preferences
 from portal_app.session_cookie import cookie_name
 from portal_app.state import PageState, WidgetState, run
 from tests.world import build_world
+from tests.identity_helpers import full_sign_in
 
 PASSWORD = "correct horse battery"
 HASH = passwords.hash_password(PASSWORD)
@@ -50,7 +51,7 @@ def _tree(path: str, email: str | None = None) -> State:
     """A root state as a browser tab at `path` has it, signed in as `email` (or signed out)."""
     cookie = ""
     if email is not None:
-        signed = auth.sign_in(email, PASSWORD, ip="10.0.0.1", user_agent="pytest")
+        signed = full_sign_in(email, PASSWORD, ip="10.0.0.1", user_agent="pytest")
         token, _ = auth.exchange(signed.exchange_token)
         cookie = f"{cookie_name()}={token}"
     root = State()

@@ -8,7 +8,15 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import FORM_SELECT_STYLE, empty, error_callout, file_link, gated, notice_callout, their_text
+from portal_app.components.ui import (
+    FORM_SELECT_STYLE,
+    empty,
+    error_callout,
+    file_link,
+    gated,
+    notice_callout,
+    their_text,
+)
 from portal_app.pages.conversations.thread_state import UPLOAD_ID, ThreadState
 from portal_app.services.conversations.attachments import max_bytes
 

@@ -6,7 +6,7 @@ import reflex as rx
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, error_callout, gated, notice_callout, their_text
-from portal_app.services.identity import users
+from portal_app.services.identity import second_step, users
 from portal_app.services.kernel import policy
 from portal_app.state import PageState, run
 
@@ -34,6 +34,10 @@ class AdminUsersState(PageState, rx.State):
         return await self._change(users.change_role, str(user_id), str(role), done=t("admin.role_changed"))
 
     @rx.event
+    async def reset_second_factor(self, user_id: str):
+        return await self._change(second_step.reset_for, str(user_id), done=t("admin.factor_reset_done"))
+
+    @rx.event
     async def toggle_active(self, user_id: str, active: str):
         return await self._change(users.set_active, str(user_id), active != "yes", done=t("admin.saved"))
 
@@ -51,12 +55,14 @@ def _row(u: dict) -> rx.Component:
                                 size="1", variant="soft", type="button",
                                 color_scheme=rx.cond(u["active"] == "yes", "red", "green"),
                                 on_click=AdminUsersState.toggle_active(u["id"], u["active"]))),
+        rx.table.cell(rx.button(t("admin.reset_factor"), size="1", variant="soft", type="button", color_scheme="gray",
+                                on_click=AdminUsersState.reset_second_factor(u["id"]), class_name="reset-factor")),
         class_name="user-row",
     )
 
 
 def _content() -> rx.Component:
-    headers = [t("admin.col_name"), t("admin.col_email"), t("admin.role"), ""]
+    headers = [t("admin.col_name"), t("admin.col_email"), t("admin.role"), "", ""]
     return rx.vstack(
         rx.heading(t("admin.users_title"), size="7"),
         notice_callout(AdminUsersState.notice),

@@ -6,7 +6,7 @@ import reflex as rx
 from portal_app import client_address
 from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
-from portal_app.components.ui import field, stacked_form
+from portal_app.components.ui import field, stacked_form, submit_button
 from portal_app.services.identity import invitations
 from portal_app.services.kernel.errors import PortalError
 from portal_app.state import run, signed_out_locale
@@ -40,8 +40,7 @@ class ResetRequestState(rx.State):
 def reset_request_page() -> rx.Component:
     return signed_out_page(t("reset.title"), t("reset.subtitle"), ResetRequestState, stacked_form(
         field(t("login.email"), "email", type_="email", autocomplete="username"),
-        rx.button(t("reset.submit"), type="submit", size="3", width="100%", loading=ResetRequestState.busy,
-                  id="send-reset"),
+        submit_button(t("reset.submit"), size="3", width="100%", loading=ResetRequestState.busy, id="send-reset"),
         on_submit=ResetRequestState.submit, reset_on_submit=True,
     ), rx.link(t("setpw.go_sign_in"), href="/login", size="2"))
 

@@ -5,7 +5,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import data_table, error_callout, field, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, field, gated, notice_callout, submit_button
 from portal_app.services.identity import sessions
 from portal_app.services.kernel import localtime
 from portal_app.state import PageState, run
@@ -64,10 +64,10 @@ def _content() -> rx.Component:
                 field(t("setpw.password"), "password", type_="password", autocomplete="new-password",
                       hint=t("setpw.rules")),
                 field(t("setpw.confirm"), "confirm", type_="password", autocomplete="new-password"),
-                rx.button(t("sessions.change_password"), type="submit", size="3", id="change-password"),
+                submit_button(t("sessions.change_password"), size="3", id="change-password"),
                 spacing="3", width="100%", max_width="420px",
             ),
-            on_submit=SessionsState.change_password, reset_on_submit=True,
+            on_submit=SessionsState.change_password, reset_on_submit=True, method="post",
         ),
         spacing="4", width="100%",
     )

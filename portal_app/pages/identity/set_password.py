@@ -6,10 +6,10 @@ import reflex as rx
 from portal_app import client_address
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import error_callout, field, stacked_form
+from portal_app.components.ui import error_callout, field, stacked_form, submit_button
 from portal_app.services.identity import invitations
 from portal_app.services.kernel.errors import PortalError
-from portal_app.state import full_page_load, run, signed_out_locale
+from portal_app.state import run, sign_in_handoff, signed_out_locale
 
 
 class SetPasswordState(rx.State):
@@ -51,7 +51,7 @@ class SetPasswordState(rx.State):
             async with self:
                 self.error, self.busy = exc.message(locale), False
             return
-        return full_page_load(f"/api/session/exchange?t={result.exchange_token}&next={result.home_path}")
+        return sign_in_handoff(result.exchange_token, result.home_path)
 
 
 def _form() -> rx.Component:
@@ -66,8 +66,8 @@ def _form() -> rx.Component:
                      read_only=True, display="none"),
             field(t("setpw.password"), "password", type_="password", autocomplete="new-password"),
             field(t("setpw.confirm"), "confirm", type_="password", autocomplete="new-password"),
-            rx.button(t("setpw.submit"), type="submit", size="3", width="100%", loading=SetPasswordState.busy,
-                      id="set-password"),
+            submit_button(t("setpw.submit"), size="3", width="100%", loading=SetPasswordState.busy,
+                          id="set-password"),
             on_submit=SetPasswordState.submit,
         ),
         spacing="4",

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from models import CaseType, Client, Matter, MatterMember, Organization, User
 from portal_app.services.documents import checklists
-from portal_app.services.identity import passwords
+from portal_app.services.identity import factors, passwords
 from portal_app.services.kernel import audit, db, localtime
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.matters import case_types, records
@@ -62,6 +62,8 @@ def seed() -> list[DemoLogin]:
         case_types.sync(s)
         s.flush()
         staff = {role: _user(s, email, name, role, password_hash) for role, email, name in STAFF}
+        for member in staff.values():  # staff sign in with a second factor: each gets an authenticator key
+            factors.enrol(s, member.id, factors.new_secret(), step=0)
         acme = Organization(name="Acme Robotics, Inc.", billing_email="ap@acme.example")
         s.add(acme)
         s.flush()

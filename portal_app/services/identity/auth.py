@@ -1,4 +1,5 @@
-"""Signing in and out, and the server-side sessions behind the HttpOnly cookie."""
+"""Signing in and out, and the server-side sessions behind the HttpOnly cookie. The second step
+(a TOTP or recovery code, or setting up an authenticator) is in second_step.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from models import AuthSession, Client, User, utcnow
-from portal_app.services.identity import passwords, throttle
-from portal_app.services.kernel import audit, db
+from models import AuthSession, Client, SignInChallenge, User, utcnow
+from portal_app.services.identity import devices, factors, passwords, throttle
+from portal_app.services.kernel import audit, db, localtime
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidLink, RateLimited, SignInFailed
 from portal_app.services.kernel.settings import get_settings
@@ -20,57 +21,93 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class SignIn:
-    """What a successful sign-in hands to the page: a single-use token for the exchange route."""
+    """What a successful step hands to the page: a single-use token for the exchange route, or,
+    when the second factor is still to come, the challenge token for that step ("verify" a code,
+    or "enroll" an authenticator first)."""
 
     exchange_token: str
     home_path: str
+    challenge: str = ""
+    step: str = ""
+
+
+CHALLENGE_MINUTES = 10
 
 
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()[:254]
 
 
-def _lock_minutes(until: datetime, now: datetime) -> int:
+def lock_minutes(until: datetime, now: datetime) -> int:
     return max(1, int((until - now).total_seconds() + 59) // 60)
 
 
-def sign_in(email: str, password: str, *, ip: str = "", user_agent: str = "", now: datetime | None = None) -> SignIn:
-    """Check a password and open a session. Failures say nothing about whether the account exists."""
+def rules() -> throttle.Rules:
+    cfg = get_settings()
+    return throttle.Rules(account_max=cfg.account_max_failures, ip_max=cfg.ip_max_failures,
+                          window=timedelta(minutes=cfg.throttle_window_minutes),
+                          lockout=timedelta(minutes=cfg.lockout_minutes))
+
+
+def throttle_key(email: str, device: str | None, known: bool) -> str:
+    return throttle.device_key(email, hash_token(device)) if known and device else throttle.account_key(email)
+
+
+def sign_in(email: str, password: str, *, ip: str = "", user_agent: str = "", device: str | None = None,
+            now: datetime | None = None) -> SignIn:
+    """Check a password. Success opens a session, or for a person with (or who must set up) a
+    second factor, a short challenge for that step. Failures say nothing about whether the
+    account exists. `device` is the browser's device cookie, if it has one."""
     now, email = now or utcnow(), normalize_email(email)
-    keys = [throttle.account_key(email), throttle.ip_key(ip)]
     with db.read() as s:
-        until = throttle.locked_until(s, keys, now)
         user = s.exec(select(User).where(User.email == email)).first()
+        known = user is not None and devices.is_known(s, user.id, device)
+        key = throttle_key(email, device, known)
+        until = throttle.wait_until(s, rules(), account=key, ip=ip, now=now)
     if until is not None:
-        raise RateLimited(minutes=_lock_minutes(until, now))
+        raise RateLimited(minutes=lock_minutes(until, now))
     ok = passwords.verify_password(user.password_hash if user else None, password or "")
     if not (ok and user is not None and user.is_active):
         with db.write() as s:
-            until = _count_failure(s, email, ip, now, user)
+            until = count_failure(s, key, ip, now, user, step="password")
         if until is not None:
-            raise RateLimited(minutes=_lock_minutes(until, now))
+            raise RateLimited(minutes=lock_minutes(until, now))
         raise SignInFailed()
     with db.write() as s:
-        throttle.clear(s, keys[0])
-        token = _open_session(s, user, ip, user_agent, now)
-        audit.record(s, "auth.login", actor=_actor(user, ip), object_type="user", object_id=user.id)
-    return SignIn(exchange_token=token, home_path=_actor(user).home_path)
+        step = "verify" if factors.has_factor(s, user.id) else ("enroll" if factors.required_for(user) else "")
+        if step:
+            challenge = _open_challenge(s, user, step, ip=ip, user_agent=user_agent, known=known, now=now)
+            audit.record(s, "auth.password_ok", actor=actor_for(user, ip), object_type="user", object_id=user.id,
+                         details={"next_step": step})
+            return SignIn(exchange_token="", home_path=actor_for(user).home_path, challenge=challenge, step=step)
+        throttle.clear(s, key)
+        token = open_session(s, user, ip, user_agent, now, known=known)
+        audit.record(s, "auth.login", actor=actor_for(user, ip), object_type="user", object_id=user.id)
+    return SignIn(exchange_token=token, home_path=actor_for(user).home_path)
 
 
-def _count_failure(s: Session, email: str, ip: str, now: datetime, user: User | None) -> datetime | None:
-    """Count a failed sign-in on both keys; returns when the lockout ends if one has started."""
-    cfg = get_settings()
-    window, lockout = timedelta(minutes=cfg.throttle_window_minutes), timedelta(minutes=cfg.lockout_minutes)
-    limits = [throttle.Limit(throttle.account_key(email), cfg.account_max_failures),
-              throttle.Limit(throttle.ip_key(ip), cfg.ip_max_failures)]
-    locked = [throttle.record_failure(s, limit, now, window, lockout) for limit in limits]
-    details = {"known_account": user is not None, "account_key": limits[0].key, "locked": any(locked)}
+def count_failure(s: Session, key: str, ip: str, now: datetime, user: User | None, *, step: str) -> datetime | None:
+    """Count a failed sign-in (a wrong password, or a wrong second-factor code) on the account (or
+    known-device) key and the address; returns when the lockout ends if one has started."""
+    until = throttle.record_sign_in_failure(s, rules(), account=key, ip=ip, now=now)
+    details = {"known_account": user is not None, "account_key": key, "locked": until is not None, "step": step}
     audit.record(s, "auth.login_failed", object_type="user", object_id=user.id if user else "", ip=ip, details=details)
-    return now + lockout if any(locked) else None
+    return until
 
 
-def _open_session(s: Session, user: User, ip: str, user_agent: str, now: datetime) -> str:
-    """Create a session row reachable only through a single-use exchange token."""
+def _open_challenge(s: Session, user: User, purpose: str, *, ip: str, user_agent: str, known: bool,
+                    now: datetime) -> str:
+    token = new_token()
+    pending = factors.seal(factors.new_secret()) if purpose == "enroll" else None
+    s.add(SignInChallenge(user_id=user.id, token_hash=hash_token(token), purpose=purpose, pending_secret_enc=pending,
+                          created_at=now, expires_at=now + timedelta(minutes=CHALLENGE_MINUTES), known_device=known,
+                          ip=(ip or "")[:64], user_agent=(user_agent or "")[:300]))
+    return token
+
+
+def open_session(s: Session, user: User, ip: str, user_agent: str, now: datetime, *, known: bool = False) -> str:
+    """Create a session row reachable only through a single-use exchange token; a browser the
+    person has not used before (when they have used others) gets them an e-mail."""
     exchange = new_token()
     s.add(AuthSession(
         user_id=user.id,
@@ -82,16 +119,20 @@ def _open_session(s: Session, user: User, ip: str, user_agent: str, now: datetim
         ip=(ip or "")[:64],
         user_agent=(user_agent or "")[:300],
     ))
+    when = localtime.shown_datetime(now, user.timezone or "", user.locale)
+    if devices.mail_if_new(s, user, known=known, ip=ip, user_agent=user_agent, when=when):
+        audit.record(s, "auth.new_device", actor=actor_for(user, ip), object_type="user", object_id=user.id)
     return exchange
 
 
 def open_session_for(s: Session, user: User, *, ip: str, user_agent: str, now: datetime) -> SignIn:
     """Used by invitation and reset flows, inside their own transaction."""
-    return SignIn(exchange_token=_open_session(s, user, ip, user_agent, now), home_path=_actor(user).home_path)
+    return SignIn(exchange_token=open_session(s, user, ip, user_agent, now), home_path=actor_for(user).home_path)
 
 
-def exchange(exchange_token: str, now: datetime | None = None) -> tuple[str, int]:
-    """Swap the single-use exchange token for the session token. Returns (token, max_age seconds)."""
+def exchange(exchange_token: str, now: datetime | None = None, *, device: str | None = None) -> tuple[str, int]:
+    """Swap the single-use exchange token for the session token. Returns (token, max_age seconds).
+    `device` (the browser's device cookie, new or not) is remembered as one this person uses."""
     now = now or utcnow()
     if not looks_like_token(exchange_token):
         raise InvalidLink("auth.exchange_invalid")
@@ -101,10 +142,11 @@ def exchange(exchange_token: str, now: datetime | None = None) -> tuple[str, int
             raise InvalidLink("auth.exchange_invalid")
         token = new_token()
         row.token_hash, row.exchange_hash, row.exchange_expires_at = hash_token(token), None, None
+        devices.remember(s, row.user_id, device, now)
         return token, int((row.expires_at - now).total_seconds())
 
 
-def _actor(user: User, ip: str = "", session_id=None, client_id=None) -> Actor:
+def actor_for(user: User, ip: str = "", session_id=None, client_id=None) -> Actor:
     return Actor(
         user_id=user.id, role=user.role, email=user.email, full_name=user.full_name, locale=user.locale,
         timezone=user.timezone or "", client_id=client_id, organization_id=user.organization_id, session_id=session_id, ip=ip,
@@ -127,12 +169,22 @@ def resolve(token: str | None, *, ip: str = "", now: datetime | None = None) -> 
             return None
         client_id = s.exec(select(Client.id).where(Client.user_id == user.id)).first()
         needs_touch = now - row.last_seen_at > TOUCH_EVERY
-        actor = _actor(user, ip, row.id, client_id)
+        actor = actor_for(user, ip, row.id, client_id)
     if needs_touch:
         with db.write() as s:
             fresh = s.get(AuthSession, actor.session_id)
             fresh.last_seen_at = now
     return actor
+
+
+def sign_out_token(token: str | None, *, ip: str = "") -> bool:
+    """The sign-out route: revoke the session behind a cookie, whatever page the tab was on.
+    Returns whether a live session was revoked (an unknown or ended one is simply gone already)."""
+    actor = resolve(token, ip=ip)
+    if actor is None:
+        return False
+    sign_out(actor)
+    return True
 
 
 def sign_out(actor: Actor) -> None:

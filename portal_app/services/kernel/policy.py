@@ -74,6 +74,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "template.edit": frozenset({"admin", "attorney"}),
     "ledger.report": frozenset({"admin", "billing"}),
     "user.manage": frozenset({"admin"}),
+    "user.reset_second_factor": frozenset({"admin"}),  # issue 11: a staff member lost their phone
     "audit.view": frozenset({"admin"}),
     "webhook.manage": frozenset({"admin"}),
     "settings.manage": frozenset({"admin"}),
@@ -104,7 +105,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 FIRM_WIDE = frozenset({
     "mail.outbox",
     "staff.dashboard", "matter.create", "client.invite", "template.edit", "ledger.report",
-    "user.manage", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
+    "user.manage", "user.reset_second_factor", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
     "billing.configure", "trust.reconcile", "mail.firm_wide",
     "insights.view", "retention.view", "retention.manage", "retention.approve",
     "support.request", "support.handle",

@@ -2,9 +2,11 @@
 (their own, never drafts), HR contacts whose organization pays, and staff on the matter."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import Client, Invoice, InvoiceLine, Matter, Payment
@@ -92,22 +94,38 @@ def _payment(p: Payment) -> PaymentView:
                        money.format_money(p.fee_cents, p.currency), p.reference, refundable)
 
 
-def _view(s: Session, invoice: Invoice, matter: Matter, client: Client, detail: bool, staff: bool,
-          locale: str = "en") -> InvoiceView:
-    lines = s.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
-                   .order_by(InvoiceLine.position)).all()
-    shown = [p for p in s.exec(select(Payment).where(Payment.invoice_id == invoice.id)
-                                .order_by(Payment.created_at)).all() if staff or p.posted_at or p.status == "processing"]
+def _views(s: Session, rows, *, detail: bool, staff: bool, locale: str = "en") -> list[InvoiceView]:
+    """Views of (invoice, matter, client) rows with a fixed number of statements, whatever the
+    number of invoices: their lines and payments (detail) or pending-approval counts (a list) are
+    read for all of them at once."""
+    ids = [invoice.id for invoice, _m, _c in rows]
+    lines, payments, pending = defaultdict(list), defaultdict(list), defaultdict(int)
+    if ids and detail:
+        for line in s.exec(select(InvoiceLine).where(InvoiceLine.invoice_id.in_(ids)).order_by(InvoiceLine.position)):
+            lines[line.invoice_id].append(line)
+            pending[line.invoice_id] += _approval(line) == "pending"
+        for p in s.exec(select(Payment).where(Payment.invoice_id.in_(ids)).order_by(Payment.created_at)):
+            if staff or p.posted_at or p.status == "processing":
+                payments[p.invoice_id].append(p)
+    elif ids:
+        pending.update(s.exec(select(InvoiceLine.invoice_id, sa.func.count()).where(
+            InvoiceLine.invoice_id.in_(ids), InvoiceLine.requires_client_approval,
+            InvoiceLine.client_declined_at.is_(None), InvoiceLine.client_approved_at.is_(None))
+            .group_by(InvoiceLine.invoice_id)).all())
+    return [_view(invoice, matter, client, lines[invoice.id], payments[invoice.id], pending[invoice.id], locale)
+            for invoice, matter, client in rows]
+
+
+def _view(invoice: Invoice, matter: Matter, client: Client, lines: list[InvoiceLine], shown: list[Payment],
+          pending: int, locale: str = "en") -> InvoiceView:
     return InvoiceView(
         id=str(invoice.id), number=invoice.number, title=invoice.title, kind=invoice.kind, status=invoice.status,
         matter_id=str(matter.id), matter_reference=matter.reference, client_name=client.full_name,
         currency=invoice.currency, total_cents=invoice.total_cents, paid_cents=invoice.paid_cents,
         refunded_cents=invoice.refunded_cents, owed_cents=max(invoice.total_cents - invoice.paid_cents, 0),
         due_date=invoice.due_date, sent_at=invoice.sent_at, to_trust=invoice.kind == "retainer",
-        allow_partial=invoice.allow_partial,
-        pending_approvals=sum(1 for line in lines if _approval(line) == "pending"),
-        lines=[_line(line, invoice.currency, locale) for line in lines] if detail else [],
-        payments=[_payment(p) for p in shown] if detail else [],
+        allow_partial=invoice.allow_partial, pending_approvals=pending,
+        lines=[_line(line, invoice.currency, locale) for line in lines], payments=[_payment(p) for p in shown],
         pdf_version_id=str(invoice.pdf_version_id or ""), void_reason=invoice.void_reason)
 
 
@@ -122,7 +140,7 @@ def for_client(actor: Actor) -> list[InvoiceView]:
     with db.read() as s:
         rows = s.exec(_query(actor).where(Invoice.status.not_in(CLIENT_HIDDEN))
                       .order_by(Invoice.sent_at.desc())).all()
-        views = [_view(s, i, m, c, detail=True, staff=False, locale=actor.locale) for i, m, c in rows]
+        views = _views(s, rows, detail=True, staff=False, locale=actor.locale)
     return sorted(views, key=lambda v: (v.status not in ("sent", "partially_paid"), v.status == "void"))
 
 
@@ -132,8 +150,7 @@ def for_matter(actor: Actor, matter_id: str) -> list[InvoiceView]:
         query = _query(actor).where(Invoice.matter_id == matter.id).order_by(Invoice.created_at.desc())
         if not policy.is_staff(actor):
             query = query.where(Invoice.status.not_in(CLIENT_HIDDEN))
-        return [_view(s, i, m, c, detail=True, staff=policy.is_staff(actor), locale=actor.locale)
-                for i, m, c in s.exec(query).all()]
+        return _views(s, s.exec(query).all(), detail=True, staff=policy.is_staff(actor), locale=actor.locale)
 
 
 def detail(actor: Actor, invoice_id: str) -> InvoiceView:
@@ -141,7 +158,7 @@ def detail(actor: Actor, invoice_id: str) -> InvoiceView:
         row = s.exec(_query(actor).where(Invoice.id == policy.parse_uuid(invoice_id))).first()
         if row is None or (not policy.is_staff(actor) and row[0].status in CLIENT_HIDDEN):
             raise NotAllowed()
-        return _view(s, *row, detail=True, staff=policy.is_staff(actor), locale=actor.locale)
+        return _views(s, [row], detail=True, staff=policy.is_staff(actor), locale=actor.locale)[0]
 
 
 def staff_list(actor: Actor, status: str = "", limit: int = 200) -> list[InvoiceView]:
@@ -150,7 +167,7 @@ def staff_list(actor: Actor, status: str = "", limit: int = 200) -> list[Invoice
         query = _query(actor).order_by(Invoice.created_at.desc()).limit(limit)
         if status:
             query = query.where(Invoice.status == status)
-        return [_view(s, i, m, c, detail=False, staff=True) for i, m, c in s.exec(query).all()]
+        return _views(s, s.exec(query).all(), detail=False, staff=True)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,11 @@
 The signature is checked by the stripe SDK against each account's secret (a bad one changes
 nothing). The event id is stored under a unique constraint in the same transaction as its effect,
 so a replay changes nothing. Events may arrive in any order: a payment's status never moves
-backwards, and when an event cannot be placed (same rank, same second; a refund before the
-success) the intent is fetched again from the processor. Unknown types are stored and ignored.
+backwards, and when an event cannot be placed (same rank, same second; a refund or a dispute before
+the success) the intent is fetched again from the processor. When the processor does not report the
+success yet either (its view lags its own events), the event is not consumed: nothing is stored, the
+outcome is "deferred" and the route answers 409, so Stripe delivers it again (with back-off, for
+three days) and it is placed once the success is known. Unknown types are stored and ignored.
 Only a verified event marks an invoice paid; the browser's return never does."""
 from __future__ import annotations
 
@@ -33,23 +36,33 @@ STATUS_OF_EVENT = {"payment_intent.succeeded": "succeeded", "payment_intent.proc
 class Outcome:
     event_id: str
     event_type: str
-    result: str  # applied | duplicate | ignored
+    result: str  # applied | duplicate | ignored | deferred (not consumed: the sender retries)
+
+
+class NotPlaceableYet(Exception):
+    """The event depends on a success the processor does not report yet: roll back, store nothing."""
 
 
 def receive(payload: bytes, signature: str | None) -> Outcome:
     processor = get_processor()
     event, account = stripe_gateway.verify_event(payload, signature, processor.webhook_secrets())
     event_id, event_type = str(event.get("id", ""))[:120], str(event.get("type", ""))[:80]
-    if _seen(processor.name, event_id):
-        return Outcome(event_id, event_type, "duplicate")
-    fee_hint = _prefetch_fee(event["data"]["object"], account) if event_type == "payment_intent.succeeded" else None
-    with db.write() as s:
-        if s.exec(select(ProviderEvent.id).where(ProviderEvent.provider == processor.name,
-                                                 ProviderEvent.event_id == event_id)).first():
+    fee_hint = None
+    if event_type == "payment_intent.succeeded":  # the fee is asked for outside the lock; a copy never asks
+        if _seen(processor.name, event_id):
             return Outcome(event_id, event_type, "duplicate")
-        s.add(ProviderEvent(provider=processor.name, event_id=event_id, event_type=event_type, payload=event))
+        fee_hint = _success_fee(event["data"]["object"], account)
+    try:
+        return _apply(processor.name, event, event_id, event_type, account, fee_hint)
+    except NotPlaceableYet:
+        return Outcome(event_id, event_type, "deferred")
+
+
+def _apply(provider: str, event: dict, event_id: str, event_type: str, account: str, fee_hint: int | None) -> Outcome:
+    with db.write() as s:
+        s.add(ProviderEvent(provider=provider, event_id=event_id, event_type=event_type, payload=event))
         try:
-            s.flush()  # the unique constraint: a concurrent copy of this event loses here
+            s.flush()  # the unique constraint: a copy of this event (earlier or concurrent) stops here
         except sa.exc.IntegrityError:
             s.rollback()
             return Outcome(event_id, event_type, "duplicate")
@@ -66,15 +79,17 @@ def _seen(provider: str, event_id: str) -> bool:
                                                      ProviderEvent.event_id == event_id)).first() is not None
 
 
-def _prefetch_fee(obj: dict, account: str) -> int | None:
-    """The fee, asked for before the write lock is taken (events do not carry it)."""
+def _success_fee(obj: dict, account: str) -> int | None:
+    """The fee of a succeeded intent, asked for before the write lock is taken (events do not carry
+    it); None while the processor does not report the success yet (or does not know the intent)."""
     charge = obj.get("latest_charge")
     if isinstance(charge, dict) and isinstance(charge.get("balance_transaction"), dict):
         return int(charge["balance_transaction"].get("fee") or 0)
     try:
-        return int(_refetch(account, obj["id"]).fee or 0)
+        intent = _refetch(account, obj["id"])
     except NotFound:  # not an intent this portal knows; the handler will ignore the event
         return None
+    return int(intent.fee or 0) if intent.status == "succeeded" else None
 
 
 def _created(event: dict) -> datetime:
@@ -131,11 +146,16 @@ def on_intent(s: Session, event: dict, account: str, fee_hint: int | None = None
     current, last = RANK.get(payment.status, 0), payment.status_at
     if payment.status in payment_posting.POST_SUCCESS or RANK[status] < current:
         return False  # never backwards (a late 'processing' or 'failed' after success)
-    if RANK[status] == current and status != payment.status and (last is None or created <= last):
-        return _apply_intent(s, payment, _refetch(account, obj["id"]), account)  # unsure: ask again
+    if RANK[status] == current and status != payment.status:
+        if last is not None and created < last:
+            return False  # an older event of the same rank: what is known is newer (a lagging re-fetch would undo it)
+        if last is None or created == last:
+            return _apply_intent(s, payment, _refetch(account, obj["id"]), account)  # unsure: ask again
     payment.status_at = max(created, last) if last else created
     if status == "succeeded":
-        fee = fee_hint if fee_hint is not None else _prefetch_fee(obj, account)
+        fee = fee_hint if fee_hint is not None else _success_fee(obj, account)
+        if fee is None:  # the processor does not report the success yet: its fee is unknown
+            raise NotPlaceableYet()
         return payment_posting.post_success(s, payment, fee=fee, received_at=created)
     error = (obj.get("last_payment_error") or {}).get("message", "")
     return _set_status(s, payment, status, error)
@@ -147,11 +167,17 @@ def on_refunded(s: Session, event: dict, account: str, fee_hint: int | None = No
     payment = _payment_for(s, str(intent_id), {}) if intent_id else None
     if payment is None:
         return False
-    if payment.posted_at is None:  # the refund overtook the success: place the success first
-        _apply_intent(s, payment, _refetch(account, str(intent_id)), account)
-        if payment.posted_at is None:
-            return False
+    _place_success_first(s, payment, account, str(intent_id))
     return payment_posting.post_refund(s, payment, int(charge.get("amount_refunded") or 0)) > 0
+
+
+def _place_success_first(s: Session, payment: Payment, account: str, intent_id: str) -> None:
+    """A refund or a dispute overtook the success: post the success first, from the processor's
+    current word; while it does not report the success yet, the event waits (not consumed)."""
+    if payment.posted_at is None:
+        _apply_intent(s, payment, _refetch(account, intent_id), account)
+        if payment.posted_at is None:
+            raise NotPlaceableYet()
 
 
 def on_dispute(s: Session, event: dict, account: str, fee_hint: int | None = None) -> bool:
@@ -160,6 +186,7 @@ def on_dispute(s: Session, event: dict, account: str, fee_hint: int | None = Non
     payment = _payment_for(s, str(intent_id), {}) if intent_id else None
     if payment is None:
         return False
+    _place_success_first(s, payment, account, str(intent_id))
     payment_posting.record_dispute(s, payment, dispute)
     return True
 

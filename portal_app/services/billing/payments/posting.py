@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models import Client, Invoice, Matter, Payment, User, utcnow
+from models import Client, Invoice, Journal, Matter, Payment, User, utcnow
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.webhooks import events as outbound_events
 from portal_app.services.kernel import audit, localtime, money
@@ -42,8 +42,8 @@ def _receipt_legs(payment: Payment, fee: int) -> list[tuple[str, list[ledger.Leg
 def post_success(s: Session, payment: Payment, *, fee: int = 0, received_at: datetime | None = None,
                  actor: Actor | None = None) -> bool:
     """Post a received payment once; returns False when it was posted before."""
-    if payment.posted_at is not None or ledger.already_posted(s, f"payment:{payment.id}:received:trust") \
-            or ledger.already_posted(s, f"payment:{payment.id}:received:operating"):
+    keys = [f"payment:{payment.id}:received:{book}" for book in (ledger.TRUST, ledger.OPERATING)]
+    if payment.posted_at is not None or s.exec(select(Journal.id).where(Journal.posting_key.in_(keys))).first():
         return False
     payment.fee_cents, payment.received_at = max(0, int(fee)), received_at or utcnow()
     for book, legs in _receipt_legs(payment, payment.fee_cents):
@@ -87,10 +87,12 @@ def _receipt_mail(s: Session, payment: Payment, invoice: Invoice) -> None:
     owed = max(invoice.total_cents - invoice.paid_cents, 0)
     params = {"name": client.full_name, "amount": money.format_money(payment.amount_cents, payment.currency),
               "number": invoice.number, "owed": money.format_money(owed, invoice.currency),
-              "trust": money.format_money(ledger.trust_balance(s, client.id), payment.currency),
               "date": localtime.shown_datetime(payment.received_at, _zone_of(s, client), client.preferred_language),
               "link": f"{get_settings().public_url}/receipts/{payment.id}"}
-    template = "payment_receipt_trust" if payment.destination == ledger.TRUST else "payment_receipt"
+    template = "payment_receipt"
+    if payment.destination == ledger.TRUST:  # only the trust receipt shows the balance held
+        template, params["trust"] = "payment_receipt_trust", money.format_money(ledger.trust_balance(s, client.id),
+                                                                                payment.currency)
     mail.enqueue(s, to_address=client.email, template=template, locale=client.preferred_language,
                  user_id=client.user_id, matter_id=payment.matter_id, **params)
 
