@@ -20,7 +20,7 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup setup-dev run migrate release lint test test-sqlite test-postgres test-e2e migrations-check chromium \
+.PHONY: setup setup-dev run migrate release lint test test-sqlite test-postgres test-e2e migrations-check chromium fonts \
 	nginx prod-check bench clean faketime test-clock
 
 # One stamp per requirements file: `make run` installs only what the portal needs; the test and
@@ -48,7 +48,7 @@ tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(RUNTIME_STAMP) tools/node_modules/.installed
+setup: $(RUNTIME_STAMP) tools/node_modules/.installed fonts
 
 setup-dev: setup $(DEV_STAMP)
 
@@ -72,6 +72,12 @@ run: migrate
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-dejavu-core; }
+
+# Invoice and receipt PDFs in each reader's script (billing/pdf_render.py): Noto Sans and Noto Sans
+# Arabic (fonts-noto-core), Noto Sans CJK (fonts-noto-cjk).
+fonts:
+	@test -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends fonts-noto-core; }
+	@test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends fonts-noto-cjk; }
 
 faketime:
 	@test -x /usr/bin/faketime || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q faketime; }

@@ -5,7 +5,8 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
-from portal_app.api import OriginCheck, RequestGuard, UploadItemLimit, build_api
+from portal_app.api import OriginCheck, PageLanguage, RequestGuard, UploadItemLimit, build_api
+from portal_app.components.i18n import served_document_attrs
 from portal_app.jobs.loop import background_loop
 from portal_app.pages.automation import jobs as jobs_admin
 from portal_app.pages.billing import invoice_new, invoice_staff, pay, receipt
@@ -58,9 +59,12 @@ def _style() -> dict:
     }
 
 
+HTML_LANG, HTML_ATTRS = served_document_attrs()
 app = rx.App(
     style=_style(),
-    api_transformer=[build_api(), UploadItemLimit, OriginCheck, RequestGuard],
+    html_lang=HTML_LANG,  # type: ignore[arg-type] - a Var: the reader's language, set per response
+    html_custom_attrs=HTML_ATTRS,  # type: ignore[arg-type]
+    api_transformer=[build_api(), UploadItemLimit, OriginCheck, PageLanguage, RequestGuard],
     backend_exception_handler=backend_error,
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )

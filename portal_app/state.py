@@ -15,10 +15,11 @@ from reflex.middleware import Middleware
 
 from portal_app import client_address
 from portal_app.services.identity import auth
-from portal_app.services.kernel import policy
+from portal_app.services.kernel import i18n, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed, NotFound, PortalError
 from portal_app.services.kernel.i18n import page_locale
+from portal_app.services.messaging import preferences
 from portal_app.session_cookie import token_from_header
 
 Step = Callable[[Actor], Awaitable[Any]]  # a state's own async step: given the actor, it calls services
@@ -27,6 +28,22 @@ Step = Callable[[Actor], Awaitable[Any]]  # a state's own async step: given the 
 def full_page_load(url: str) -> rx.event.EventSpec:
     """A real navigation (not the single-page router)."""
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+def reader_locale(router) -> str:
+    """The language of a signed-out visitor: the one chosen on this browser, else Accept-Language."""
+    jar = router.headers.cookie or ""
+    chosen = next((part.split("=", 1)[1] for part in jar.split("; ") if part.startswith(i18n.LANGUAGE_COOKIE + "=")), None)
+    return i18n.reader_locale(None, chosen, router.headers.accept_language)
+
+
+async def signed_out_locale(state: rx.State) -> str:
+    """For the states of signed-out pages (sign in, reset, set password): the visitor's language,
+    set as the language of this event's text."""
+    session = await state.get_state(SessionState)
+    code = session.lang or reader_locale(state.router)
+    i18n.READER_LOCALE.set(code)
+    return code
 
 
 _FORGET_TAB = 'window.sessionStorage.removeItem("token");'
@@ -90,6 +107,7 @@ class SessionState(rx.State):
     may_administer: bool = False
     may_see_insights: bool = False
     may_manage_records: bool = False
+    lang: str = ""  # set when the reader switches language; "" = the language the page was served in
     _owner: str = ""  # whose data this tab holds (a user id), never sent to the browser
     _reset_to: str = ""  # set by a wipe: "login" or "reload", for the page to rotate the tab's token
 
@@ -113,8 +131,9 @@ class SessionState(rx.State):
         if self._reset_to or await self._guard_owner(actor):
             return None
         self._owner = str(actor.user_id) if actor is not None else ""
-        if actor is not None:  # what a page shows at run time matches the language it was built in
+        if actor is not None:  # the person's language, when it is offered
             actor = dataclasses.replace(actor, locale=page_locale(actor.locale))
+        i18n.READER_LOCALE.set(actor.locale if actor else (self.lang or reader_locale(self.router)))
         self.user_name = actor.full_name if actor else ""
         self.user_role = actor.role if actor else ""
         self.is_staff = bool(actor and actor.is_staff)
@@ -122,6 +141,28 @@ class SessionState(rx.State):
         self.may_see_insights = bool(actor and policy.role_allows(actor.role, "insights.view"))
         self.may_manage_records = bool(actor and policy.role_allows(actor.role, "retention.view"))
         return actor
+
+    @rx.event
+    async def choose_language(self, code: str):
+        """The language switch: saved on the account when signed in (pages, mail and PDFs follow
+        it), then the browser loads that catalog and the page re-renders in place."""
+        if code not in i18n.offered_locales():
+            return None
+        token = token_from_header(self.router.headers.cookie)
+        actor = await run(auth.resolve, token, ip=client_address.from_router(self.router))
+        if actor is not None:
+            await run(preferences.set_language, actor, code)
+        script = f"globalThis.__portalSetLang({json.dumps(code)}, {json.dumps(i18n.catalog_url(code))})"
+        return rx.call_script(script, callback=SessionState.language_loaded)
+
+    @rx.event
+    def language_loaded(self, code: str):
+        if code in i18n.offered_locales():
+            self.lang = code
+            url = self.router.url
+            query = f"?{url.query}" if getattr(url, "query", "") else ""
+            return rx.redirect(f"{url.path}{query}", replace=True)  # the page's own texts reload too
+        return None
 
     @rx.event
     async def sign_out(self):
@@ -214,7 +255,7 @@ class PageState(rx.State, mixin=True):
             if inspect.iscoroutine(result):  # a lambda around a step: the step would never run
                 result.close()
                 raise TypeError(f"_act: pass the async step itself, not {fn!r}")
-            self.notice = notice or self.notice  # a step may have set its own
+            self.notice = i18n.in_language(notice, actor.locale) or self.notice  # a step may have set its own
             if then is not None:
                 await then(actor)
         except PortalError as exc:

@@ -12,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from portal_app import client_address
 from portal_app.services.files.names import content_disposition
 from portal_app.services.identity import auth
 from portal_app.services.kernel.errors import Conflict, PortalError
 from portal_app.services.records.export import archive
 from portal_app.services.records.export import links as export_links
-from portal_app import client_address
 from portal_app.session_cookie import token_from_header
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-
 from pathlib import Path
 
 from portal_app.api.csp import SecurityHeaders

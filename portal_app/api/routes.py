@@ -11,14 +11,20 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from portal_app import client_address
-from portal_app.api import exports, files, stripe_webhook, support_files
+from portal_app.api import exports, files, i18n_catalogs, stripe_webhook, support_files
 from portal_app.services.identity import auth
-from portal_app.services.kernel import db
+from portal_app.services.kernel import db, i18n
 from portal_app.services.kernel.errors import PortalError
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.kernel.tokens import new_token
+from portal_app.services.messaging import preferences
 from portal_app.session_cookie import (
-    cookie_name, device_cookie_name, device_from_header, safe_next, same_origin, token_from_header,
+    cookie_name,
+    device_cookie_name,
+    device_from_header,
+    safe_next,
+    same_origin,
+    token_from_header,
 )
 
 DEVICE_COOKIE_SECONDS = 400 * 24 * 3600  # browsers cap cookies at 400 days
@@ -55,6 +61,9 @@ async def exchange(request: Request) -> Response:
         session_token, max_age = await asyncio.to_thread(auth.exchange, str(form.get("t", "")), device=device)
     except PortalError:
         return RedirectResponse("/login?notice=link_expired", status_code=303)
+    chosen = request.cookies.get(i18n.LANGUAGE_COOKIE)
+    if chosen in i18n.offered_locales():  # chosen with the switch before signing in: now the account's
+        await asyncio.to_thread(_carry_language, session_token, chosen)
     response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
     secure = get_settings().cookie_secure
     response.set_cookie(cookie_name(), session_token, max_age=max_age, path="/", httponly=True,
@@ -63,6 +72,12 @@ async def exchange(request: Request) -> Response:
                         samesite="lax", secure=secure)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _carry_language(session_token: str, locale: str) -> None:
+    actor = auth.resolve(session_token)
+    if actor is not None and actor.locale != locale:
+        preferences.set_language(actor, locale)
 
 
 async def clear(request: Request) -> Response:
@@ -93,6 +108,7 @@ def build_api() -> Starlette:
         *stripe_webhook.ROUTES,
         *files.routes(),
         *exports.routes(),
+        *i18n_catalogs.ROUTES,
         *support_files.routes(),
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ])

@@ -27,8 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from portal_app.cli import backups, records
-
+from portal_app.cli import backups, records, translations
 from portal_app.services.demo import billing as billing_demo
 from portal_app.services.demo import seed as demo
 from portal_app.services.identity import second_step
@@ -224,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(fn=cmd_export_payments)
     records.add_commands(groups)
     backups.add_commands(groups)
+    translations.add_commands(groups)
     return parser
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import language_switch, t
 from portal_app.components.ui import error_callout, notice_callout
-from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import SessionState
 
@@ -89,7 +89,7 @@ def navigation() -> rx.Component:
 def header() -> rx.Component:
     # rx.el.* (real <header>, <main>, <footer> landmarks): a Radix box's `as_` only became a CSS key
     return rx.el.header(
-        rx.hstack(brand(), rx.spacer(), navigation(), align="center", wrap="wrap", spacing="3",
+        rx.hstack(brand(), rx.spacer(), navigation(), language_switch(), align="center", wrap="wrap", spacing="3",
                   max_width="1000px", margin="0 auto"),
         style={"background": get_settings().firm_color, "padding": "12px 16px"},
     )

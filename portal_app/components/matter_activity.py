@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import data_table, empty, error_callout, notice_callout
 from portal_app.services.kernel import localtime, policy
-from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.messaging import log as mail_log

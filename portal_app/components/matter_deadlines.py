@@ -7,9 +7,9 @@ from datetime import date
 import reflex as rx
 
 from portal_app.components.deadline_views import rows
+from portal_app.components.i18n import t
 from portal_app.components.ui import empty, error_callout, notice_callout
 from portal_app.services.kernel import policy
-from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import deadlines
 from portal_app.state import WidgetState, run
 

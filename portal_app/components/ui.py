@@ -5,7 +5,7 @@ import reflex as rx
 from reflex_base.utils.imports import ImportVar
 from reflex_base.vars.base import Var, VarData
 
-from portal_app.services.kernel.i18n import t
+from portal_app.components.i18n import t
 
 SELECT_STYLE = {"padding": "6px", "border-radius": "6px", "border": "1px solid var(--gray-7)"}  # filters, rows
 FORM_SELECT_STYLE = {"width": "100%", "padding": "8px", "border-radius": "6px", "border": "1px solid #ccc"}  # a form's own
@@ -77,7 +77,7 @@ def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.
     table = rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
                                  rx.table.body(rx.foreach(rows, row)), width="100%", **props),
                    overflow_x="auto", width="100%")
-    return rx.cond(rows.length() > 0, table, empty(none)) if none else table
+    return rx.cond(rows.length() > 0, table, empty(none)) if isinstance(none, rx.Var) or none else table
 
 
 def stacked_form(*children, on_submit, **props) -> rx.Component:

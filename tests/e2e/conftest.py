@@ -74,6 +74,7 @@ def server(tmp_path_factory):
     })
     for command in (["-m", "alembic", "upgrade", "head"], ["-m", "portal_app.cli", "setup"]):
         subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    _everyone_reads_english(env)
     log = data / "portal.log"
     # `reflex run` re-renders the committed lock files in bun's indented form (an export writes them
     # back in Reflex's one-line form): put them back as they were, as prod-check does
@@ -89,6 +90,14 @@ def server(tmp_path_factory):
         _stop(proc)
         for path, data_bytes in locks.items():
             path.write_bytes(data_bytes)
+
+
+def _everyone_reads_english(env: dict[str, str]) -> None:
+    """The browser tests assert English text; the demo's María reads Spanish. Each language gets its
+    own walk in tests/e2e/test_languages_in_browser.py, which sets the language it reads."""
+    code = ("from sqlmodel import select\nfrom models import User\nfrom portal_app.services.kernel import db\n"
+            "with db.write() as s:\n    [setattr(u, 'locale', 'en') for u in s.exec(select(User)).all()]")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def _stop(proc: subprocess.Popen) -> None:

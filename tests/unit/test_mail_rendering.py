@@ -52,6 +52,7 @@ def test_every_client_mail_is_in_english_and_spanish():
         assert sorted(set(_fields(en[key]))) == sorted(set(_fields(es[key]))), key
 
 
-def _fields(text: str) -> list[str]:
+def _fields(text: str | tuple[str, ...]) -> list[str]:
     import string
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+    forms = text if isinstance(text, tuple) else (text,)  # a text with plural forms
+    return [name for form in forms for _, name, _, _ in string.Formatter().parse(form) if name]

@@ -96,8 +96,8 @@ def test_dates_and_money_in_the_readers_language():
     assert localtime.format_date(date(2026, 3, 5), "en") == "March 5, 2026"
     assert localtime.format_date(date(2026, 3, 5), "es") == "5 de marzo de 2026"
     assert localtime.format_money(150_000, "USD", "en") == "$1,500.00"
-    assert localtime.format_money(150_050, "USD", "es") == "$1.500,50"
-    assert localtime.format_money(999, "JPY", "en") == "9.99 JPY"
+    assert localtime.format_money(150_050, "USD", "es") == "US$1,500.50"  # a US firm's Spanish (issue 10)
+    assert localtime.format_money(999, "EUR", "en") == "€9.99"
 
 
 def test_next_due_keeps_the_schedule_and_skips_missed_slots():

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, error_callout, gated, notice_callout
 from portal_app.jobs.registry import JOBS
 from portal_app.services.automation import status as job_status
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import log as mail_log
 from portal_app.state import PageState, run
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import card
 from portal_app.services.billing.invoices.views import InvoiceView
 from portal_app.services.files import links as file_links
-from portal_app.services.kernel import money
+from portal_app.services.kernel import i18n, localtime, money
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, full_page_load, run
 
 STATUS_COLOR = {"draft": "gray", "pending_approval": "amber", "sent": "blue", "partially_paid": "amber",
@@ -40,7 +40,7 @@ def invoice_dict(v: InvoiceView) -> dict[str, str]:
             "client": v.client_name, "total": fmt(v.total_cents), "paid": fmt(v.paid_cents),
             "refunded": fmt(v.refunded_cents) if v.refunded_cents else "", "owed": fmt(v.owed_cents),
             "payable": "yes" if v.status in ("sent", "partially_paid") and v.owed_cents > 0 else "",
-            "due": v.due_date.isoformat() if v.due_date else "", "to_trust": "yes" if v.to_trust else "",
+            "due": localtime.shown_date(v.due_date, i18n.READER_LOCALE.get() or "en") if v.due_date else "", "to_trust": "yes" if v.to_trust else "",
             "pending": str(v.pending_approvals) if v.pending_approvals else "", "pdf": v.pdf_version_id,
             "voidable": "yes" if v.status not in ("void", "paid", "refunded") and v.paid_cents == 0 else ""}
 

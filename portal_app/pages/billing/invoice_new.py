@@ -6,15 +6,16 @@ from datetime import date
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
-from portal_app.services.kernel import localtime, money, text
+from portal_app.services.kernel import i18n, localtime, money, text
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
+from portal_app.services.messaging import preferences
 from portal_app.state import PageState, run
 
 KINDS = ("retainer", "milestone", "expense")
@@ -30,6 +31,7 @@ class InvoiceNewState(PageState, rx.State):
     fees: list[dict[str, str]] = []
     line_kind: str = "legal_fee"
     template_id: str = ""
+    client_reads: str = ""  # the language the client reads; the title staff type reaches them as typed
 
     @rx.event
     async def load(self):
@@ -37,6 +39,7 @@ class InvoiceNewState(PageState, rx.State):
         return await self._load_page(self._fill)
 
     async def _fill(self, actor) -> None:
+        self.client_reads = i18n.language(await run(preferences.client_language, actor, self._url_segment(1))).name
         self.templates = [{"id": r.id, "name": r.name} for r in await run(invoice_templates.list_templates, actor)]
         self.fees = [{"code": f.code, "label": f"{f.form} · {f.description} · {money.format_money(f.amount_cents)}"}
                      for f in await run(billing_config.fee_schedule)]
@@ -158,6 +161,7 @@ def _content() -> rx.Component:
     s = InvoiceNewState
     return rx.vstack(
         rx.heading(t("billing.new_invoice"), size="7"),
+        rx.badge(t("staff.client_reads", language=s.client_reads), color_scheme="blue", id="client-reads"),
         rx.el.select(rx.el.option(t("billing.start_from_template"), value=""),
                      rx.foreach(s.templates, lambda x: rx.el.option(x["name"], value=x["id"])),
                      on_change=s.use_template, style=SELECT_STYLE, id="template",

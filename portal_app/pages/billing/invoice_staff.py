@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, confirm_button, error_callout, gated, notice_callout, their_text
 from portal_app.pages.billing.common import PdfPage, invoice_dict, line_dicts, money_row, payment_dicts, status_badge
@@ -12,7 +13,6 @@ from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import staff as staff_payments
 from portal_app.services.kernel.errors import NotAllowed
-from portal_app.services.kernel.i18n import t
 from portal_app.state import run
 
 

@@ -7,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.stripe_element import stripe_payment
 from portal_app.components.ui import card, error_callout, gated, notice_callout
@@ -17,7 +18,6 @@ from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import checkout as payments
 from portal_app.services.billing.payments import receipts
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 POLL_SECONDS, POLL_TRIES = 1.0, 40

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import card
-from portal_app.services.kernel.i18n import t
 
 
 def _label(text: str, for_id: str) -> rx.Component:

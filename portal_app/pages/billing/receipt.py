@@ -5,11 +5,11 @@ from dataclasses import asdict
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, gated
 from portal_app.pages.billing.common import PdfPage, money_row
 from portal_app.services.billing.payments import receipts
-from portal_app.services.kernel.i18n import t
 from portal_app.state import run
 
 

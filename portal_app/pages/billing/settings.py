@@ -6,12 +6,12 @@ from dataclasses import asdict
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout
 from portal_app.services.billing import config as billing_config
 from portal_app.services.kernel import money, policy
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

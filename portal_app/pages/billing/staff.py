@@ -6,13 +6,13 @@ from datetime import date
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated, their_text
 from portal_app.pages.billing.common import STATUSES, invoice_dict, sandbox_banner, status_badge
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import export as payment_export
 from portal_app.services.kernel import localtime, policy
-from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run

@@ -7,13 +7,13 @@ from datetime import date
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, data_table, error_callout, gated, notice_callout, their_text
 from portal_app.pages.billing.common import money_row
 from portal_app.services.billing.accounting import reconciliation, trust
 from portal_app.services.billing.accounting import report as ledger_report
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

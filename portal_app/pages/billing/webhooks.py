@@ -7,12 +7,12 @@ from datetime import datetime
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, confirm_button, data_table, error_callout, gated, notice_callout
 from portal_app.services.billing.webhooks import endpoints as webhook_endpoints
 from portal_app.services.billing.webhooks.events import EVENT_TYPES
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import card, empty, error_callout
 from portal_app.pages.billing.common import invoice_dict, line_dicts, money_row, payment_dicts, status_badge, trust_card
 from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.kernel import money
-from portal_app.services.kernel.i18n import t
 from portal_app.state import WidgetState, run
 
 

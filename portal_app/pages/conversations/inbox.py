@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, error_callout, gated, their_text
 from portal_app.services.conversations import threads
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 VIEWS = ("needs_reply", "mine")

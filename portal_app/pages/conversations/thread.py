@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import FORM_SELECT_STYLE, empty, error_callout, file_link, gated, notice_callout, their_text
+from portal_app.components.ui import (
+    FORM_SELECT_STYLE,
+    empty,
+    error_callout,
+    file_link,
+    gated,
+    notice_callout,
+    their_text,
+)
 from portal_app.pages.conversations.thread_state import UPLOAD_ID, ThreadState
 from portal_app.services.conversations.attachments import max_bytes
-from portal_app.services.kernel.i18n import t
 
 ACCEPT = {"application/pdf": [".pdf"], "image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"],
           "image/heic": [".heic"], "image/heif": [".heif"]}

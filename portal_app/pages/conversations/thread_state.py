@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.pages.documents.checklist_common import size_label
 from portal_app.pages.documents.upload_receiver import UploadRows, receive_files
 from portal_app.services.conversations import attachments, messages, summaries, threads
 from portal_app.services.files import links as file_links
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 UPLOAD_ID = "message-files"

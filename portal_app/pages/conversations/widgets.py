@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.services.conversations import summaries
-from portal_app.services.kernel.i18n import t
 from portal_app.state import WidgetState, run
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.vars.base import Var
 
+from portal_app.components.i18n import t
 from portal_app.services.documents.checklist_views import ChecklistView, ItemView, VersionView
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 
 STATUS_COLORS = {"requested": "gray", "uploaded": "blue", "accepted": "green", "rejected": "red", "waived": "gray",
                  "pending": "blue"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.vars.base import Var
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import empty, error_callout, gated, notice_callout
 from portal_app.pages.documents import checklist_common as common
@@ -17,7 +18,6 @@ from portal_app.pages.documents.item_form import FILE_TYPES
 from portal_app.pages.documents.upload_receiver import UPLOAD_ID, UploadRows, receive_files
 from portal_app.services.documents import checklist_views, review
 from portal_app.services.files import names as filenames
-from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import PageState, run
 
@@ -235,7 +235,7 @@ def _item_card(item) -> rx.Component:
                       rx.text(item["provided_by"], size="1", color_scheme="gray"), spacing="0", flex="1"),
             common.status_badge(item), align="center", width="100%",
         ),
-        rx.cond(item["reason"] != "", rx.callout(item["reason"], icon="triangle_alert", color_scheme="red",
+        rx.cond(item["reason"] != "", rx.callout(item["reason"], icon="triangle_alert", color_scheme="red", dir="auto",
                                                 size="1", class_name="rejection-reason", width="100%")),
         rx.cond(item["note"] != "", rx.text(item["note"], size="1", color_scheme="amber")),
         rx.cond(item["count_note"] != "", rx.text(item["count_note"], size="2", class_name="files-count")),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import SELECT_STYLE, data_table, gated, their_text
 from portal_app.pages.documents.checklist_common import bar
 from portal_app.services.documents import dashboard as checklist_dashboard
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

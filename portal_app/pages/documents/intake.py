@@ -16,12 +16,12 @@ import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
 from reflex_base.vars.base import Var
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.pages.documents import intake_saving
 from portal_app.services.documents import intake
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 STALE_LOOP_SECONDS = 30  # a loop that has not beaten for this long is gone (a restart): start another
@@ -188,8 +188,10 @@ def _input(q) -> rx.Component:
     return rx.match(
         q["type"],
         ("textarea", rx.text_area(default_value=start, width="100%", dir="auto", **common)),
-        ("yes_no", rx.radio_group(["yes", "no"], value=value, direction="row", aria_labelledby="label-" + key,
-                                  **common)),
+        ("yes_no", rx.radio_group.root(rx.hstack(*[rx.text(rx.hstack(rx.radio_group.item(value=v), t(f"intake.{v}"),
+                                                                      spacing="1", align="center"), as_="label", size="2")
+                                                  for v in ("yes", "no")], spacing="4"),
+                                       value=value, aria_labelledby="label-" + key, **common)),
         ("consent", rx.checkbox(t("intake.i_agree"), checked=value == "yes", aria_describedby="label-" + key,
                                 **common)),
         ("choice", rx.el.select(rx.el.option("—", value=""),

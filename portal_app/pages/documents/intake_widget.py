@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.services.documents import intake
-from portal_app.services.kernel.i18n import t
 from portal_app.state import WidgetState, run
 
 

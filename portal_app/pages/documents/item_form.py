@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import SELECT_STYLE
-from portal_app.services.kernel.i18n import t
 
 FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
 PROVIDERS = ("beneficiary", "petitioner", "employer")

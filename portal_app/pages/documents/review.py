@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import confirm_button, error_callout, file_link, gated, notice_callout, their_text
 from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.item_form import item_fields, item_inputs
 from portal_app.services.documents import checklist_views, review
 from portal_app.services.files import links as file_links
+from portal_app.services.kernel import i18n
 from portal_app.services.kernel.errors import NotAllowed
-from portal_app.services.kernel.i18n import t
+from portal_app.services.messaging import preferences
 from portal_app.state import PageState, run
 
 
@@ -22,6 +24,7 @@ class ChecklistReviewState(PageState, rx.State):
     versions: list[dict[str, str]] = []
     counts: dict[str, int] = {}
     link: dict[str, str] = {}
+    client_reads: str = ""  # the language the client reads: what staff type reaches them as typed
     near: str = ""  # the version or item the last action was on: its message is drawn there, not at the top
 
     async def _refresh(self, actor) -> None:
@@ -33,6 +36,7 @@ class ChecklistReviewState(PageState, rx.State):
         self.items, self.versions = common.rows_of(view, actor.locale, staff=True, tz=actor.timezone)
         p = view.progress
         self.counts = {"missing": p.missing, "awaiting_review": p.awaiting_review, "overdue": p.overdue}
+        self.client_reads = i18n.language(await run(preferences.client_language, actor, view.matter_id)).name
 
     @rx.event
     async def load(self):
@@ -192,6 +196,7 @@ def _content() -> rx.Component:
         rx.text(s.matter["percent"], "% ", t("documents.complete"), " · ", s.counts["missing"].to_string(), " ",
                 t("documents.missing"), " · ", s.counts["awaiting_review"].to_string(), " ",
                 t("documents.awaiting_review"), " · ", s.counts["overdue"].to_string(), " ", t("review.overdue"), size="2"),
+        rx.badge(t("staff.client_reads", language=s.client_reads), color_scheme="blue", id="client-reads"),
         _feedback(""),
         rx.foreach(s.items, _item),
         _add_form(),

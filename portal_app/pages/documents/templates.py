@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import SELECT_STYLE, confirm_button, data_table, error_callout, gated, notice_callout
 from portal_app.pages.documents.item_form import BLANK, item_fields, item_inputs
 from portal_app.services.documents import templates
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.services.documents import uploads
 from portal_app.services.files import names as filenames
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.state import run
 
 log = logging.getLogger("portal.uploads")

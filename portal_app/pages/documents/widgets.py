@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import empty
 from portal_app.pages.documents import checklist_common as common
 from portal_app.services.documents import checklist_views
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import WidgetState, run
 
 
@@ -45,7 +45,7 @@ def _needed_row(n) -> rx.Component:
         rx.vstack(rx.text(n["title"], size="2", weight="medium"),
                   rx.cond(n["due"] != "", rx.text(n["due"], size="1", weight="medium", class_name="due-date",
                                                   color_scheme=rx.cond(n["overdue"] != "", "red", "gray"))),
-                  rx.cond(n["reason"] != "", rx.text(n["reason"], size="1", color_scheme="red")),
+                  rx.cond(n["reason"] != "", rx.text(n["reason"], size="1", color_scheme="red", dir="auto")),
                   rx.text(n["reference"], size="1", color_scheme="gray"), spacing="0", flex="1"),
         common.status_badge(n), align="center", width="100%",
     ), href="/matters/" + n["matter_id"] + "/documents", underline="none", class_name="needed-item", width="100%")

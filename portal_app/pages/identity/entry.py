@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, SessionState
 
 

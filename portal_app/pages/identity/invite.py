@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import offered_languages, t
 from portal_app.components.layout import shell
 from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated, notice_callout
 from portal_app.services.identity import invitations
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 NEW_CLIENT = "new"
@@ -84,7 +84,7 @@ def _content() -> rx.Component:
                                      aria_label=t("invite.which_organization"))),
                 field(t("invite.full_name"), "full_name", autocomplete="name"),
                 field(t("invite.email"), "email", type_="email"),
-                rx.el.select(rx.el.option("English", value="en"), rx.el.option("Español", value="es"),
+                rx.el.select(*[rx.el.option(lang.name, value=lang.code, lang=lang.code) for lang in offered_languages()],
                              name="language", id="language", default_value="en",
                              style=FORM_SELECT_STYLE, aria_label=t("invite.language")),
                 rx.button(t("invite.submit"), type="submit", size="3", loading=InviteState.busy, id="send-invite"),

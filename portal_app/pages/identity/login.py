@@ -7,13 +7,13 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app import client_address
+from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form, submit_button
 from portal_app.services.identity import auth, second_step
 from portal_app.services.kernel.errors import InvalidLink, PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.session_cookie import device_from_header, safe_next
-from portal_app.state import run, sign_in_handoff
+from portal_app.state import run, sign_in_handoff, signed_out_locale
 
 NOTICES = {"signed_out": "login.notice_signed_out", "link_expired": "login.notice_link_expired",
            "session_ended": "login.notice_session_ended"}
@@ -35,7 +35,8 @@ class LoginState(rx.State):
         self._challenge, self._handoff = "", ("", "")
 
     @rx.event
-    def load(self):
+    async def load(self):
+        await signed_out_locale(self)
         key = NOTICES.get(self.router.url.query_parameters.get("notice", ""))
         self.notice, self.error, self.busy = (t(key) if key else ""), "", False
         self._start_over()
@@ -55,6 +56,7 @@ class LoginState(rx.State):
             if self.busy:
                 return
             self.busy, self.error, self.notice = True, "", ""
+            locale = await signed_out_locale(self)
             ip, agent = client_address.from_router(self.router), self.router.headers.user_agent
             device = device_from_header(self.router.headers.cookie)
         try:
@@ -63,7 +65,7 @@ class LoginState(rx.State):
             enrolment = await run(second_step.enrolment, result.challenge) if result.step == "enroll" else None
         except PortalError as exc:
             async with self:
-                self.error, self.busy = exc.message(), False
+                self.error, self.busy = exc.message(locale), False
             return
         async with self:
             self.busy = False

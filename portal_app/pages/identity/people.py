@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, error_callout, gated, notice_callout, their_text
 from portal_app.services.identity import second_step, users
 from portal_app.services.kernel import policy
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app import client_address
+from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form, submit_button
 from portal_app.services.identity import invitations
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
-from portal_app.state import run
+from portal_app.state import run, signed_out_locale
 
 
 class ResetRequestState(rx.State):
@@ -25,15 +25,16 @@ class ResetRequestState(rx.State):
     async def submit(self, form: dict):
         async with self:
             self.busy, self.error, self.notice = True, "", ""
+            locale = await signed_out_locale(self)
             ip = client_address.from_router(self.router)
         try:
             await run(invitations.request_reset, str(form.get("email", "")), ip=ip)
         except PortalError as exc:
             async with self:
-                self.error, self.busy = exc.message(), False
+                self.error, self.busy = exc.message(locale), False
             return
         async with self:
-            self.notice, self.busy = t("reset.sent"), False
+            self.notice, self.busy = t("reset.sent", locale), False
 
 
 def reset_request_page() -> rx.Component:

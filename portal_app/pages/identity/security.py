@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, field, gated, notice_callout, stacked_form, submit_button
 from portal_app.pages.identity.login import recovery_codes_view
 from portal_app.services.identity import second_step
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

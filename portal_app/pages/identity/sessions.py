@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, error_callout, field, gated, notice_callout, submit_button
 from portal_app.services.identity import sessions
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 

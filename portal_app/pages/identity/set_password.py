@@ -4,12 +4,12 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app import client_address
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, field, stacked_form, submit_button
 from portal_app.services.identity import invitations
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
-from portal_app.state import run, sign_in_handoff
+from portal_app.state import run, sign_in_handoff, signed_out_locale
 
 
 class SetPasswordState(rx.State):
@@ -27,10 +27,11 @@ class SetPasswordState(rx.State):
     @rx.event
     async def load(self):
         self.error, self.busy = "", False
+        locale = await signed_out_locale(self)
         try:
             info = await run(invitations.peek, self._token())
         except PortalError as exc:
-            self.link_ok, self.link_error = False, exc.message()
+            self.link_ok, self.link_error = False, exc.message(locale)
             return
         self.link_ok, self.link_error = True, ""
         self.purpose, self.email, self.full_name = info.purpose, info.email, info.full_name
@@ -41,13 +42,14 @@ class SetPasswordState(rx.State):
             if self.busy:
                 return
             self.busy, self.error = True, ""
+            locale = await signed_out_locale(self)
             token, ip, agent = self._token(), client_address.from_router(self.router), self.router.headers.user_agent
         try:
             result = await run(invitations.accept, token, str(form.get("password", "")),
                                str(form.get("confirm", "")), ip=ip, user_agent=agent)
         except PortalError as exc:
             async with self:
-                self.error, self.busy = exc.message(), False
+                self.error, self.busy = exc.message(locale), False
             return
         return sign_in_handoff(result.exchange_token, result.home_path)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
 from portal_app.pages.insights.figures_view import figure_section
 from portal_app.services.insights import cohort, filters, report
 from portal_app.services.kernel.clock import utcnow
-from portal_app.services.kernel.i18n import t
 from portal_app.state import PageState, run
 
 KEYS = ("adoption", "completeness", "payment", "support", "filing", "reminders")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.services.insights.report import CHARTED, COLUMNS
-from portal_app.services.kernel.i18n import t
 
 PILOT_COLOR, REST_COLOR = "#2563eb", "#9ca3af"
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.deadline_views import upcoming_dates
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.conversations.widgets import client_messages_section
 from portal_app.pages.documents.intake_widget import intake_todo_section
 from portal_app.pages.documents.widgets import documents_needed_section
-from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel import i18n
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 
@@ -28,7 +29,7 @@ class ClientHomeState(PageState, rx.State):
         rows = await run(matters.list_visible, actor)
         self.greeting_name = actor.full_name.split(" ")[0]
         self.matters = [
-            {"id": m.id, "reference": m.reference, "title": m.title, "case_type": m.case_type,
+            {"id": m.id, "reference": m.reference, "title": m.title, "case_type": i18n.content(m.case_type, actor.locale),
              "status": t(f"matter.status.{m.status}")}
             for m in rows
         ]

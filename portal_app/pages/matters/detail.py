@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.matter_activity import matter_mail_section, matter_receipts_section
 from portal_app.components.matter_deadlines import matter_deadlines_section
@@ -10,7 +11,6 @@ from portal_app.components.ui import card, gated, their_text
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
 from portal_app.pages.records.matter_section import MatterRecordsState, matter_records_section
-from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 

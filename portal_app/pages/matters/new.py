@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated
-from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.services.matters.choices import NewClient, matter_choices
 from portal_app.state import PageState, run

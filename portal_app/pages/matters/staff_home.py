@@ -4,10 +4,10 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.deadline_views import staff_deadlines_panel
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, gated, their_text
 from portal_app.pages.conversations.widgets import staff_messages_panel
-from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 

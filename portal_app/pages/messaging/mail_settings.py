@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
-from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel import i18n
 from portal_app.services.messaging import preferences
 from portal_app.state import PageState, run
 
@@ -27,7 +28,7 @@ class MailSettingsState(PageState, rx.State):
         got = await run(preferences.get, actor)
         self.reminders_on, self.timezone, self.locale = not got.reminders_off, got.timezone, got.locale
         self.zones = list(got.zones)
-        self.locales = [{"code": code, "label": t(f"lang.{code}")} for code in got.locales]
+        self.locales = [{"code": code, "label": i18n.language(code).name} for code in got.locales]
 
     @rx.event
     def set_reminders_on(self, value: bool):

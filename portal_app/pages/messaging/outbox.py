@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import SELECT_STYLE, empty, error_callout, gated, notice_callout, their_text
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.services.messaging import outbox
 from portal_app.state import PageState, run
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import card, error_callout, notice_callout
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.services.matters import lifecycle
 from portal_app.services.records import holds, matter_records
 from portal_app.services.records.export import links as export_links

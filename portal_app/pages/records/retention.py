@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, confirm_button, empty, error_callout, gated, notice_callout
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.services.records import certificates, deletion, holds, policies, reviews
 from portal_app.state import PageState, run
 

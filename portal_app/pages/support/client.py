@@ -7,12 +7,12 @@ import dataclasses
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, error_callout, gated, notice_callout, stacked_form, their_text
 from portal_app.pages.documents.upload_receiver import UploadRows, receive_files
 from portal_app.pages.support.common import body_field, row_of, topic_select
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.services.support import files as support_files
 from portal_app.services.support import requests as support
 from portal_app.state import PageState, run

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.ui import FORM_SELECT_STYLE
 from portal_app.services.kernel import localtime
-from portal_app.services.kernel.i18n import t
 from portal_app.services.support.requests import RequestView
 from portal_app.services.support.topics import TOPICS
 

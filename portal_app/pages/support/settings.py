@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, gated, notice_callout
-from portal_app.services.kernel.i18n import t
 from portal_app.services.support import topics
 from portal_app.state import PageState, run
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app import client_address
+from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form
 from portal_app.pages.support.common import body_field, topic_select
 from portal_app.services.kernel.errors import PortalError
-from portal_app.services.kernel.i18n import t
 from portal_app.services.support import requests as support
-from portal_app.state import run
+from portal_app.state import run, signed_out_locale
 
 
 class HelpState(rx.State):
@@ -29,16 +29,17 @@ class HelpState(rx.State):
             if self.busy:
                 return
             self.busy, self.error, self.notice = True, "", ""
+            locale = await signed_out_locale(self)
             ip = client_address.from_router(self.router)
         try:
             receipt = await run(support.submit_signed_out, str(form.get("email", "")), str(form.get("name", "")),
                                 str(form.get("topic", "")), str(form.get("body", "")), ip=ip)
         except PortalError as exc:
             async with self:
-                self.error, self.busy = exc.message(), False
+                self.error, self.busy = exc.message(locale), False
             return
         async with self:
-            self.notice, self.busy = t("support.received_signed_out", reference=receipt.reference), False
+            self.notice, self.busy = t("support.received_signed_out", locale, reference=receipt.reference), False
 
 
 def help_page() -> rx.Component:

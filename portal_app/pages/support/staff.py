@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import card, empty, error_callout, file_link, gated, notice_callout, their_text
 from portal_app.pages.support.common import row_of
-from portal_app.services.kernel.i18n import t
 from portal_app.services.support import files as support_files
 from portal_app.services.support import requests as support
 from portal_app.state import PageState, run

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import data_table, error_callout, gated, notice_callout
-from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.localtime import format_date
 from portal_app.services.tasks import lists as task_list
 from portal_app.state import PageState, run

@@ -12,7 +12,18 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models import Client, Matter, Message, MessageAttachment, MessageThread, Organization, ReminderItem, ThreadRead, User, utcnow
+from models import (
+    Client,
+    Matter,
+    Message,
+    MessageAttachment,
+    MessageThread,
+    Organization,
+    ReminderItem,
+    ThreadRead,
+    User,
+    utcnow,
+)
 from portal_app.services.conversations import threads
 from portal_app.services.kernel import audit, db, localtime, policy, text
 from portal_app.services.kernel.actor import Actor

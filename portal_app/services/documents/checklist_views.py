@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from models import Document, DocumentRequest, DocumentVersion, Matter
 from portal_app.services.documents import checklists, validation
 from portal_app.services.files import names as filenames
-from portal_app.services.kernel import db, localtime, policy
+from portal_app.services.kernel import db, i18n, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.matter_summaries import summary_query
 
@@ -129,11 +129,13 @@ def example_file_name(convention: str, person: str, accepted: list[str]) -> str:
     return first + "".join(f" / .{ext}" for ext in others)
 
 
-def item_view(request: DocumentRequest, versions: list[VersionView], today: date, person: str) -> ItemView:
+def item_view(request: DocumentRequest, versions: list[VersionView], today: date, person: str,
+              locale: str = "en") -> ItemView:
     overdue = request.status in MISSING and request.due_date is not None and request.due_date < today
     example_name = example_file_name(request.naming_convention or request.title, person,
                                      list(request.accepted_types))
-    return ItemView(str(request.id), request.key, request.title, request.why, request.example,
+    title, why, example = (i18n.content(x or "", locale) for x in (request.title, request.why, request.example))
+    return ItemView(str(request.id), request.key, title, why, example,
                     list(request.accepted_types), validation.accepted_label(list(request.accepted_types)),
                     request.max_size_bytes, example_name, request.provided_by, request.expires, request.expiry_date,
                     request.status, request.rejection_reason or "", request.note or "", request.due_date, overdue,
@@ -157,8 +159,8 @@ def matter_checklist(actor: Actor, matter_id: str, now: datetime | None = None) 
         requests = visible_requests(s, actor, [matter.id])
         versions = versions_by_request(s, [r.id for r in requests])
         today, person = localtime.today_for(actor, now), summary[2]
-        items = [item_view(r, versions.get(r.id, []), today, person) for r in requests if r.removed_at is None]
-        removed = [r.title for r in requests if r.removed_at is not None and r.note == "checklist.removed_by_answers"]
+        items = [item_view(r, versions.get(r.id, []), today, person, actor.locale) for r in requests if r.removed_at is None]
+        removed = [i18n.content(r.title, actor.locale) for r in requests if r.removed_at is not None and r.note == "checklist.removed_by_answers"]
         return ChecklistView(str(matter.id), matter.reference, matter.title, person, items, removed,
                              progress_of(items), policy.can_on_matter(s, actor, "document.review", matter.id),
                              policy.can_on_matter(s, actor, "checklist.edit", matter.id))
@@ -184,7 +186,7 @@ def needed_for_me(actor: Actor, limit: int = 50, now: datetime | None = None) ->
         versions = versions_by_request(s, [r.id for r in requests])
         today = localtime.today_for(actor, now)
         items = [item_view(r, versions.get(r.id, []), today, "") for r in requests]
-        needed = [NeededItem(str(r.matter_id), matters[r.matter_id].reference, str(r.id), r.title, r.status,
+        needed = [NeededItem(str(r.matter_id), matters[r.matter_id].reference, str(r.id), i18n.content(r.title, actor.locale), r.status,
                              r.rejection_reason or "", r.due_date, r.due_date is not None and r.due_date < today)
                   for r in requests if r.status in MISSING]
         # what to act on first: sent back, then overdue, then the nearest due date, then the rest

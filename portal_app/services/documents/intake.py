@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from models import CaseType, IntakeForm, IntakeResponse, Matter, utcnow
 from portal_app.services.documents import checklists
-from portal_app.services.kernel import audit, content, db, localtime, policy, text
+from portal_app.services.kernel import audit, content, db, i18n, localtime, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotFound
 from portal_app.services.tasks import lifecycle as tasks
@@ -74,7 +74,13 @@ def get(actor: Actor, matter_id: str) -> IntakeView:
         response = _response(s, matter)
         status = response.status if response else "not_started"
         may_fill = status != "submitted" and policy.can_on_matter(s, actor, "intake.fill", matter.id)
-        return IntakeView(str(matter.id), form.title, list(form.questions), dict(response.answers if response else {}),
+        questions = [{**q, **{f: i18n.content(q[f], actor.locale) for f in ("label", "help") if q.get(f)}}
+                     for q in form.questions]  # the firm's questions in the reader's language
+        title = form.title.removesuffix(": intake")  # "<case type>: intake", as the form was first loaded
+        shown = i18n.t("intake.form_title", actor.locale, name=i18n.content(title, actor.locale)) \
+            if title != form.title else i18n.content(form.title, actor.locale)
+        return IntakeView(str(matter.id), shown, questions,
+                          dict(response.answers if response else {}),
                           status, response.updated_at if response else None,
                           response.submitted_at if response else None, may_fill)
 

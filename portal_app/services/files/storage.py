@@ -20,6 +20,7 @@ from typing import BinaryIO, Protocol
 
 from portal_app.services.kernel.settings import Settings, get_settings
 
+
 class StorageError(Exception):
     """The backend failed or the object is missing."""
 

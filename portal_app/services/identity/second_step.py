@@ -16,7 +16,14 @@ from sqlmodel import Session, select
 from models import SecondFactor, SignInChallenge, User, utcnow
 from portal_app.services.identity import factors, throttle
 from portal_app.services.identity.auth import (
-    SignIn, actor_for, lock_minutes, open_session, count_failure, revoke_all, rules, throttle_key,
+    SignIn,
+    actor_for,
+    count_failure,
+    lock_minutes,
+    open_session,
+    revoke_all,
+    rules,
+    throttle_key,
 )
 from portal_app.services.kernel import audit, db, policy
 from portal_app.services.kernel.actor import Actor

@@ -18,16 +18,16 @@ from models import (
     Invitation,
     Invoice,
     Matter,
-    Payment,
     MatterTag,
+    Payment,
     ReminderItem,
     SupportRequest,
     TrackedReceipt,
     User,
 )
 from portal_app.services.insights.filters import PILOT_TAG, Filters, cohort_of_matter, matter_clause, months_in
-from portal_app.services.kernel import localtime
 from portal_app.services.insights.sql import month_bucket, percentiles, seconds_between
+from portal_app.services.kernel import localtime
 
 ACTIVE_DAYS = 30
 DAY = 86400.0

@@ -9,10 +9,7 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 
 from portal_app.services.kernel.clock import utcnow
-from portal_app.services.kernel.i18n import t
 from portal_app.services.kernel.settings import get_settings
-
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "MXN": "MX$"}
 
 
 @lru_cache(maxsize=512)
@@ -55,6 +52,7 @@ def firm_today(now: datetime | None = None) -> date:
 def babel_locale(locale: str) -> str:
     """A CLDR locale for a reader's language with the firm's region (a US firm's Spanish is es_US)."""
     region = get_settings().firm_region.upper()
+    locale = (locale or "en").replace("-", "_")  # zh-Hans, pt-BR as Babel spells them
     try:
         return str(Locale.parse(f"{locale}_{region}"))
     except (UnknownLocaleError, ValueError):
@@ -103,17 +101,11 @@ def not_before(now: datetime, tz_name: str | None) -> datetime | None:
 
 
 def format_date(value: date, locale: str = "en") -> str:
-    months = t("date.months", locale).split(",")
-    month = months[value.month - 1].strip() if len(months) == 12 else f"{value.month:02d}"
-    return t("date.format", locale, day=value.day, month=month, year=value.year)
+    """A date written out in the reader's language ("December 1, 2026", "1 de diciembre de 2026")."""
+    return babel_dates.format_date(value, "long", locale=babel_locale(locale))
 
 
 def format_money(cents: int, currency: str = "USD", locale: str = "en") -> str:
-    whole, rest = divmod(abs(int(cents)), 100)
-    if locale.startswith("es"):
-        number = f"{whole:,}".replace(",", ".") + f",{rest:02d}"
-    else:
-        number = f"{whole:,}.{rest:02d}"
-    sign = "-" if cents < 0 else ""
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency.upper()}"
+    from portal_app.services.kernel import formats  # Babel's CLDR formats, with the firm's region
+
+    return formats.money(cents, currency, locale)

@@ -50,8 +50,14 @@ def decimal_string(cents: int, currency: str = "USD") -> str:
     return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"
 
 
-def format_money(cents: int, currency: str = "USD") -> str:
-    """150000 -> '$1,500.00' (for people)."""
+def format_money(cents: int, currency: str = "USD", locale: str | None = None) -> str:
+    """150000 -> '$1,500.00' (for people): in the language of the person being answered (the
+    reader's language of the event, kernel/i18n.READER_LOCALE) unless a locale is given."""
+    from portal_app.services.kernel import formats, i18n
+
+    locale = locale or i18n.READER_LOCALE.get()
+    if locale:
+        return formats.money(cents, currency, locale)
     text = decimal_string(abs(cents), currency)
     whole, _, part = text.partition(".")
     grouped = f"{int(whole):,}" + (f".{part}" if part else "")

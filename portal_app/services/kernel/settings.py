@@ -22,9 +22,9 @@ from pydantic_settings import NoDecode
 from portal_app.services.kernel.origins import default_public_url
 from portal_app.services.kernel.setting_groups import (
     NO_SECRET,
+    PROJECT_ROOT,
     AuditSettings,
     Networks,
-    PROJECT_ROOT,
     PaymentSettings,
     PortalEnvironment,
     SettingsError,

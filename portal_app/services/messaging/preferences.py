@@ -33,7 +33,7 @@ def get(actor: Actor) -> MailSettings:
         pref = s.get(NotificationPreference, actor.user_id)
         zones = COMMON_ZONES if user.timezone in COMMON_ZONES else (user.timezone, *COMMON_ZONES)
         return MailSettings(bool(pref and pref.reminders_off), user.timezone, user.locale, zones,
-                            tuple(i18n.available_locales()))
+                            tuple(i18n.offered_locales()))
 
 
 def update(actor: Actor, *, reminders_off: bool, timezone: str, locale: str) -> None:
@@ -41,7 +41,7 @@ def update(actor: Actor, *, reminders_off: bool, timezone: str, locale: str) -> 
     timezone, locale = (timezone or "").strip(), (locale or "").strip()
     if not localtime.is_known_zone(timezone):
         raise InvalidInput("prefs.timezone_unknown", timezone=timezone[:64])
-    if locale not in i18n.available_locales():
+    if locale not in i18n.offered_locales():
         raise InvalidInput("prefs.language_unknown", language=locale[:16])
     with db.write() as s:
         user = s.get(User, actor.user_id)
@@ -55,3 +55,33 @@ def update(actor: Actor, *, reminders_off: bool, timezone: str, locale: str) -> 
         after = {"reminders_off": pref.reminders_off, "timezone": timezone, "locale": locale}
         audit.record(s, "preferences.changed", actor=actor, object_type="user", object_id=actor.user_id,
                      details={"from": before, "to": after})
+
+
+def set_language(actor: Actor, locale: str) -> None:
+    """The language switch on every page: pages, mail and PDFs follow the account's language."""
+    policy.require(actor, "session.manage_own")
+    if locale not in i18n.offered_locales():
+        raise InvalidInput("prefs.language_unknown", language=(locale or "")[:16])
+    with db.write() as s:
+        user = s.get(User, actor.user_id)
+        if user is None:
+            raise NotAllowed()
+        if user.locale == locale:
+            return
+        before, user.locale = user.locale, locale
+        audit.record(s, "preferences.changed", actor=actor, object_type="user", object_id=actor.user_id,
+                     details={"from": {"locale": before}, "to": {"locale": locale}})
+
+
+def client_language(actor: Actor, matter_id: str) -> str:
+    """For the staff forms whose text a client reads (a rejection reason, an invoice title): the
+    language the matter's client reads the portal in. Text staff type is shown to them as typed."""
+    from models import Client
+
+    if not actor.is_staff:
+        raise NotAllowed()
+    with db.read() as s:
+        matter = policy.require_matter(s, actor, "matter.view", matter_id)
+        client = s.get(Client, matter.client_id)
+        user = s.get(User, client.user_id) if client and client.user_id else None
+        return i18n.page_locale(user.locale if user else (client.preferred_language if client else "en") or "en")

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models import Client, Invoice, InvoiceLine, Matter, Payment
 from portal_app.services.billing.accounting import ledger
-from portal_app.services.kernel import db, localtime, money, policy
+from portal_app.services.kernel import db, i18n, localtime, money, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed
 
@@ -80,8 +80,8 @@ def _approval(line: InvoiceLine) -> str:
     return "approved" if line.client_approved_at else "pending"
 
 
-def _line(line: InvoiceLine, currency: str) -> LineView:
-    return LineView(str(line.id), line.kind, line.description, line.quantity,
+def _line(line: InvoiceLine, currency: str, locale: str = "en") -> LineView:
+    return LineView(str(line.id), line.kind, i18n.content_line(line.description, locale), line.quantity,
                     money.format_money(line.unit_amount_cents, currency),
                     money.format_money(line.amount_cents + line.tax_cents, currency), _approval(line))
 
@@ -94,7 +94,7 @@ def _payment(p: Payment) -> PaymentView:
                        money.format_money(p.fee_cents, p.currency), p.reference, refundable)
 
 
-def _views(s: Session, rows, *, detail: bool, staff: bool) -> list[InvoiceView]:
+def _views(s: Session, rows, *, detail: bool, staff: bool, locale: str = "en") -> list[InvoiceView]:
     """Views of (invoice, matter, client) rows with a fixed number of statements, whatever the
     number of invoices: their lines and payments (detail) or pending-approval counts (a list) are
     read for all of them at once."""
@@ -112,12 +112,12 @@ def _views(s: Session, rows, *, detail: bool, staff: bool) -> list[InvoiceView]:
             InvoiceLine.invoice_id.in_(ids), InvoiceLine.requires_client_approval,
             InvoiceLine.client_declined_at.is_(None), InvoiceLine.client_approved_at.is_(None))
             .group_by(InvoiceLine.invoice_id)).all())
-    return [_view(invoice, matter, client, lines[invoice.id], payments[invoice.id], pending[invoice.id])
+    return [_view(invoice, matter, client, lines[invoice.id], payments[invoice.id], pending[invoice.id], locale)
             for invoice, matter, client in rows]
 
 
 def _view(invoice: Invoice, matter: Matter, client: Client, lines: list[InvoiceLine], shown: list[Payment],
-          pending: int) -> InvoiceView:
+          pending: int, locale: str = "en") -> InvoiceView:
     return InvoiceView(
         id=str(invoice.id), number=invoice.number, title=invoice.title, kind=invoice.kind, status=invoice.status,
         matter_id=str(matter.id), matter_reference=matter.reference, client_name=client.full_name,
@@ -125,7 +125,7 @@ def _view(invoice: Invoice, matter: Matter, client: Client, lines: list[InvoiceL
         refunded_cents=invoice.refunded_cents, owed_cents=max(invoice.total_cents - invoice.paid_cents, 0),
         due_date=invoice.due_date, sent_at=invoice.sent_at, to_trust=invoice.kind == "retainer",
         allow_partial=invoice.allow_partial, pending_approvals=pending,
-        lines=[_line(line, invoice.currency) for line in lines], payments=[_payment(p) for p in shown],
+        lines=[_line(line, invoice.currency, locale) for line in lines], payments=[_payment(p) for p in shown],
         pdf_version_id=str(invoice.pdf_version_id or ""), void_reason=invoice.void_reason)
 
 
@@ -140,7 +140,7 @@ def for_client(actor: Actor) -> list[InvoiceView]:
     with db.read() as s:
         rows = s.exec(_query(actor).where(Invoice.status.not_in(CLIENT_HIDDEN))
                       .order_by(Invoice.sent_at.desc())).all()
-        views = _views(s, rows, detail=True, staff=False)
+        views = _views(s, rows, detail=True, staff=False, locale=actor.locale)
     return sorted(views, key=lambda v: (v.status not in ("sent", "partially_paid"), v.status == "void"))
 
 
@@ -150,7 +150,7 @@ def for_matter(actor: Actor, matter_id: str) -> list[InvoiceView]:
         query = _query(actor).where(Invoice.matter_id == matter.id).order_by(Invoice.created_at.desc())
         if not policy.is_staff(actor):
             query = query.where(Invoice.status.not_in(CLIENT_HIDDEN))
-        return _views(s, s.exec(query).all(), detail=True, staff=policy.is_staff(actor))
+        return _views(s, s.exec(query).all(), detail=True, staff=policy.is_staff(actor), locale=actor.locale)
 
 
 def detail(actor: Actor, invoice_id: str) -> InvoiceView:
@@ -158,7 +158,7 @@ def detail(actor: Actor, invoice_id: str) -> InvoiceView:
         row = s.exec(_query(actor).where(Invoice.id == policy.parse_uuid(invoice_id))).first()
         if row is None or (not policy.is_staff(actor) and row[0].status in CLIENT_HIDDEN):
             raise NotAllowed()
-        return _views(s, [row], detail=True, staff=policy.is_staff(actor))[0]
+        return _views(s, [row], detail=True, staff=policy.is_staff(actor), locale=actor.locale)[0]
 
 
 def staff_list(actor: Actor, status: str = "", limit: int = 200) -> list[InvoiceView]:

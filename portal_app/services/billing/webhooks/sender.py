@@ -22,8 +22,8 @@ from sqlmodel import select
 from models import User, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from portal_app.services.billing.webhooks.endpoints import resolve_public, unwrap
 from portal_app.services.billing.webhooks.events import render
-from portal_app.services.kernel import db, policy
 from portal_app.services.billing.webhooks.pinned_http import PinnedClient
+from portal_app.services.kernel import db, policy
 from portal_app.services.kernel.errors import InvalidInput
 from portal_app.services.messaging import mail
 

@@ -1,0 +1,113 @@
+"""`<html lang>` and `dir` right in the first response, and the reader's catalog with it.
+
+Reflex prerenders every page once, with `<html lang="en">`. This middleware rewrites each served
+page for its reader: the language is the account's (session cookie), else the one chosen on this
+browser (`portal_lang` cookie), else the best match of Accept-Language. It sets `lang` and `dir`
+on <html> and puts `<script src="/api/i18n/<lang>.<version>.js">` last in <head>: a same-origin
+file, so the strict CSP stays as it is, and a classic script, so it runs before the page's modules.
+Last, not first: React hydrates <head> in order and would compare it with the theme script there.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from functools import lru_cache
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+
+from portal_app.services.identity import auth
+from portal_app.services.kernel import i18n
+from portal_app.session_cookie import token_from_header
+
+SKIP = ("/api/", "/_event", "/_upload", "/ping", "/_health", "/_all_routes", "/assets/", "/favicon")
+HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
+HEAD_END = re.compile(rb"</head>", re.I)
+DROP_REQUEST = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
+DROP_RESPONSE = {b"content-length", b"etag", b"last-modified", b"cache-control"}
+
+
+def _page_path(path: str) -> bool:
+    last = path.rsplit("/", 1)[-1]
+    return not path.startswith(SKIP) and ("." not in last or last.endswith(".html"))
+
+
+def _chosen(cookie_header: str) -> str | None:
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header)
+    except CookieError:
+        return None
+    morsel = jar.get(i18n.LANGUAGE_COOKIE)
+    return morsel.value if morsel else None
+
+
+def locale_for(headers: dict[bytes, bytes]) -> str:
+    cookie = headers.get(b"cookie", b"").decode("latin-1")
+    actor = auth.resolve(token_from_header(cookie)) if cookie else None
+    return i18n.reader_locale(actor.locale if actor else None, _chosen(cookie) if cookie else None,
+                              headers.get(b"accept-language", b"").decode("latin-1"))
+
+
+TITLE = re.compile(rb"<title>([^<]*)</title>")
+
+
+@lru_cache(maxsize=1)
+def _english_keys() -> dict[str, str]:
+    return {text: key for key, text in i18n.catalog(i18n.DEFAULT_LOCALE).items() if isinstance(text, str)}
+
+
+def _title(match: re.Match, locale: str) -> bytes:
+    english = html.unescape(match.group(1).decode("utf-8"))
+    key = _english_keys().get(english)
+    return b"<title>" + html.escape(i18n.t(key, locale) if key else english).encode("utf-8") + b"</title>"
+
+
+def rewrite(body: bytes, locale: str) -> bytes:
+    lang = i18n.language(locale)
+    if locale != i18n.DEFAULT_LOCALE:  # the page title was built in English, like the rest of the page
+        body = TITLE.sub(lambda m: _title(m, locale), body, count=1)
+    body = HTML_TAG.sub(f'<html lang="{lang.code}" dir="{lang.direction}">'.encode(), body, count=1)
+    script = f'<script src="{i18n.catalog_url(lang.code)}"></script>'.encode()
+    return HEAD_END.sub(lambda m: script + m.group(0), body, count=1)
+
+
+class PageLanguage:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD") or not _page_path(scope["path"]):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        locale = await asyncio.to_thread(locale_for, headers)
+        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k not in DROP_REQUEST]}
+        held: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                kind = dict(message.get("headers") or []).get(b"content-type", b"")
+                if not kind.startswith(b"text/html"):
+                    held["pass"] = True
+                    return await send(message)
+                held["start"] = message
+                return None
+            if held.get("pass"):
+                return await send(message)
+            if message["type"] == "http.response.pathsend":  # a file the server would send itself
+                chunks.append(await asyncio.to_thread(Path(message["path"]).read_bytes))
+            else:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return None
+            body = rewrite(b"".join(chunks), locale)
+            start = held["start"]
+            kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() not in DROP_RESPONSE]
+            start["headers"] = kept + [(b"content-length", str(len(body)).encode()),
+                                       (b"cache-control", b"private, no-cache"),
+                                       (b"vary", b"Cookie, Accept-Language")]
+            await send(start)
+            await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
+
+        await self.app(scope, receive, capture)

@@ -1,0 +1,55 @@
+"""Numbers, money, plurals and relative dates in the reader's language, through Babel (CLDR), with
+the firm's region (PORTAL_FIRM_REGION): a US firm's Spanish reader sees `US$1,500.00`, the
+region's digits and separators with the language's name for the currency (for a Spanish reader a
+bare `$` may be pesos), never Spain's `1.500,00 US$`."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_timedelta
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
+
+from portal_app.services.kernel import i18n
+from portal_app.services.kernel.localtime import babel_locale
+
+
+def _language_locale(locale: str) -> str:
+    try:
+        return str(Locale.parse(i18n.language(locale).babel))
+    except (UnknownLocaleError, ValueError):
+        return "en"
+
+
+def money(cents: int, currency: str = "USD", locale: str = "en") -> str:
+    """Integer cents as the reader reads an amount: `$1,500.00`, `US$1,500.00` (es, US firm)."""
+    currency = (currency or "USD").upper()
+    regional = Locale.parse(babel_locale(locale))
+    pattern = regional.currency_formats["standard"].pattern
+    if regional.language != "en" and "¤" in pattern:
+        symbol = get_currency_symbol(currency, locale=_language_locale(locale))
+        pattern = pattern.replace("¤", "'" + symbol.replace("'", "''") + "'")
+    amount = Decimal(int(cents)) / 100
+    text = format_currency(amount, currency, format=pattern, locale=regional, currency_digits=True)
+    if i18n.language(locale).direction == "rtl":  # one left-to-right unit inside Arabic text ("150.00 US$")
+        return "\u2066" + text.replace("\u200f", "") + "\u2069"
+    return text
+
+
+def number(value: int | float | Decimal, locale: str = "en") -> str:
+    return format_decimal(value, locale=babel_locale(locale))
+
+
+def plural(key: str, count: int, locale: str = "en", **params: object) -> str:
+    """A catalog text with plural forms: "1 message", "3 messages", Arabic's six forms."""
+    return i18n.t(key, locale, count=count, **params)
+
+
+def relative_days(when: date, today: date, locale: str = "en") -> str:
+    """"in 12 days", "dentro de 12 días", "3 days ago"; "today" as the catalog says it."""
+    days = (when - today).days
+    if days == 0:
+        return i18n.t("date.today", locale)
+    return format_timedelta(timedelta(days=days), granularity="day", threshold=10_000, add_direction=True,
+                            locale=babel_locale(locale))

@@ -1,0 +1,55 @@
+"""The served page carries the reader's <html lang dir> and their catalog script; the catalog route
+serves one language as a cacheable same-origin script."""
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from portal_app.api import i18n_catalogs
+from portal_app.api.page_language import PageLanguage
+from portal_app.services.kernel import i18n
+
+PAGE = ('<!DOCTYPE html><html lang="en"><head><script>theme()</script><title>Sign in</title></head>'
+        '<body><h1>Sign in</h1></body></html>')
+
+
+def _client() -> TestClient:
+    app = Starlette(routes=[Route("/login", lambda _r: HTMLResponse(PAGE)),
+                            Route("/data", lambda _r: JSONResponse({"ok": True})),
+                            *i18n_catalogs.ROUTES])
+    return TestClient(PageLanguage(app))
+
+
+def test_a_signed_out_visitor_gets_the_best_match_of_accept_language():
+    html = _client().get("/login", headers={"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.8"}).text
+    assert '<html lang="vi" dir="ltr">' in html
+    assert f'<script src="{i18n.catalog_url("vi")}"></script></head>' in html  # last in <head>, after the theme
+    assert f"<title>{i18n.t('login.title', 'vi')}</title>" in html
+
+
+def test_the_switch_cookie_wins_over_accept_language_and_arabic_is_rtl():
+    client = _client()
+    client.cookies.set(i18n.LANGUAGE_COOKIE, "ar")
+    response = client.get("/login", headers={"Accept-Language": "es"})
+    assert '<html lang="ar" dir="rtl">' in response.text
+    assert response.headers["cache-control"] == "private, no-cache" and "etag" not in response.headers
+    assert int(response.headers["content-length"]) == len(response.content)
+
+
+def test_no_language_offered_means_english_and_other_responses_pass_untouched():
+    client = _client()
+    assert '<html lang="en" dir="ltr">' in client.get("/login", headers={"Accept-Language": "fr"}).text
+    assert client.get("/data", headers={"Accept-Language": "vi"}).json() == {"ok": True}
+
+
+def test_the_catalog_script_is_one_language_cached_under_its_version():
+    client = _client()
+    response = client.get(i18n.catalog_url("zh-Hans"))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
+    assert "immutable" in response.headers["cache-control"]
+    assert i18n.t("login.submit", "zh-Hans") in response.text and i18n.t("login.submit", "es") not in response.text
+    stale = client.get("/api/i18n/zh-Hans.000000.js")
+    assert stale.status_code == 200 and stale.headers["cache-control"] == "no-cache"
+    assert client.get("/api/i18n/xx.123456.js").status_code == 404
