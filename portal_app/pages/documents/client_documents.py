@@ -73,6 +73,9 @@ class DocumentsState(PageState, UploadRows, rx.State):
 
     @rx.event
     async def set_expiry(self, request_id: str, value: str):
+        item = self.selected
+        if item.get("id") == str(request_id) and item.get("expiry_date", "") == str(value):
+            return None  # tabbing past the field changed nothing: no save, no notice, the focus stays put
         return await self._act(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"),
                                then=self._refresh)
 
