@@ -63,7 +63,10 @@ def _client_state_bytes(lang: str) -> int:
     return len(pickle.dumps(state))
 
 
-def run() -> list[str]:
+def run(smoke: bool = False) -> list:
+    """Figures: page code and the largest per-page catalog with six languages against one (the
+    floor); the rest as lines. It is small enough to run whole in the smoke test too."""
+    from bench.results import Figure
     from portal_app.api.i18n_catalogs import catalog_script
     from portal_app.services.kernel import i18n
 
@@ -80,8 +83,14 @@ def run() -> list[str]:
     per_client = {code: _client_state_bytes(code) for code in ("", "en", "ar", "zh-Hans")}
     lines.append("languages: state per connected client (pickled SessionState) "
                  + ", ".join(f"{code or 'served language'} {n:,} bytes" for code, n in per_client.items()))
-    return lines
+    figures = [
+        Figure("languages.page_code", "Page code of all pages, six languages offered", six_code, one_code, "bytes",
+               "the same pages with one language", goal=1.05, higher_is_better=False),
+        Figure("languages.client_state", "State per connected client, Arabic reader", per_client["ar"],
+               per_client["en"], "bytes", "the same state for an English reader", goal=1.05, higher_is_better=False),
+    ]
+    return [*lines, *figures]
 
 
 if __name__ == "__main__":
-    print("\n".join(run()))
+    print("\n".join(item if isinstance(item, str) else item.line() for item in run()))

@@ -39,7 +39,7 @@ OPEN_TO_OUTSIDERS = {
     "identity.second_step.has_own_factor", "identity.second_step.start_own", "identity.second_step.confirm_own",
     "matters.records.list_visible", "matters.records.get", "matters.deadlines.for_matter",
     "matters.deadlines.upcoming", "documents.review.set_expiry",
-    "messaging.preferences.get", "messaging.preferences.update",
+    "messaging.preferences.get", "messaging.preferences.update", "messaging.preferences.set_language",
     "uscis.receipts.for_matter",
     # the checks themselves: they answer (or refuse) for whoever asks
     "kernel.policy.require", "kernel.policy.matter_scope", "kernel.policy.item_scope", "kernel.policy.may_touch_item",
