@@ -106,6 +106,12 @@ def test_a_client_walks_home_intake_documents_pay_receipt_in_their_language(brow
         expect(page.locator("body")).to_contain_text(i18n.content("Passport bio page", locale))
         assert_in_language(page, locale, "documents.title")
         _shot(page, locale, "documents", phone)
+        page.goto(f"/matters/{matter}/messages")
+        assert_in_language(page, locale, "conversations.send", "conversations.mail_note")
+        _shot(page, locale, "messages", phone)
+        page.goto("/support")
+        assert_in_language(page, locale, "support.intro", "support.send")
+        _shot(page, locale, "support", phone)
         page.goto("/client")
         page.locator(".invoice-card", has_text=title).locator(".pay-button").click()
         page.wait_for_url(re.compile(r"/pay/"))
@@ -141,6 +147,8 @@ def test_a_signed_out_visitor_gets_the_best_match_of_accept_language(browser, se
         page.goto("/login")
         expect(page.locator("#sign-in")).to_have_text(i18n.t("login.submit", locale))
         assert_in_language(page, locale, "login.subtitle", "footer.secure")
+        page.goto("/help")
+        assert_in_language(page, locale, "support.intro_signed_out", "support.back_to_sign_in")
     finally:
         context.close()
 

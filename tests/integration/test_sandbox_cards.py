@@ -2,6 +2,8 @@
 when the client asked, only after the payment succeeded (issue 9, defect 2)."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from portal_app.services.billing.payments import checkout as payments
@@ -48,3 +50,14 @@ def test_a_card_is_saved_only_when_asked(world):
     pay_with_card(world, make_invoice(world, "milestone", 5_000), number="5555 5555 5555 4444", save=True)
     pay_with_card(world, make_invoice(world, "milestone", 5_000), number="5555 5555 5555 4444", save=True)
     assert [label.split(" (")[0] for label in _saved(world)] == ["Mastercard •••• 4444"]  # once, not twice
+
+
+@pytest.mark.parametrize(("locale", "says"), [("vi", "Thẻ của bạn không đủ tiền."), ("ar", "رصيد بطاقتك غير كافٍ."),
+                                              ("en", "Your card has insufficient funds.")])
+def test_a_decline_is_told_in_the_clients_language(world, locale, says):
+    client = dataclasses.replace(world.actor("client"), locale=locale)
+    checkout = payments.start(client, make_invoice(world, "milestone", 5_000))
+    state = payments.pay_in_sandbox(client, checkout.payment_id, checkout.client_secret, number="4000 0000 0000 9995",
+                                    expiry="12/40", cvc="123")
+    assert not state.posted and state.message == says
+    assert payments.check(client, checkout.payment_id).message == says  # and again when the page comes back

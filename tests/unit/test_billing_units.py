@@ -139,3 +139,15 @@ def test_a_check_received_today_is_the_firms_today(now_utc, received_on, expecte
         assert received_at(day, now) == now
     else:
         assert received_at(day, now) == datetime.fromisoformat(expected).replace(tzinfo=timezone.utc)
+
+
+def test_every_sandbox_decline_has_a_translation_in_each_language():
+    from portal_app.services.billing.payments import sandbox_cards
+    told = {c.message for c in sandbox_cards.CARDS.values() if c.message} | {m for _o, m in sandbox_cards.BANK_ACCOUNTS.values() if m}
+    told |= set(re.findall(r'"message": "([^"]+)"', Path(sandbox_cards.__file__).with_name("sandbox.py").read_text()))
+    assert told and told <= set(sandbox_cards.MESSAGE_KEYS)
+    for locale in i18n.LANGUAGES:
+        for message in told:
+            said = sandbox_cards.in_language(message, locale)
+            assert (said == message) == (locale == "en"), (locale, message, said)
+    assert sandbox_cards.in_language("Stripe's own words.", "vi") == "Stripe's own words."

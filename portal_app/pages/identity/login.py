@@ -82,6 +82,7 @@ class LoginState(rx.State):
                 return
             self.busy, self.error = True, ""
             step, challenge = self.step, self._challenge
+            locale = await signed_out_locale(self)
         code = str(form.get("totp-code", ""))
         try:
             if step == "enroll":
@@ -91,7 +92,7 @@ class LoginState(rx.State):
                 enrolled, signed = None, await run(second_step.verify, challenge, code)
         except PortalError as exc:
             async with self:
-                self.error, self.busy = exc.message(), False
+                self.error, self.busy = exc.message(locale), False
                 if isinstance(exc, InvalidLink):
                     self._start_over()
             return

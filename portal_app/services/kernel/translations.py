@@ -32,7 +32,8 @@ CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/bil
                 "pages/documents/upload_receiver.py", "pages/documents/widgets.py", "pages/documents/checklist_common.py", "pages/matters/client_home.py",
                 "pages/matters/detail.py", "pages/identity/login.py", "pages/identity/reset.py",
                 "pages/identity/set_password.py", "pages/identity/sessions.py", "pages/identity/entry.py",
-                "pages/messaging/mail_settings.py", "components/layout.py", "components/ui.py",
+                "pages/messaging/mail_settings.py", "pages/support/client.py", "pages/support/common.py",
+                "pages/support/signed_out.py", "pages/identity/security.py", "components/layout.py", "components/ui.py",
                 "components/deadline_views.py", "portal_app.py")
 CLIENT_FAMILIES = (
     "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",
@@ -43,7 +44,15 @@ CLIENT_FAMILIES = (
     "billing.nothing_owed", "billing.trust_cards_off", "billing.sandbox_test_", "billing.bank_details_invalid",
     "billing.expense_already_decided", "document.", "review.reason", "checklist.removed", "uscis.status.", "pdf.",
     "checklist.status.", "review.status.", "checklist.provider.", "checklist.provided_by.", "checklist.added_by_answers",
-    "checklist.expir", "conversations.write_to_firm", "conversations.new", "conversations.unread")
+    "checklist.expir", "conversations.write_to_firm", "conversations.new", "conversations.unread",
+    # the thread page as the client sees it (the staff controls on it stay out), support, second step
+    "conversations.title", "conversations.none", "conversations.write_label", "conversations.placeholder",
+    "conversations.attach", "conversations.uploading", "conversations.remove_file", "conversations.send",
+    "conversations.sent", "conversations.mail_note", "conversations.urgent", "conversations.empty",
+    "conversations.too_", "conversations.refused_in_browser", "conversations.get_link", "conversations.filed_to",
+    "conversations.dashboard_label", "review.download", "review.links_valid", "support.topic.", "support.status.",
+    "support.empty", "support.too_long", "support.topic_unknown", "support.email_invalid", "support.too_many",
+    "support.get_file", "mfa.", "billing.sandbox.")
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",

@@ -12,6 +12,7 @@ from models import Client, Invoice, Matter, Payment, PaymentCustomer
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.payments import sandbox as sandbox_processor
+from portal_app.services.billing.payments import sandbox_cards
 from portal_app.services.billing.payments.current import get_processor
 from portal_app.services.kernel import db, money, policy
 from portal_app.services.kernel.actor import Actor
@@ -170,7 +171,8 @@ def check(actor: Actor, payment_id: str) -> PaymentState:
     payment = _own_payment(actor, payment_id)
     intent = get_processor().retrieve_intent(payment.account, payment.provider_ref) if payment.provider_ref else None
     return PaymentState(status=payment.status, processor_status=intent.status if intent else "",
-                        message=(intent.error_message if intent else "") or payment.failure_message,
+                        message=sandbox_cards.in_language(
+                            (intent.error_message if intent else "") or payment.failure_message, actor.locale),
                         posted=payment.posted_at is not None)
 
 
@@ -199,6 +201,7 @@ def bank_in_sandbox(actor: Actor, payment_id: str, client_secret: str, routing: 
 
 def _after_sandbox(actor: Actor, payment_id: str, intent) -> PaymentState:
     payment = _own_payment(actor, payment_id)
-    return PaymentState(status=payment.status, processor_status=intent.status, message=intent.error_message,
+    return PaymentState(status=payment.status, processor_status=intent.status,
+                        message=sandbox_cards.in_language(intent.error_message, actor.locale),
                         posted=payment.posted_at is not None)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal_app.services.kernel.errors import InvalidInput
+from portal_app.services.kernel.i18n import t
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,23 @@ BANK_ACCOUNTS = {
     "000111111116": ("failed", "The bank returned this payment: the account is closed."),
 }
 TEST_ROUTING = "110000000"
+# The sandbox answers in English as Stripe does; the client reads these in their own language.
+MESSAGE_KEYS = {
+    "Your card was declined.": "billing.sandbox.card_declined",
+    "Your card has insufficient funds.": "billing.sandbox.insufficient_funds",
+    "Your card has expired.": "billing.sandbox.expired_card",
+    "Your card's security code is incorrect.": "billing.sandbox.incorrect_cvc",
+    "An error occurred while processing your card. Try again in a little bit.": "billing.sandbox.processing_error",
+    "We are unable to authenticate your payment method.": "billing.sandbox.authentication_failed",
+    "The bank returned this payment: insufficient funds.": "billing.sandbox.bank_insufficient",
+    "The bank returned this payment: the account is closed.": "billing.sandbox.bank_closed",
+}
+
+
+def in_language(message: str, locale: str) -> str:
+    """A sandbox decline or return in the reader's language; any other processor text as it came."""
+    key = MESSAGE_KEYS.get(message)
+    return t(key, locale) if key else message
 
 
 def luhn_ok(number: str) -> bool:
