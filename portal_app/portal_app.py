@@ -56,6 +56,9 @@ def _style() -> dict:
         # Radix's soft badges and callouts draw text in step 11 of their colour, under 4.5:1 for green,
         # amber, orange (axe: serious color-contrast); step 12 reads at every colour (issue 9).
         ".rt-Badge, .rt-CalloutText": {"color": "var(--accent-12)"},
+        # Icons that point a way (back, next) turn round in a right-to-left language (issue 10)
+        "[dir=rtl] .lucide-arrow-left, [dir=rtl] .lucide-arrow-right, [dir=rtl] .lucide-chevron-left, "
+        "[dir=rtl] .lucide-chevron-right": {"transform": "scaleX(-1)"},
     }
 
 

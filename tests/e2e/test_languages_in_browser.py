@@ -19,7 +19,7 @@ from portal_app.services.kernel.actor import Actor
 from tests.e2e.helpers import matter_id, sign_in
 
 LANGUAGES = ("es", "zh-Hans", "vi", "pt-BR", "ar")  # offered to clients, besides English
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "languages"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "languages"  # copies kept in docs/screenshots/languages/
 PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
@@ -105,6 +105,8 @@ def test_a_client_walks_home_intake_documents_pay_receipt_in_their_language(brow
         page.goto(f"/matters/{matter}/documents")
         expect(page.locator("body")).to_contain_text(i18n.content("Passport bio page", locale))
         assert_in_language(page, locale, "documents.title")
+        back_arrow = page.locator(".lucide-arrow-left").first.evaluate("(icon) => getComputedStyle(icon).transform")
+        assert (back_arrow == "matrix(-1, 0, 0, 1, 0, 0)") == (locale == "ar"), back_arrow  # it points the way back
         _shot(page, locale, "documents", phone)
         page.goto(f"/matters/{matter}/messages")
         assert_in_language(page, locale, "conversations.send", "conversations.mail_note")
