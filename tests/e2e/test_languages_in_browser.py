@@ -118,6 +118,9 @@ def test_a_client_walks_home_intake_documents_pay_receipt_in_their_language(brow
         page.locator(".invoice-card", has_text=title).locator(".pay-button").click()
         page.wait_for_url(re.compile(r"/pay/"))
         assert_in_language(page, locale, "billing.pay_title")
+        expect(page.locator("#pay-now")).to_be_visible()
+        if page.locator("#choose-new-card").count():  # a card saved by an earlier test is chosen: she picks a new one
+            page.locator("#choose-new-card").click()
         page.fill("#card-number", "4242 4242 4242 4242")
         page.fill("#card-expiry", "12/34")
         page.fill("#card-cvc", "123")
