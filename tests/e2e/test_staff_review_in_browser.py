@@ -103,7 +103,7 @@ def test_reject_without_a_reason_says_so_next_to_the_button(browser, server):
         version.locator(".reject-version").click()
         error = version.locator("#form-error")
         expect(error).to_contain_text("Please tell the client why")
-        assert in_viewport(page, error), "the message must be in view, beside Reject"
+        assert settles_in_viewport(page, error), "the message must be in view, beside Reject"
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"review-reject-message-{'phone' if phone else 'desktop'}.png"))
         assert_accessible(page, "review page")
