@@ -56,15 +56,13 @@ def _style() -> dict:
         # Radix's soft badges and callouts draw text in step 11 of their colour, under 4.5:1 for green,
         # amber, orange (axe: serious color-contrast); step 12 reads at every colour (issue 9).
         ".rt-Badge, .rt-CalloutText": {"color": "var(--accent-12)"},
-        # Icons that point a way (back, next) turn round in a right-to-left language (issue 10)
-        "[dir=rtl] .lucide-arrow-left, [dir=rtl] .lucide-arrow-right, [dir=rtl] .lucide-chevron-left, "
-        "[dir=rtl] .lucide-chevron-right": {"transform": "scaleX(-1)"},
     }
 
 
 HTML_LANG, HTML_ATTRS = served_document_attrs()
 app = rx.App(
     style=_style(),
+    stylesheets=["/rtl.css"],  # icons that point a way turn round right to left
     html_lang=HTML_LANG,  # type: ignore[arg-type] - a Var: the reader's language, set per response
     html_custom_attrs=HTML_ATTRS,  # type: ignore[arg-type]
     api_transformer=[build_api(), UploadItemLimit, OriginCheck, PageLanguage, RequestGuard],
