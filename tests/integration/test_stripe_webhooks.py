@@ -76,7 +76,11 @@ def test_server_creates_the_intent_with_amount_metadata_and_idempotency_key(worl
     assert params["metadata"]["invoice_id"] == invoice_id
     assert params["metadata"]["matter_id"] == str(world.matters["own"].id)
     assert params["metadata"]["client_id"] == str(world.clients["client"].id)
-    assert params["customer"].startswith("cus_") and params["setup_future_usage"] == "on_session"
+    assert params["customer"].startswith("cus_")
+    assert "setup_future_usage" not in params  # a card is kept only when the client ticks the box
+    sessions = [r for r in stub.requests if r.path == "/v1/customer_sessions"]
+    features = sessions[0].params["components"]["payment_element"]["features"]
+    assert features["payment_method_save"] == "enabled" and features["payment_method_save_usage"] == "on_session"
     assert checkout.publishable_key == "pk_test_portal" and checkout.customer_session_secret.startswith("cuss_")
     assert checkout.client_secret.startswith(checkout.intent_id)
 

@@ -65,8 +65,11 @@ class StripeProcessor:
         return customer.id
 
     def customer_session_secret(self, account: str, customer: str) -> str:
+        # The Payment Element offers "save this card" as a box the client ticks: only a ticked box sets
+        # setup_future_usage (to payment_method_save_usage) at confirmation. Setting it on the intent
+        # instead would keep every card the client ever typed, asked or not.
         features = {"payment_method_redisplay": "enabled", "payment_method_save": "enabled",
-                    "payment_method_remove": "enabled"}
+                    "payment_method_save_usage": "on_session", "payment_method_remove": "enabled"}
         session = _call(_for(account).v1.customer_sessions.create, params={
             "customer": customer, "components": {"payment_element": {"enabled": True, "features": features}}})
         return session.client_secret
@@ -76,7 +79,7 @@ class StripeProcessor:
         params = {"amount": amount, "currency": currency.lower(), "metadata": metadata, "description": description,
                   "automatic_payment_methods": {"enabled": True}}
         if customer:
-            params.update(customer=customer, setup_future_usage="on_session")
+            params["customer"] = customer
         pi = _call(_for(account).v1.payment_intents.create, params=params,
                    options={"idempotency_key": idempotency_key})
         return _intent(pi)
