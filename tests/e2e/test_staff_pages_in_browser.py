@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from models import Invoice, OutboxMessage, Task
 from portal_app.services.kernel import db
+from portal_app.services.messaging import mail, outbox
 from tests.e2e.accessibility import violations
 from tests.e2e.helpers import matter_id, sign_in, sign_out
 from tests.e2e.test_staff_review_in_browser import in_viewport, settles_in_viewport, staff_page
@@ -94,11 +95,22 @@ def test_the_admin_reads_a_message_in_the_outbox_and_sends_it_again(browser, ser
     page.click("#account-menu")
     page.get_by_role("menuitem", name="Outbox").click()
     page.wait_for_url(re.compile(r"/admin/outbox/?$"))
+    newest_first = select(OutboxMessage).order_by(OutboxMessage.created_at.desc())
+    with db.write() as s:  # an invitation that never arrived, as a paralegal would have sent it
+        mail.enqueue(s, to_address="newcomer@example.com", template="invitation", name="New Comer",
+                     link="http://localhost/invitation/expired-token", hours=72)
+    page.reload()
     with db.read() as s:
         total = len(s.exec(select(OutboxMessage.id)).all())
-        invited = s.exec(select(OutboxMessage).order_by(OutboxMessage.created_at.desc())).first()
-    assert invited is not None, "the demo data has sent mail"
-    row = page.locator(".outbox-row", has_text=invited.to_address).first
+        invitation = s.exec(newest_first.where(OutboxMessage.template == "invitation")).first()
+        invited = s.exec(newest_first.where(OutboxMessage.template.not_in(outbox.ONE_TIME_LINK_TEMPLATES))).first()
+    assert invitation is not None and invited is not None, "the demo data has sent mail"
+    # an invitation's link works once: the page names the way to a new one instead of a dead copy
+    row = page.locator(".outbox-row", has_text=invitation.subject).filter(has_text=invitation.to_address).first
+    row.locator(".open-message").click()
+    expect(row.locator(".fresh-link-hint")).to_contain_text(f"Invite {invitation.to_address} again")
+    expect(row.locator(".resend")).to_have_count(0)
+    row = page.locator(".outbox-row", has_text=invited.subject).filter(has_text=invited.to_address).first
     expect(row).to_be_visible()
     row.locator(".open-message").click()
     body = page.locator(".outbox-body")

@@ -8,7 +8,7 @@ from sqlmodel import select
 from models import AuditEvent, OutboxMessage
 from portal_app.services.identity import invitations
 from portal_app.services.kernel import db
-from portal_app.services.kernel.errors import NotAllowed, NotFound
+from portal_app.services.kernel.errors import Conflict, NotAllowed, NotFound
 from portal_app.services.messaging import mail, outbox
 from portal_app.services.messaging.senders import PermanentMailError
 from tests.world import build_world
@@ -44,8 +44,14 @@ def test_admin_sees_every_message_its_state_and_body(world):
     assert str(viewed.object_id) == failed[0].id and viewed.actor_id == world.users["admin"].id
 
 
+def _new_device_mail(to: str) -> None:
+    with db.write() as s:
+        mail.enqueue(s, to_address=to, template="new_device", name="Jane Doe", when="today", ip="203.0.113.9",
+                     device="Firefox")
+
+
 def test_resend_queues_a_copy_and_leaves_the_original(world):
-    invitations.invite_client(world.actor("paralegal"), full_name="Jane Doe", email="jane@example.com")
+    _new_device_mail("jane@example.com")
     mail.deliver_pending(Refusing())
     original = outbox.messages(world.actor("admin"))[0]
     new_id = outbox.resend(world.actor("admin"), original.id)
@@ -57,6 +63,21 @@ def test_resend_queues_a_copy_and_leaves_the_original(world):
     assert audit_row.details["original"] == original.id and str(audit_row.object_id) == new_id
     assert mail.deliver_pending(_Collecting()) == 1
     assert _Collecting.got == ["jane@example.com"]
+
+
+def test_mail_with_a_one_time_link_is_not_sent_again_but_the_way_to_a_new_link_is_named(world):
+    invitations.invite_client(world.actor("paralegal"), full_name="Jane Doe", email="jane@example.com")
+    invitation = outbox.messages(world.actor("admin"))[0]
+    opened = outbox.body(world.actor("admin"), invitation.id)
+    assert not opened.resendable and opened.template == "invitation"
+    with pytest.raises(Conflict) as refused:
+        outbox.resend(world.actor("admin"), invitation.id)
+    assert refused.value.code == "outbox.fresh_link.invitation"
+    assert "Invite jane@example.com again" in refused.value.message("en")
+    assert "Invite de nuevo a jane@example.com" in refused.value.message("es")
+    with db.read() as s:
+        assert len(s.exec(select(OutboxMessage)).all()) == 1
+        assert not s.exec(select(AuditEvent).where(AuditEvent.action == "mail.resent")).all()
 
 
 class _Collecting:

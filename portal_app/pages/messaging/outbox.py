@@ -50,7 +50,9 @@ class OutboxState(PageState, rx.State):
 
     async def _open(self, actor, message_id: str) -> None:
         got = await run(outbox.body, actor, message_id)
-        self.opened = {"id": got.id, "to": got.to_address, "subject": got.subject, "body": got.body_text}
+        self.opened = {"id": got.id, "to": got.to_address, "subject": got.subject, "body": got.body_text,
+                       "resendable": "yes" if got.resendable else "",
+                       "hint": "" if got.resendable else t(f"outbox.fresh_link.{got.template}", to=got.to_address)}
 
     @rx.event
     async def resend(self, message_id: str):
@@ -67,7 +69,9 @@ def _body(m) -> rx.Component:
     return rx.cond(s.opened["id"] == m["id"], rx.vstack(
         rx.text(t("outbox.to"), " ", their_text(s.opened["to"]), " · ", s.opened["subject"], size="2", weight="medium"),
         rx.el.pre(s.opened["body"], white_space="pre-wrap", font_size="13px", margin="0", class_name="outbox-body"),
-        rx.button(t("outbox.resend"), size="2", type="button", on_click=s.resend(m["id"]), class_name="resend"),
+        rx.cond(s.opened["resendable"] != "",
+                rx.button(t("outbox.resend"), size="2", type="button", on_click=s.resend(m["id"]), class_name="resend"),
+                rx.text(s.opened["hint"], size="2", class_name="fresh-link-hint")),
         error_callout(s.error), notice_callout(s.notice),
         spacing="2", width="100%", padding="8px", background="var(--gray-2)", border_radius="6px"))
 

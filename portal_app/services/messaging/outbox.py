@@ -12,10 +12,13 @@ from sqlmodel import select
 from models import Matter, OutboxMessage
 from portal_app.services.kernel import audit, db, policy
 from portal_app.services.kernel.actor import Actor
-from portal_app.services.kernel.errors import NotFound
+from portal_app.services.kernel.errors import Conflict, NotFound
 
 LIMIT = 200
 STATES = ("pending", "sent", "failed")
+# Mail whose link works once and is replaced by the next one: a copy would carry a dead link (an
+# invitation sent again supersedes the old link; a reset link is used once), so it is never resent.
+ONE_TIME_LINK_TEMPLATES = frozenset({"invitation", "password_reset"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ class OutboxBody:
     to_address: str
     subject: str
     body_text: str
+    template: str
+
+    @property
+    def resendable(self) -> bool:
+        return self.template not in ONE_TIME_LINK_TEMPLATES
 
 
 def messages(actor: Actor, *, status: str = "", to: str = "") -> list[OutboxEntry]:
@@ -69,15 +77,19 @@ def body(actor: Actor, message_id: str) -> OutboxBody:
         message = _message(s, message_id)
         audit.record(s, "mail.body_viewed", actor=actor, object_type="outbox_message", object_id=message.id,
                      matter_id=message.matter_id, details={"to": message.to_address, "template": message.template})
-        return OutboxBody(str(message.id), message.to_address, message.subject, message.body_text)
+        return OutboxBody(str(message.id), message.to_address, message.subject, message.body_text,
+                          message.template)
 
 
 def resend(actor: Actor, message_id: str) -> str:
     """Send a message again: a new copy goes to the queue (the original stays as it was), audited.
-    Returns the new message's id."""
+    Returns the new message's id. Mail with a one-time link is refused: the person is invited again
+    (or asks for a new reset link) instead, which sends a link that works."""
     policy.require(actor, "mail.outbox")
     with db.write() as s:
         original = _message(s, message_id)
+        if original.template in ONE_TIME_LINK_TEMPLATES:
+            raise Conflict(f"outbox.fresh_link.{original.template}", to=original.to_address)
         copy = OutboxMessage(to_address=original.to_address, to_user_id=original.to_user_id,
                              matter_id=original.matter_id, template=original.template, locale=original.locale,
                              subject=original.subject, body_text=original.body_text, body_html=original.body_html)
