@@ -23,6 +23,9 @@ from portal_app.services.messaging import preferences
 from portal_app.session_cookie import token_from_header
 
 Step = Callable[[Actor], Awaitable[Any]]  # a state's own async step: given the actor, it calls services
+# A refused action's message stands beside the button pressed; when that is at the screen's edge, the
+# message is brought into view (after the render that shows it).
+SHOW_ERROR = 'setTimeout(() => document.getElementById("form-error")?.scrollIntoView({block: "nearest"}), 50)'
 
 
 def full_page_load(url: str) -> rx.event.EventSpec:
@@ -243,8 +246,9 @@ class PageState(rx.State, mixin=True):
                    **kwargs: Any) -> Any:
         """Change something: error and notice cleared, `fn(actor, *args, **kwargs)` run off the event
         loop, then on success `notice` shown and `await then(actor)` (the page's refresh). A PortalError
-        (not allowed included) becomes the error message; access never changes here. Returns what the
-        handler returns: the redirect, None, or, when `fn` is the state's own step, what it returned."""
+        (not allowed included) becomes the error message, brought into view; access never changes here.
+        Returns what the handler returns: the redirect, None, or, when `fn` is the state's own step, what
+        it returned."""
         self.error, self.notice = "", ""
         actor = await self._signed_in_actor()
         if actor is None:
@@ -260,8 +264,41 @@ class PageState(rx.State, mixin=True):
                 await then(actor)
         except PortalError as exc:
             self.error = exc.message(actor.locale)
-            return None
+            return rx.call_script(SHOW_ERROR)
         return result if own_step else None
+
+
+class SignedOutFormState(rx.State, mixin=True):
+    """Mixed into a signed-out page's one form (reset link, "I need help"): one send at a time, run
+    off the event loop with the visitor's address, a refusal shown in the visitor's language."""
+
+    error: str = ""
+    notice: str = ""
+    busy: bool = False
+
+    @rx.event
+    def load(self):
+        self.error, self.notice, self.busy = "", "", False
+
+    async def _send(self, fn: Callable[..., Any], *args: Any) -> tuple[Any, str] | None:
+        """For a background handler: `fn(*args, ip=...)`, returning its result and the visitor's
+        locale, or None when it was refused (the message is shown) or a send is already running."""
+        async with self:
+            if self.busy:
+                return None
+            self.busy, self.error, self.notice = True, "", ""
+            locale = await signed_out_locale(self)
+            ip = client_address.from_router(self.router)
+        try:
+            return await run(fn, *args, ip=ip), locale
+        except PortalError as exc:
+            async with self:
+                self.error, self.busy = exc.message(locale), False
+            return None
+
+    async def _sent(self, notice: str) -> None:
+        async with self:
+            self.notice, self.busy = notice, False
 
 
 class WidgetState(PageState, mixin=True):

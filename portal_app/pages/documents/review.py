@@ -18,8 +18,6 @@ from portal_app.services.messaging import preferences
 from portal_app.state import PageState, run
 
 
-SHOW_ERROR = ('setTimeout(() => document.getElementById("form-error")?.scrollIntoView({block: "nearest"}), 50)')
-
 class ChecklistReviewState(PageState, rx.State):
     matter: dict[str, str] = {}
     items: list[dict[str, str]] = []
@@ -58,12 +56,7 @@ class ChecklistReviewState(PageState, rx.State):
 
     async def _review(self, fn, *args, notice: str, near: str = ""):
         self.near = near
-        outcome = await self._act(fn, *args, notice=notice, then=self._refresh)
-        if not self.error:
-            return outcome
-        # the message stands beside the button pressed; when that is at the screen's edge, bring it in
-        events = outcome if isinstance(outcome, list) else [] if outcome is None else [outcome]
-        return [*events, rx.call_script(SHOW_ERROR)]
+        return await self._act(fn, *args, notice=notice, then=self._refresh)
 
     @rx.event
     async def accept(self, version_id: str):

@@ -3,38 +3,19 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app import client_address
 from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form, submit_button
 from portal_app.services.identity import invitations
-from portal_app.services.kernel.errors import PortalError
-from portal_app.state import run, signed_out_locale
+from portal_app.state import SignedOutFormState
 
 
-class ResetRequestState(rx.State):
-    error: str = ""
-    notice: str = ""
-    busy: bool = False
-
-    @rx.event
-    def load(self):
-        self.error, self.notice, self.busy = "", "", False
-
+class ResetRequestState(SignedOutFormState, rx.State):
     @rx.event(background=True)
     async def submit(self, form: dict):
-        async with self:
-            self.busy, self.error, self.notice = True, "", ""
-            locale = await signed_out_locale(self)
-            ip = client_address.from_router(self.router)
-        try:
-            await run(invitations.request_reset, str(form.get("email", "")), ip=ip)
-        except PortalError as exc:
-            async with self:
-                self.error, self.busy = exc.message(locale), False
-            return
-        async with self:
-            self.notice, self.busy = t("reset.sent", locale), False
+        sent = await self._send(invitations.request_reset, str(form.get("email", "")))
+        if sent is not None:
+            await self._sent(t("reset.sent", sent[1]))
 
 
 def reset_request_page() -> rx.Component:

@@ -4,42 +4,22 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal_app import client_address
 from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form
 from portal_app.pages.support.common import body_field, topic_select
-from portal_app.services.kernel.errors import PortalError
 from portal_app.services.support import requests as support
-from portal_app.state import run, signed_out_locale
+from portal_app.state import SignedOutFormState
 
 
-class HelpState(rx.State):
-    error: str = ""
-    notice: str = ""
-    busy: bool = False
-
-    @rx.event
-    def load(self):
-        self.error, self.notice, self.busy = "", "", False
-
+class HelpState(SignedOutFormState, rx.State):
     @rx.event(background=True)
     async def submit(self, form: dict):
-        async with self:
-            if self.busy:
-                return
-            self.busy, self.error, self.notice = True, "", ""
-            locale = await signed_out_locale(self)
-            ip = client_address.from_router(self.router)
-        try:
-            receipt = await run(support.submit_signed_out, str(form.get("email", "")), str(form.get("name", "")),
-                                str(form.get("topic", "")), str(form.get("body", "")), ip=ip)
-        except PortalError as exc:
-            async with self:
-                self.error, self.busy = exc.message(locale), False
-            return
-        async with self:
-            self.notice, self.busy = t("support.received_signed_out", locale, reference=receipt.reference), False
+        sent = await self._send(support.submit_signed_out, str(form.get("email", "")), str(form.get("name", "")),
+                                str(form.get("topic", "")), str(form.get("body", "")))
+        if sent is not None:
+            receipt, locale = sent
+            await self._sent(t("support.received_signed_out", locale, reference=receipt.reference))
 
 
 def help_page() -> rx.Component:
