@@ -103,7 +103,8 @@ def test_bad_input_gets_its_own_answer_and_changes_nothing(world):
     assert unknown.value.code == "matter.organization_unknown"
     with pytest.raises(InvalidInput) as empty:
         sharing.share(world.actor("attorney"), own, "")
-    assert empty.value.code == "sharing.organization_required" and "organization" in empty.value.message().lower()
+    assert empty.value.code == "sharing.organization_required"
+    assert empty.value.message("es") == "Elija la organización con la que compartir este asunto."
     assert _snapshot(world) == before
 
 
