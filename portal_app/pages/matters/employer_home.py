@@ -16,7 +16,7 @@ from portal_app.components.ui import card, empty, gated, their_text
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.widgets import due_label
-from portal_app.pages.matters.roster_view import roster_section
+from portal_app.pages.matters.roster_view import DEADLINE_LABELS, roster_section
 from portal_app.services.conversations import summaries
 from portal_app.services.documents import checklist_views
 from portal_app.services.matters import deadlines, roster
@@ -49,7 +49,11 @@ class EmployerHomeState(PageState, rx.State):
                        "status_label": t(f"checklist.status.{i.status}", actor.locale),
                        "color": common.STATUS_COLORS.get(i.status, "gray"), "due": due_label(i, actor.locale),
                        "overdue": "yes" if i.overdue else ""} for i in items]
-        self.dates = date_rows(dates, actor.locale)
+        shown = date_rows(dates, actor.locale)
+        for row, found in zip(shown, dates):
+            if found.kind in DEADLINE_LABELS:
+                row["title"] = t(DEADLINE_LABELS[found.kind], actor.locale)
+        self.dates = shown
 
 
 def _item(i, m) -> rx.Component:

@@ -7,12 +7,16 @@ import reflex as rx
 
 from portal_app.components.deadline_views import when
 from portal_app.components.i18n import t
-from portal_app.components.ui import data_table, their_text
+from portal_app.components.ui import empty, their_text
 from portal_app.services.kernel import localtime
 from portal_app.services.matters import roster
 from portal_app.state import WidgetState, run
 
 SORTS = ("expiry", "name", "status")
+COLUMNS = {"status": "status_expiry", "visa": "visa", "i94": "i94", "ead": "ead"}  # each date's label
+# The expiry deadlines named for the employer ("I-94 expires"), not as the employee reads them ("Your I-94 expires")
+DEADLINE_LABELS = {"status_expiry": "employer.col_status_expiry", "visa_expiry": "employer.col_visa",
+                   "i94_expiry": "employer.col_i94"}
 
 
 def _tone(days_left: int) -> str:
@@ -27,7 +31,7 @@ def row_of(r: roster.RosterRow, locale: str) -> dict[str, str]:
            "by_status": r.status}
     for kind in roster.KINDS:
         found = r.expiries.get(kind)
-        row[kind] = localtime.shown_date(found.date, locale) if found else t("employer.no_date", locale)
+        row[f"{kind}_date"] = localtime.shown_date(found.date, locale) if found else t("employer.no_date", locale)
         row[f"{kind}_when"] = when(found.days_left, locale) if found else ""
         row[f"{kind}_tone"] = _tone(found.days_left) if found else "gray"
     return row
@@ -61,28 +65,29 @@ class RosterState(WidgetState, rx.State):
 
 
 def _date_cell(r, kind: str) -> rx.Component:
-    return rx.table.cell(rx.vstack(
-        rx.text(r[kind], size="2", white_space="nowrap"),
+    return rx.vstack(
+        rx.text(t(f"employer.col_{COLUMNS[kind]}"), size="1", color_scheme="gray"),
+        rx.text(r[f"{kind}_date"], size="2", weight="medium"),
         rx.cond(r[f"{kind}_when"] != "", rx.text(
-            r[f"{kind}_when"], size="1", weight="medium", white_space="nowrap",
+            r[f"{kind}_when"], size="1", weight="medium",
             color=rx.match(r[f"{kind}_tone"], ("red", "var(--red-11)"), ("orange", "var(--orange-11)"),
                            "var(--gray-11)"))),
-        spacing="0"), class_name=f"roster-{kind}")
+        spacing="0", class_name=f"roster-{kind}")
 
 
 def _row(r) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(their_text(r["employee"]), rx.text(r["reference"], size="1", color_scheme="gray")),
-        rx.table.cell(r["case_type"]),
-        rx.table.cell(rx.badge(r["status"], color_scheme="green")),
-        *[_date_cell(r, kind) for kind in roster.KINDS],
-        class_name="roster-row",
-    )
+    """One employee: a card (a list, not a wide table: a phone shows it without scrolling sideways)."""
+    return rx.card(rx.vstack(
+        rx.hstack(rx.text(their_text(r["employee"]), weight="bold", size="3"), rx.badge(r["case_type"]),
+                  rx.badge(r["status"], color_scheme="green"), rx.spacer(),
+                  rx.text(r["reference"], size="1", color_scheme="gray"), wrap="wrap", align="center", width="100%"),
+        rx.grid(*[_date_cell(r, kind) for kind in roster.KINDS], columns=rx.breakpoints(initial="2", sm="4"),
+                spacing="3", width="100%"),
+        spacing="2", width="100%"), width="100%", class_name="roster-row", role="listitem")
 
 
 def roster_section() -> rx.Component:
     s = RosterState
-    headers = [t(f"employer.col_{c}") for c in ("employee", "case", "status", "status_expiry", "visa", "i94", "ead")]
     return rx.vstack(
         rx.hstack(
             rx.heading(t("employer.roster_heading"), size="5", id="roster-heading"), rx.spacer(),
@@ -91,7 +96,9 @@ def roster_section() -> rx.Component:
                                       value=s.sort_by, on_change=s.sort, id="roster-sort", size="1",
                                       aria_labelledby="roster-sort-label"),
             align="center", width="100%", wrap="wrap"),
-        data_table(headers, s.rows, _row, none=t("employer.no_employees"), id="roster", variant="surface",
-                   aria_labelledby="roster-heading"),
+        rx.cond(s.rows.length() > 0,
+                rx.vstack(rx.foreach(s.rows, _row), width="100%", spacing="2", role="list", id="roster",
+                          aria_labelledby="roster-heading"),
+                empty(t("employer.no_employees"))),
         width="100%", spacing="3", on_mount=s.load,
     )
