@@ -24,7 +24,7 @@ from portal_app.pages.documents import templates as template_editor
 from portal_app.pages.identity import entry, invite, login, reset, security, sessions, set_password
 from portal_app.pages.identity import people as admin_users
 from portal_app.pages.insights import dashboard as insights_page
-from portal_app.pages.matters import client_home, staff_home
+from portal_app.pages.matters import client_home, employer_home, staff_home
 from portal_app.pages.matters import detail as matter
 from portal_app.pages.matters import new as new_matter
 from portal_app.pages.messaging import mail_settings
@@ -78,3 +78,4 @@ for page in (entry, login, set_password, reset, security, client_home, staff_hom
              message_thread, message_inbox, support_client, support_help, support_staff, support_settings):
     page.register(app)
 outbox_page.register(app)  # issue 9: the administrator's outbox
+employer_home.register(app)  # issue 12: the employer's portal

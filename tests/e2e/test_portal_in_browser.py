@@ -63,9 +63,10 @@ def test_paralegal_sees_assigned_matters_only(page):
 
 def test_hr_contact_sees_only_the_shared_matter(page):
     sign_in(page, "hr@acme.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
-    expect(page.locator(".matter-card")).to_have_count(1)
-    expect(page.locator(".matter-card")).to_contain_text("H-1B petition, Acme Robotics")
+    page.wait_for_url(re.compile(r"/employer/?$"))  # an HR contact lands on the employer's portal (issue 12)
+    expect(page.locator(".employer-matter")).to_have_count(1)
+    expect(page.locator(".employer-matter")).to_contain_text("Wei Zhang")
+    expect(page.locator(".employer-matter")).to_contain_text("MTR-2026-0002")
 
 
 def test_wrong_password_and_unknown_account_get_the_same_message(page):

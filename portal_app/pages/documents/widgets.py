@@ -27,12 +27,12 @@ class NeededDocumentsState(WidgetState, rx.State):
         needed, progress = await run(checklist_views.needed_for_me, actor)
         self.needed = [{"matter_id": n.matter_id, "reference": n.reference, "title": n.title, "status": n.status,
                         "reason": n.rejection_reason, "status_label": t(f"checklist.status.{n.status}", actor.locale),
-                        "color": common.STATUS_COLORS.get(n.status, "gray"), "due": _due(n, actor.locale),
+                        "color": common.STATUS_COLORS.get(n.status, "gray"), "due": due_label(n, actor.locale),
                         "overdue": "yes" if n.overdue else ""} for n in needed]
         self.percent, self.received, self.total = progress.percent_received, progress.received, progress.total
 
 
-def _due(item, locale: str) -> str:
+def due_label(item, locale: str) -> str:
     """The due date in the client's own calendar (the service decided "overdue" with their local today)."""
     if item.due_date is None:
         return ""

@@ -25,7 +25,9 @@ class ClientHomeState(PageState, rx.State):
     async def load(self):
         return await self._load_page(self._fill, staff=False)
 
-    async def _fill(self, actor) -> None:
+    async def _fill(self, actor):
+        if actor.home_path != "/client":  # an employer's HR contact has a home of their own
+            return rx.redirect(actor.home_path, replace=True)
         rows = await run(matters.list_visible, actor)
         self.greeting_name = actor.full_name.split(" ")[0]
         self.matters = [

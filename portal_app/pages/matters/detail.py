@@ -10,6 +10,7 @@ from portal_app.components.matter_deadlines import matter_deadlines_section
 from portal_app.components.ui import card, gated, their_text
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
+from portal_app.pages.matters.sharing_card import sharing_section
 from portal_app.pages.records.matter_section import MatterRecordsState, matter_records_section
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
@@ -69,6 +70,7 @@ def _content() -> rx.Component:
         rx.heading(their_text(MatterState.matter["title"]), size="7", id="matter-title"),
         _facts(),
         _team(),
+        sharing_section(),
         rx.link(rx.hstack(rx.icon("message_circle", size=16), rx.text(t("conversations.open_thread"))),
                 href="/matters/" + MatterState.matter["id"] + "/messages", id="open-messages"),
         rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),

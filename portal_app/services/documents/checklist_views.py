@@ -186,9 +186,28 @@ def needed_for_me(actor: Actor, limit: int = 50, now: datetime | None = None) ->
         versions = versions_by_request(s, [r.id for r in requests])
         today = localtime.today_for(actor, now)
         items = [item_view(r, versions.get(r.id, []), today, "") for r in requests]
-        needed = [NeededItem(str(r.matter_id), matters[r.matter_id].reference, str(r.id), i18n.content(r.title, actor.locale), r.status,
-                             r.rejection_reason or "", r.due_date, r.due_date is not None and r.due_date < today)
-                  for r in requests if r.status in MISSING]
-        # what to act on first: sent back, then overdue, then the nearest due date, then the rest
-        needed.sort(key=lambda n: (n.status != "rejected", not n.overdue, n.due_date or date.max, n.reference))
-        return needed[:limit], progress_of(items)
+        needed = [_listed(r, matters[r.matter_id], today, actor.locale) for r in requests if r.status in MISSING]
+        return _in_order_to_act(needed)[:limit], progress_of(items)
+
+
+def every_item(actor: Actor, now: datetime | None = None) -> list[NeededItem]:
+    """Every open item across the matters I may see, received ones too, in the order to act on them:
+    the employer's portal lists an HR contact's items this way (the items the employer provides,
+    by item_scope), each with its status and the reason one was sent back."""
+    with db.read() as s:
+        matters = {m.id: m for m in s.exec(select(Matter).where(policy.matter_scope(actor, "document.view"))).all()}
+        today = localtime.today_for(actor, now)
+        return _in_order_to_act([_listed(r, matters[r.matter_id], today, actor.locale)
+                                 for r in visible_requests(s, actor, list(matters)) if r.removed_at is None])
+
+
+def _listed(r: DocumentRequest, matter: Matter, today: date, locale: str) -> NeededItem:
+    overdue = r.status in MISSING and r.due_date is not None and r.due_date < today
+    return NeededItem(str(r.matter_id), matter.reference, str(r.id), i18n.content(r.title, locale), r.status,
+                      r.rejection_reason or "", r.due_date, overdue)
+
+
+def _in_order_to_act(items: list[NeededItem]) -> list[NeededItem]:
+    """Sent back first, then overdue, then still missing, then the nearest due date, then the rest."""
+    return sorted(items, key=lambda n: (n.status != "rejected", not n.overdue, n.status not in MISSING,
+                                        n.due_date or date.max, n.reference))

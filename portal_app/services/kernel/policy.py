@@ -22,7 +22,7 @@ import uuid
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models import Client, Document, DocumentRequest, Matter, MatterMember, User
+from models import Client, Deadline, Document, DocumentRequest, Matter, MatterMember, User
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed, NotFound
 
@@ -35,6 +35,11 @@ MAY_LEAD_MATTERS = frozenset({"admin", "attorney"})
 # Roles that act for an employer: on a checklist they touch only what the employer provides.
 EMPLOYER_SIDE = frozenset({"hr_liaison"})
 EMPLOYER = "employer"  # DocumentRequest.provided_by of the items the employer provides
+# The deadlines an HR contact sees (of those the firm shows outside the firm): what the employer
+# acts on or plans around - the employee's status, visa and I-94 running out, the filing dates and
+# the answers to USCIS; never the employee's own appointments (biometrics, interview).
+EMPLOYER_DEADLINE_KINDS = frozenset({"status_expiry", "visa_expiry", "i94_expiry", "h1b_cap_window", "filing",
+                                     "rfe_response", "noid_response"})
 # Kinds of stored file that belong to a checklist item (the upload and its JPEG rendition).
 ITEM_FILE_KINDS = frozenset({"evidence", "rendition"})
 
@@ -101,6 +106,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "message.assign": LEGAL,
     "support.request": ALL,
     "support.handle": STAFF,
+    # the employer's portal (issue 12): the legal team shares a matter with its employer (and takes
+    # it back); an HR contact has a home of their own with the roster of the sponsored employees
+    "matter.share": LEGAL,
+    "employer.portal": EMPLOYER_SIDE,
 }
 FIRM_WIDE = frozenset({
     "mail.outbox",
@@ -108,7 +117,7 @@ FIRM_WIDE = frozenset({
     "user.manage", "user.reset_second_factor", "audit.view", "webhook.manage", "settings.manage", "jobs.view", "session.manage_own",
     "billing.configure", "trust.reconcile", "mail.firm_wide",
     "insights.view", "retention.view", "retention.manage", "retention.approve",
-    "support.request", "support.handle",
+    "support.request", "support.handle", "employer.portal",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
 # Actions an HR contact may take only where the organization pays the firm.
@@ -210,6 +219,17 @@ def may_touch_document(db: Session, actor: Actor, document: Document) -> bool:
     return may_touch_item(actor, request)
 
 
+def deadline_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Deadline (the matters are scoped by matter_scope): staff see every
+    deadline; a client those the firm shows them; an HR contact, of those, the ones that concern
+    the employer."""
+    if is_staff(actor):
+        return sa.true()
+    if actor.role in EMPLOYER_SIDE:
+        return sa.and_(Deadline.client_visible.is_(True), Deadline.kind.in_(sorted(EMPLOYER_DEADLINE_KINDS)))
+    return Deadline.client_visible.is_(True)
+
+
 def is_employer_item(provided_by: str) -> bool:
     """Whether an item is one the employer provides (and so the HR contact's to send)."""
     return provided_by == EMPLOYER
@@ -227,10 +247,11 @@ def is_staff_role(role: str) -> bool:
 
 
 def home_path(actor: Actor | None) -> str:
-    """Where a person lands after signing in: clients on their home; staff who bill but do not work
-    the cases (the billing role) on Billing; other staff on the matters."""
+    """Where a person lands after signing in: clients on their home; an employer's HR contact on the
+    employer's portal; staff who bill but do not work the cases (the billing role) on Billing; other
+    staff on the matters."""
     if not is_staff(actor):
-        return "/client"
+        return "/employer" if actor is not None and role_allows(actor.role, "employer.portal") else "/client"
     works_the_books = role_allows(actor.role, "invoice.edit") and not role_allows(actor.role, "matter.edit")
     return "/billing" if works_the_books else "/staff"
 

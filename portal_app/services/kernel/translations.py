@@ -34,7 +34,8 @@ CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/bil
                 "pages/identity/set_password.py", "pages/identity/sessions.py", "pages/identity/entry.py",
                 "pages/messaging/mail_settings.py", "pages/support/client.py", "pages/support/common.py",
                 "pages/support/signed_out.py", "pages/identity/security.py", "components/layout.py", "components/ui.py",
-                "components/deadline_views.py", "portal_app.py")
+                "components/deadline_views.py", "portal_app.py", "pages/matters/employer_home.py",
+                "pages/matters/roster_view.py")
 CLIENT_FAMILIES = (
     "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",
     "billing.line_kind.", "billing.method.", "billing.payment_status.", "billing.account.", "matter.status.", "role.",
@@ -52,7 +53,7 @@ CLIENT_FAMILIES = (
     "conversations.too_", "conversations.refused_in_browser", "conversations.get_link", "conversations.filed_to",
     "conversations.dashboard_label", "review.download", "review.links_valid", "support.topic.", "support.status.",
     "support.empty", "support.too_long", "support.topic_unknown", "support.email_invalid", "support.too_many",
-    "support.get_file", "mfa.", "billing.sandbox.")
+    "support.get_file", "mfa.", "billing.sandbox.", "employer.")
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",

@@ -148,13 +148,13 @@ def complete(actor: Actor, deadline_id: str, now: datetime | None = None) -> Non
 
 
 def for_matter(actor: Actor, matter_id: str, now: datetime | None = None) -> list[DeadlineView]:
-    """A matter's open deadlines, soonest first (clients see only those shown to them)."""
+    """A matter's open deadlines, soonest first (clients see only those shown to them, an HR contact
+    of those the ones that concern the employer: policy.deadline_scope)."""
     today = localtime.today_for(actor, now)
     with db.read() as s:
         matter = policy.require_matter(s, actor, "deadline.view", matter_id)
-        query = select(Deadline).where(Deadline.matter_id == matter.id, Deadline.completed_at.is_(None))
-        if not policy.is_staff(actor):
-            query = query.where(Deadline.client_visible)
+        query = select(Deadline).where(Deadline.matter_id == matter.id, Deadline.completed_at.is_(None),
+                                       policy.deadline_scope(actor))
         rows = s.exec(query.order_by(Deadline.due_date)).all()
         return [view(d, matter, today, actor.locale) for d in rows]
 
@@ -164,9 +164,7 @@ def upcoming(actor: Actor, *, within_days: int = 90, limit: int = 50, now: datet
     today = localtime.today_for(actor, now)
     query = (select(Deadline, Matter).join(Matter, Matter.id == Deadline.matter_id)
              .where(policy.matter_scope(actor, "deadline.view"), Deadline.completed_at.is_(None),
-                    Deadline.due_date <= date.fromordinal(today.toordinal() + within_days)))
-    if not policy.is_staff(actor):
-        query = query.where(Deadline.client_visible)
+                    Deadline.due_date <= date.fromordinal(today.toordinal() + within_days), policy.deadline_scope(actor)))
     with db.read() as s:
         rows = s.exec(query.order_by(Deadline.due_date).limit(limit)).all()
         return [view(d, m, today, actor.locale) for d, m in rows]
