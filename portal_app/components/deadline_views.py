@@ -74,7 +74,7 @@ class StaffDeadlinesState(WidgetState, rx.State):
 
     async def _fill(self, actor) -> None:
         self.dates = []  # stays empty if any of the three is not allowed
-        dates = rows(await run(deadlines.upcoming, actor, within_days=90))
+        dates = rows(await run(deadlines.upcoming, actor, within_days=90), actor.locale)
         self.tasks_label = t("staff_deadlines.open_tasks", count=await run(task_list.open_count, actor))
         failed = len(await run(mail_log.failed, actor))
         self.failed_mail_label = t("staff_deadlines.failed_mail", count=failed) if failed else ""

@@ -30,7 +30,7 @@ class MatterDeadlinesState(WidgetState, rx.State):
         found = await run(deadlines.for_matter, actor, self._url_segment())
         self.items = [{**row, "rule": d.rule, "overridden": "yes" if d.overridden else "",
                        "reason": d.override_reason, "visible": "yes" if d.client_visible and actor.is_staff else ""}
-                      for row, d in zip(rows(found), found)]
+                      for row, d in zip(rows(found, actor.locale), found)]
         self.may_edit = policy.role_allows(actor.role, "deadline.edit")
 
     @rx.event
