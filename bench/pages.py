@@ -161,11 +161,12 @@ def _client_paths(env: dict[str, str]) -> dict[str, tuple[str, str]]:
     return paths
 
 
-def measure(base: str, env: dict[str, str], rounds: int) -> dict[str, list[dict[str, float]]]:
-    """Name -> one dict of figures per round. Each round signs in through the login it measured."""
+def measure(base: str, env: dict[str, str], rounds: int) -> tuple[dict[str, list[dict[str, float]]], list[str]]:
+    """Name -> one dict of figures per round (each round signs in through the login it measured),
+    and the coverage of the client's home as lines."""
     from playwright.sync_api import sync_playwright
 
-    paths, found = _client_paths(env), {}
+    paths, found, lines = _client_paths(env), {}, []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -182,9 +183,44 @@ def measure(base: str, env: dict[str, str], rounds: int) -> dict[str, list[dict[
                     visit = Visit(browser, base, path, selector, storage_state=signed_in)
                     found.setdefault(name, []).append(visit.figures())
                     visit.context.close()
+            lines.append(coverage(browser, base, *paths["home"], storage_state=signed_in))
         finally:
             browser.close()
-    return found
+    return found, lines
+
+
+def _used_bytes(functions: list[dict]) -> tuple[int, int]:
+    """(used, total) bytes of one script from V8's precise coverage: inner ranges override outer."""
+    ranges = sorted((r for f in functions for r in f["ranges"]), key=lambda r: (r["startOffset"], -r["endOffset"]))
+    if not ranges:
+        return 0, 0
+    painted = bytearray(max(r["endOffset"] for r in ranges))
+    for r in ranges:
+        painted[r["startOffset"]:r["endOffset"]] = (b"\x01" if r["count"] else b"\x00") * (r["endOffset"] - r["startOffset"])
+    return sum(painted), len(painted)
+
+
+def coverage(browser, base: str, path: str, selector: str, storage_state) -> str:
+    """What of a page's style sheet and scripts ran or matched while it loaded (Chromium's coverage)."""
+    context = browser.new_context(base_url=base, storage_state=storage_state, **PHONE)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    sheets: dict[str, int] = {}
+    cdp.on("CSS.styleSheetAdded", lambda e: sheets.__setitem__(e["header"]["styleSheetId"], e["header"]["length"]))
+    for method in ("Profiler.enable", "DOM.enable", "CSS.enable", "CSS.startRuleUsageTracking"):
+        cdp.send(method)
+    cdp.send("Profiler.startPreciseCoverage", {"callCount": False, "detailed": True})
+    page.goto(path)
+    page.wait_for_selector(selector)
+    page.wait_for_load_state("networkidle")
+    rules = cdp.send("CSS.stopRuleUsageTracking")["ruleUsage"]
+    css_used = sum(r["endOffset"] - r["startOffset"] for r in rules if r["used"])
+    scripts = [_used_bytes(s["functions"]) for s in cdp.send("Profiler.takePreciseCoverage")["result"]
+               if s["url"].startswith(base)]
+    context.close()
+    js_used, js_total = sum(u for u, _ in scripts), sum(t for _, t in scripts)
+    return (f"pages: coverage of {path} at load: CSS rules used {css_used / 1000:,.0f} KB of {sum(sheets.values()) / 1000:,.0f} KB; "
+            f"script bytes run {js_used / 1000:,.0f} KB of {js_total / 1000:,.0f} KB in {len(scripts)} scripts")
 
 
 def _median(rounds: list[dict[str, float]], key: str) -> float:
@@ -210,10 +246,10 @@ def figures(found: dict[str, list[dict[str, float]]]) -> list[Figure]:
 
 def run(smoke: bool = False) -> list:
     with portal() as (base, env):
-        found = measure(base, env, rounds=1 if smoke else 3)
+        found, coverage_lines = measure(base, env, rounds=1 if smoke else 3)
     lines = [f"pages: {name}: " + ", ".join(f"{key} {_median(rounds, key):,.2f}" for key in rounds[0])
              + f" (median of {len(rounds)})" for name, rounds in found.items()]
-    return [*lines, *figures(found)]
+    return [*coverage_lines, *lines, *figures(found)]
 
 
 if __name__ == "__main__":
