@@ -2,6 +2,7 @@
 (see .env.example and portal_app/services/kernel/settings.py); this file only wires Reflex."""
 import reflex as rx
 
+from portal_app.components.theme_css import PortalRadixThemes
 from portal_app.services.kernel.origins import allowed_origins
 from portal_app.services.kernel.settings import get_settings
 
@@ -17,7 +18,8 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     cors_allowed_origins=_origins(),
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    # Radix Themes: only the components, colours and rules the pages use (issue 15)
+    plugins=[PortalRadixThemes(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
     # Left at 0 on purpose: Reflex would believe X-Forwarded-For from any peer. The client's address
     # comes from portal_app/client_address.py, which believes it only from PORTAL_TRUSTED_PROXIES.

@@ -7,7 +7,7 @@ import json
 import logging
 from pathlib import Path
 
-from portal_app.api.csp import SecurityHeaders
+from portal_app.api.csp import SecurityHeaders, headers_for_answer
 from portal_app.services.kernel.settings import get_settings
 
 log = logging.getLogger("portal.http")
@@ -92,8 +92,9 @@ class _Exchange:
             return
         if message["type"] == "http.response.start":
             self.started = True
-            names = {k.lower() for k, _ in message.get("headers", [])}
-            message["headers"] = list(message.get("headers", [])) + [h for h in self.headers if h[0] not in names]
+            own = {k.lower(): v for k, v in message.get("headers", [])}
+            added = headers_for_answer(self.headers, own.get(b"content-type", b""))
+            message["headers"] = list(message.get("headers", [])) + [h for h in added if h[0] not in own]
         await self._send(message)
 
 

@@ -10,7 +10,7 @@ import os
 
 import pytest
 from starlette.applications import Starlette
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -39,7 +39,16 @@ def _app() -> Starlette:
     async def page(request):  # a response that carries a script the build never had
         return HTMLResponse(f"<script>{request.query_params.get('q', '')}</script>")
 
-    return Starlette(routes=[Route("/page", page)])
+    async def asset(request):  # a built file, as the static files answer it
+        kind = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}.get(request.path_params["ext"])
+        if kind is None:  # a file that is not there: the HTML 404 page
+            return HTMLResponse("<html><body>404</body></html>", status_code=404)
+        return Response("x", media_type=kind)
+
+    async def health(request):
+        return PlainTextResponse("ok")
+
+    return Starlette(routes=[Route("/page", page), Route("/assets/app.{ext}", asset), Route("/api/health", health)])
 
 
 def _csp(client, path="/page?q=alert(1)") -> dict[str, list[str]]:
@@ -87,3 +96,17 @@ def test_stripe_origins_and_hsts_only_when_needed(built, monkeypatch):
 def test_no_hsts_on_plain_http(built):
     with TestClient(RequestGuard(_app(), pages_dir=built)) as client:
         assert "strict-transport-security" not in client.get("/page").headers
+
+
+def test_scripts_and_styles_carry_no_document_headers_and_everything_else_does(built):
+    """A page's ~30 scripts each carried the 2.9 KB policy (issue 15); a browser applies it to
+    documents only. Whatever the path, an answer that is a document keeps every header."""
+    with TestClient(RequestGuard(_app(), pages_dir=built)) as client:
+        script, style = client.get("/assets/app.js").headers, client.get("/assets/app.css").headers
+        missing, page, health = (client.get(path).headers for path in ("/assets/app.png", "/page", "/api/health"))
+    for headers in (script, style):
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
+        assert not {"content-security-policy", "x-frame-options", "permissions-policy"} & set(headers)
+    for headers in (missing, page, health):
+        assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff" and "permissions-policy" in headers

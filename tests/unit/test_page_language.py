@@ -53,3 +53,13 @@ def test_the_catalog_script_is_one_language_cached_under_its_version():
     stale = client.get("/api/i18n/zh-Hans.000000.js")
     assert stale.status_code == 200 and stale.headers["cache-control"] == "no-cache"
     assert client.get("/api/i18n/xx.123456.js").status_code == 404
+
+
+def test_the_catalog_is_gzipped_for_a_browser_that_accepts_it():
+    client, url = _client(), i18n.catalog_url("es")
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert zipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert zipped.text == plain.text and i18n.t("login.submit", "es") in zipped.text  # the client decoded it
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 3
+    assert zipped.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
