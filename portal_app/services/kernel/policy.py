@@ -101,6 +101,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "message.assign": LEGAL,
     "support.request": ALL,
     "support.handle": STAFF,
+    # engagement letters (issue 12): the matter's client reads and signs the fee agreement; the legal
+    # team and billing (the retainer waits for it) read it and the signed copy; an employer never does
+    "engagement.view": STAFF | {"client"},
+    "engagement.sign": frozenset({"client"}),
 }
 FIRM_WIDE = frozenset({
     "mail.outbox",
