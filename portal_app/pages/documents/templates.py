@@ -99,6 +99,7 @@ def _content() -> rx.Component:
     s = TemplateEditorState
     return rx.vstack(
         rx.heading(t("templates.title"), size="7"),
+        rx.link(t("engagement.staff_link"), href="/staff/engagement-letters", size="2", id="engagement-letters-link"),
         rx.hstack(rx.el.select(rx.foreach(s.case_types, lambda o: rx.el.option(o["label"], value=o["value"])),
                                value=s.code, on_change=s.choose, style=SELECT_STYLE, id="template-case-type",
                                aria_label=t("templates.case_type")),

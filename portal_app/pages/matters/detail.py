@@ -11,6 +11,7 @@ from portal_app.components.ui import card, gated, their_text
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
 from portal_app.pages.records.matter_section import MatterRecordsState, matter_records_section
+from portal_app.services.kernel import policy
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 
@@ -20,6 +21,7 @@ class MatterState(PageState, rx.State):
     receipts: list[str] = []
     team: list[dict[str, str]] = []
     may_view_invoices: bool = False
+    may_view_engagement: bool = False
 
     @rx.event
     async def load(self):
@@ -35,6 +37,7 @@ class MatterState(PageState, rx.State):
         self.receipts = detail.receipt_numbers
         self.team = [{"name": name, "role": t(f"role.{role}")} for name, role in detail.team]
         self.may_view_invoices = detail.may_view_invoices
+        self.may_view_engagement = policy.role_allows(actor.role, "engagement.view")  # the matter is checked above
 
 
 def _facts() -> rx.Component:
@@ -71,6 +74,9 @@ def _content() -> rx.Component:
         _team(),
         rx.link(rx.hstack(rx.icon("message_circle", size=16), rx.text(t("conversations.open_thread"))),
                 href="/matters/" + MatterState.matter["id"] + "/messages", id="open-messages"),
+        rx.cond(MatterState.may_view_engagement,
+                rx.link(rx.hstack(rx.icon("signature", size=16), rx.text(t("engagement.matter_link"))),
+                        href="/matters/" + MatterState.matter["id"] + "/engagement", id="open-engagement")),
         rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),
         rx.heading(t("matter.deadlines"), size="4"), matter_deadlines_section(),
         matter_receipts_section(),
