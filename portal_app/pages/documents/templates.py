@@ -27,7 +27,8 @@ class TemplateEditorState(PageState, rx.State):
         self.name, self.version = view.case_type_name, view.version
         self.items = [{"key": i.key, "title": i.title, "why": i.why, "example": i.example,
                        "types": ",".join(i.accepted_types), "max_mb": str(i.max_mb), "naming": i.naming_convention,
-                       "provided_by": i.provided_by, "expires": "yes" if i.expires else "", "condition": i.condition}
+                       "provided_by": i.provided_by, "expires": "yes" if i.expires else "", "condition": i.condition,
+                       "wet_ink": "yes" if i.signing == "wet_ink" else ""}
                       for i in view.items]
 
     @rx.event
