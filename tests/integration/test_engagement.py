@@ -85,7 +85,7 @@ def test_signing_stores_the_pdf_with_the_same_hash_audits_and_mails_a_link(world
         mail = s.exec(select(OutboxMessage).where(OutboxMessage.template == "engagement_signed")).one()
     assert mail.to_address == "client@firm.example"
     assert f"/matters/{_own(world)}/engagement" in mail.body_text
-    assert "FEE AGREEMENT" not in mail.body_text and shown.sha256 not in mail.body_text  # a link, not the letter
+    assert "No guarantee" not in mail.body_text and shown.sha256 not in mail.body_text  # a link, not the letter
     assert letters.awaiting_signature(world.actor("client")) == [] or all(
         m.matter_id != _own(world) for m in letters.awaiting_signature(world.actor("client")))
     again = letters.letter_for(world.actor("client"), _own(world))

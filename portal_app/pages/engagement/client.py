@@ -59,12 +59,14 @@ def _letter() -> rx.Component:
 
 def _signed() -> rx.Component:
     s = EngagementState
-    return rx.callout(rx.vstack(
-        rx.text(t("engagement.signed_by", name=s.letter["signed_name"], when=s.letter["signed_at"],
-                  address=s.letter["signed_ip"]), id="signed-by"),
-        rx.cond(s.pdf_url != "", file_link(rx.hstack(rx.icon("download", size=16), t("engagement.download")), s.pdf_url,
-                                           download=True, id="signed-pdf")),
-        spacing="2"), icon="circle_check", color_scheme="green", high_contrast=True, width="100%")
+    return rx.vstack(
+        rx.callout(t("engagement.signed_by", name=s.letter["signed_name"], when=s.letter["signed_at"],
+                     address=s.letter["signed_ip"]), icon="circle_check", color_scheme="green", high_contrast=True,
+                   width="100%", id="signed-by"),
+        rx.cond(s.pdf_url != "", file_link(rx.hstack(rx.icon("download", size=16), t("engagement.download"),
+                                                     align="center", spacing="2"),
+                                           s.pdf_url, download=True, id="signed-pdf", weight="medium")),
+        spacing="2", width="100%")
 
 
 def _sign_form() -> rx.Component:

@@ -24,13 +24,10 @@ class EngagementTemplatesState(PageState, rx.State):
                       "label": (r.case_type or t("engagement.staff_default"))
                       + ("" if r.own else f" ({t('engagement.staff_uses_default')})")} for r in found]
 
-    @property
-    def _current(self) -> dict[str, str]:
-        return next((r for r in self.rows if r["id"] == self.chosen), self.rows[0] if self.rows else {})
-
     @rx.var
     def current(self) -> dict[str, str]:
-        return self._current
+        """The row being edited: the chosen case type's, else the firm's default (the first)."""
+        return next((r for r in self.rows if r["id"] == self.chosen), self.rows[0] if self.rows else {})
 
     @rx.event
     async def load(self):
