@@ -3,7 +3,8 @@
 signs without consent or with another name, signs with his name typed as a person types, downloads the
 signed PDF and finds the same hash on its signature page. A second tab still showing the form is told
 the letter is already signed, and nothing changes. Staff see the letter and edit the templates on a
-desktop. axe on every page; screenshots to test-artifacts/engagement/."""
+desktop. A USCIS form is not e-signed: Amara reads how to print, sign in ink and upload it, and sees
+the attorney's "firm holds the original" mark. axe on every page; screenshots to test-artifacts/engagement/."""
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import func, select
 
-from models import EngagementLetter, OutboxMessage
+from models import Client, EngagementLetter, Matter, OutboxMessage, User
+from portal_app.services.documents import review
 from portal_app.services.kernel import db
+from portal_app.services.kernel.actor import Actor
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import ROOT
 from tests.e2e.helpers import matter_id, sign_in
@@ -101,6 +104,9 @@ def test_a_client_signs_the_engagement_letter_on_a_phone_and_the_pdf_holds_the_h
 
     wei.goto("/client")
     expect(wei.get_by_text("Engagement letter to sign")).to_have_count(0)
+    wei.goto(f"/matters/{_amaras_matter()}/engagement")  # someone else's matter, typed into the address bar
+    expect(wei.locator("#not-allowed")).to_be_visible()
+    expect(wei.locator("#letter-text")).to_have_count(0)
     context.close()
 
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -122,3 +128,49 @@ def test_a_client_signs_the_engagement_letter_on_a_phone_and_the_pdf_holds_the_h
     expect(page.locator("#form-error")).to_contain_text("client_nam is not a field")
     assert_accessible(page, "engagement templates (desktop)")
     _shot(page, "staff-templates-desktop")
+
+
+def _amaras_matter() -> str:
+    with db.read() as s:
+        return str(s.exec(select(Matter.id).join(Client, Client.id == Matter.client_id)
+                          .where(Client.email == "amara@demo.example")).first())
+
+
+def _staff_actor(email: str) -> Actor:
+    with db.read() as s:
+        user = s.exec(select(User).where(User.email == email)).one()
+        return Actor(user_id=user.id, role=user.role, email=user.email, full_name=user.full_name)
+
+
+def test_a_uscis_form_is_signed_in_ink_and_the_firm_marks_the_original_held(browser, server, page):
+    matter = _amaras_matter()
+    review.add_item(_staff_actor("attorney@demo.example"), matter, {
+        "title": "Form N-400, signed in ink", "why": "USCIS needs your own handwritten signature on the form.",
+        "example": "", "accepted_types": ["pdf", "jpeg"], "max_mb": 10, "naming_convention": "",
+        "provided_by": "beneficiary", "expires": False, "signing": "wet_ink"})
+    context, amara = _phone(browser, server)
+    sign_in(amara, "amara@demo.example")
+    amara.wait_for_url(re.compile(r"/client/?$"))
+    amara.goto(f"/matters/{matter}/documents")
+    card = amara.locator(".request-item", has_text="Form N-400, signed in ink")
+    expect(card.locator(".wet-ink-steps")).to_contain_text("Print, sign in ink, upload the scan")
+    expect(card.locator(".wet-ink-steps")).to_contain_text("Sign it with a pen, in ink")
+    expect(card.locator(".original-held")).to_have_count(0)
+    card.scroll_into_view_if_needed()
+    assert_accessible(amara, "wet-ink item (phone)")
+    _shot(amara, "client-wet-ink-phone")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, "attorney@demo.example")
+    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.goto(f"/matters/{matter}/checklist")
+    item = page.locator(".review-item", has_text="Form N-400, signed in ink")
+    item.locator(".original-mark").click()
+    expect(page.get_by_text("Marked: the firm holds the signed original.")).to_be_visible()
+    assert_accessible(page, "review with a wet-ink item (desktop)")
+    _shot(page, "staff-original-held-desktop")
+
+    amara.reload()
+    expect(amara.locator(".request-item", has_text="Form N-400, signed in ink").locator(".original-held")).to_have_text(
+        "The firm holds the signed original.")
+    context.close()
