@@ -32,6 +32,7 @@ from models.checklists import (
     IntakeResponse,
 )
 from models.documents import Document, DocumentVersion
+from models.engagement import EngagementLetter, EngagementTemplate
 from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
 from models.second_factor import KnownDevice, RecoveryCode, SecondFactor, SignInChallenge
 from models.matters import CaseType, Matter, MatterMember, MatterNumber
@@ -60,4 +61,6 @@ __all__ = [
     "LegalHold", "MatterTag", "RetentionPolicy", "RetentionReview",
     # issue 12: secure messages and support requests
     "Message", "MessageAttachment", "MessageThread", "SupportRequest", "SupportTopic", "ThreadRead",
+    # issue 12: engagement letters signed in the portal
+    "EngagementLetter", "EngagementTemplate",
 ]

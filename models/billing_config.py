@@ -28,6 +28,8 @@ class BillingSettings(SQLModel, table=True):
     invoice_prefix: str = Field(default="INV", max_length=12)
     next_invoice_seq: int = 1
     trust_instructions: str = Field(default="", max_length=500)
+    # 0008: a retainer invoice is not sent until the matter's engagement letter is signed
+    retainer_needs_engagement: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     updated_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
     updated_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
 

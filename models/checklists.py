@@ -42,6 +42,8 @@ class ChecklistTemplateItem(SQLModel, table=True):
     naming_convention: str = Field(default="", max_length=200)
     provided_by: str = Field(default="beneficiary", max_length=32)
     expires: bool = False
+    # "" (upload as it is) or "wet_ink": a USCIS form to print, sign in ink and upload as a scan
+    signing: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})  # 0008
     condition: Optional[dict] = Field(default=None, sa_column=json_column(nullable=True))
 
 
@@ -70,6 +72,10 @@ class DocumentRequest(SQLModel, table=True):
     requested_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     removed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    # 0008: a wet-ink USCIS form (see ChecklistTemplateItem.signing) and the firm's "we hold the original"
+    signing: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    original_held_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    original_held_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")
 
 
 class IntakeForm(SQLModel, table=True):

@@ -21,6 +21,8 @@ from portal_app.pages.documents import dashboard as checklist_dashboard
 from portal_app.pages.documents import intake as intake_form
 from portal_app.pages.documents import review as checklist_review
 from portal_app.pages.documents import templates as template_editor
+from portal_app.pages.engagement import client as engagement_letter
+from portal_app.pages.engagement import templates as engagement_templates
 from portal_app.pages.identity import entry, invite, login, reset, security, sessions, set_password
 from portal_app.pages.identity import people as admin_users
 from portal_app.pages.insights import dashboard as insights_page
@@ -79,3 +81,5 @@ for page in (entry, login, set_password, reset, security, client_home, staff_hom
     page.register(app)
 outbox_page.register(app)  # issue 9: the administrator's outbox
 employer_home.register(app)  # issue 12: the employer's portal
+for page in (engagement_letter, engagement_templates):  # issue 12: engagement letters signed in the portal
+    page.register(app)

@@ -56,6 +56,8 @@ OPEN_TO_OUTSIDERS |= {
     "support.requests.submit", "support.requests.mine", "support.files.target_for",
 }
 OPEN_TO_OUTSIDERS |= {"documents.intake.open_for_me", "documents.intake.ask_correction"}  # the client's own intake
+# engagement letters (issue 12): the client reads and signs their own matter's letter (scope checked inside)
+OPEN_TO_OUTSIDERS |= {"engagement.letters.letter_for", "engagement.letters.sign", "engagement.letters.awaiting_signature"}
 
 
 def _actor_services() -> dict[str, object]:

@@ -93,6 +93,13 @@ for _role in ("client", "hr"):
     EXPECTED_FIRM_WIDE[_role] |= {"support.request"}
 MATTER_ACTIONS |= {"message.read", "message.write", "message.attach", "message.assign"}
 FIRM_ACTIONS |= {"support.request", "support.handle"}
+# --- engagement letters (issue 12): written out by hand, one block ---
+# the client reads and signs their fee agreement; every staff role on the matter reads it (billing: the
+# retainer waits for it); an employer's HR contact never sees it
+for _role in ("admin", "attorney", "paralegal", "billing"):
+    EXPECTED_OWN[_role] |= {"engagement.view"}
+EXPECTED_OWN["client"] |= {"engagement.view", "engagement.sign"}
+MATTER_ACTIONS |= {"engagement.view", "engagement.sign"}
 # --- end of the issue 12 block ---
 # --- the employer's portal (issue 12, item 3): written out by hand, one block ---
 for _role in ("admin", "attorney", "paralegal"):

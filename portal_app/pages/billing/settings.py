@@ -53,6 +53,7 @@ class BillingSettingsState(PageState, rx.State):
             return None
         changes.update(card_payments_to_trust=bool(form.get("trust_cards")),
                        partial_payments_allowed=bool(form.get("partial")),
+                       retainer_needs_engagement=bool(form.get("needs_engagement")),
                        default_terms=str(form.get("terms", "")), trust_instructions=str(form.get("instructions", "")))
         return await self._save(billing_config.update, **changes)
 
@@ -72,6 +73,8 @@ def _firm_form() -> rx.Component:
                            aria_label=t("billing.approval_threshold")), align="center"),
         rx.checkbox(t("billing.allow_trust_cards"), name="trust_cards", default_checked=f["card_payments_to_trust"] != ""),
         rx.checkbox(t("billing.allow_partial"), name="partial", default_checked=f["partial_payments_allowed"] != ""),
+        rx.checkbox(t("billing.retainer_needs_engagement"), name="needs_engagement", id="needs-engagement",
+                    default_checked=f["retainer_needs_engagement"] != ""),
         rx.hstack(rx.text(t("billing.minimum_partial"), size="2"),
                   rx.input(name="minimum", default_value=f["minimum"], width="120px", aria_label=t("billing.minimum_partial")),
                   rx.text(t("billing.due_days"), size="2"),

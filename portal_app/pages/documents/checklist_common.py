@@ -33,7 +33,19 @@ def item_row(item: ItemView, locale: str, staff: bool = False) -> dict[str, str]
         "open": "yes" if item.status in ("requested", "uploaded", "rejected") else "",
         "files": str(len(item.versions)),
         "count_note": _count_note(item, locale),
+        "wet_ink": "yes" if item.signing == "wet_ink" else "", "original_held": "yes" if item.original_held else "",
     }
+
+
+def wet_ink_steps(item) -> rx.Component:
+    """A USCIS form is signed in ink, never online: what the client does, and whether the firm has the paper."""
+    return rx.callout(rx.vstack(
+        rx.text(t("documents.wet_ink_heading"), weight="bold", size="2"),
+        rx.text(t("documents.wet_ink_steps"), size="2", white_space="pre-wrap"),
+        rx.cond(item["original_held"] == "yes", rx.text(t("documents.original_held"), size="2", weight="medium",
+                                                        class_name="original-held")),
+        spacing="1"), icon="pen_line", color_scheme="blue", high_contrast=True, size="1", width="100%",
+        class_name="wet-ink-steps")
 
 
 def _count_note(item: ItemView, locale: str) -> str:

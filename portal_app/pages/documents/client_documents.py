@@ -242,6 +242,7 @@ def _item_card(item) -> rx.Component:
                                                 size="1", class_name="rejection-reason", width="100%")),
         rx.cond(item["note"] != "", rx.text(item["note"], size="1", color_scheme="amber")),
         rx.cond(item["count_note"] != "", rx.text(item["count_note"], size="2", class_name="files-count")),
+        rx.cond(item["wet_ink"] == "yes", common.wet_ink_steps(item)),
         rx.cond(is_open, _details(item),
                 rx.button(rx.cond(item["open"] != "", t("documents.open_item"), t("documents.show_item")),
                           on_click=DocumentsState.select(item["id"]), type="button", variant="outline",

@@ -10,7 +10,7 @@ from portal_app.components.ui import SELECT_STYLE
 FILE_TYPES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")]
 PROVIDERS = ("beneficiary", "petitioner", "employer")
 BLANK = {"key": "", "title": "", "why": "", "example": "", "types": "pdf", "max_mb": "10", "naming": "",
-         "provided_by": "beneficiary", "expires": ""}
+         "provided_by": "beneficiary", "expires": "", "wet_ink": ""}
 
 
 def item_inputs(item=None) -> list[rx.Component]:
@@ -30,6 +30,8 @@ def item_inputs(item=None) -> list[rx.Component]:
                   rx.text("MB", size="2"),
                   rx.checkbox(t("templates.field_expires"), name="expires",
                               default_checked=(item["expires"] != "") if item is not None else False),
+                  rx.checkbox(t("checklist.wet_ink"), name="wet_ink",
+                              default_checked=(item["wet_ink"] == "yes") if item is not None else False),
                   wrap="wrap", align="center"),
         rx.el.select(*[rx.el.option(t(f"checklist.provider.{p}"), value=p) for p in PROVIDERS], name="provided_by",
                      default_value=value("provided_by"), style=SELECT_STYLE, aria_label=t("templates.col_provided_by")),
@@ -41,4 +43,5 @@ def item_fields(form: dict) -> dict:
     return {"title": form.get("title", ""), "why": form.get("why", ""), "example": form.get("example", ""),
             "accepted_types": [k for k, _ in FILE_TYPES if form.get(f"type_{k}")],
             "max_mb": form.get("max_mb", "10"), "naming_convention": form.get("naming", ""),
-            "provided_by": form.get("provided_by", "beneficiary"), "expires": bool(form.get("expires"))}
+            "provided_by": form.get("provided_by", "beneficiary"), "expires": bool(form.get("expires")),
+            "signing": "wet_ink" if form.get("wet_ink") else ""}

@@ -10,7 +10,7 @@ from portal_app.components.layout import shell
 from portal_app.components.ui import confirm_button, error_callout, file_link, gated, notice_callout, their_text
 from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.item_form import item_fields, item_inputs
-from portal_app.services.documents import checklist_views, review
+from portal_app.services.documents import checklist_views, originals, review
 from portal_app.services.files import links as file_links
 from portal_app.services.kernel import i18n
 from portal_app.services.kernel.errors import NotAllowed
@@ -84,6 +84,11 @@ class ChecklistReviewState(PageState, rx.State):
     async def set_expiry(self, request_id: str, value: str):
         return await self._review(review.set_expiry, str(request_id), str(value), notice=t("documents.expiry_saved"),
                                   near=str(request_id))
+
+    @rx.event
+    async def mark_original(self, request_id: str, held: bool):
+        return await self._review(originals.mark_original_held, str(request_id), bool(held), near=str(request_id),
+                                  notice=t("checklist.original_marked") if held else t("checklist.original_unmarked"))
 
     @rx.event
     async def add_item(self, form: dict):
@@ -163,6 +168,9 @@ def _item(item) -> rx.Component:
                 rx.text(t("documents.expiry_date"), size="1"),
                 rx.input(type="date", default_value=item["expiry_date"], size="1", aria_label=t("documents.expiry_date"),
                          on_blur=lambda value: s.set_expiry(item["id"], value)), align="center")),
+            rx.cond(item["wet_ink"] == "yes", rx.checkbox(
+                t("checklist.original_mark"), checked=item["original_held"] == "yes", class_name="original-mark",
+                on_change=lambda value: s.mark_original(item["id"], value))),
             rx.cond(item["status"] != "waived", confirm_button(
                 rx.button(t("review.waive"), size="1", variant="soft", type="button", class_name="waive-item"),
                 title=t("confirm.waive_title"), body=t("confirm.waive_body"), confirm_label=t("review.waive"),

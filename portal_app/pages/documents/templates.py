@@ -27,7 +27,8 @@ class TemplateEditorState(PageState, rx.State):
         self.name, self.version = view.case_type_name, view.version
         self.items = [{"key": i.key, "title": i.title, "why": i.why, "example": i.example,
                        "types": ",".join(i.accepted_types), "max_mb": str(i.max_mb), "naming": i.naming_convention,
-                       "provided_by": i.provided_by, "expires": "yes" if i.expires else "", "condition": i.condition}
+                       "provided_by": i.provided_by, "expires": "yes" if i.expires else "", "condition": i.condition,
+                       "wet_ink": "yes" if i.signing == "wet_ink" else ""}
                       for i in view.items]
 
     @rx.event
@@ -99,6 +100,7 @@ def _content() -> rx.Component:
     s = TemplateEditorState
     return rx.vstack(
         rx.heading(t("templates.title"), size="7"),
+        rx.link(t("engagement.staff_link"), href="/staff/engagement-letters", size="2", id="engagement-letters-link"),
         rx.hstack(rx.el.select(rx.foreach(s.case_types, lambda o: rx.el.option(o["label"], value=o["value"])),
                                value=s.code, on_change=s.choose, style=SELECT_STYLE, id="template-case-type",
                                aria_label=t("templates.case_type")),

@@ -11,6 +11,7 @@ from portal_app.components.ui import card, empty, gated
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.conversations.widgets import client_messages_section
 from portal_app.pages.documents.intake_widget import intake_todo_section
+from portal_app.pages.engagement.widgets import engagement_todo_section
 from portal_app.pages.documents.widgets import documents_needed_section
 from portal_app.services.kernel import i18n
 from portal_app.services.matters import records as matters
@@ -61,6 +62,7 @@ def _content() -> rx.Component:
         # in the order a client should act: the questionnaire (it decides which documents are needed),
         # the documents (sent back first, then by due date), messages, the dates to keep, the invoices to pay
         intake_todo_section(),
+        engagement_todo_section(),  # the fee agreement to sign, until it is
         _section(t("client_home.documents_needed"), documents_needed_section()),
         _section(t("conversations.home_heading"), client_messages_section()),
         _section(t("client_home.deadlines"), upcoming_dates()),

@@ -12,6 +12,7 @@ from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
 from portal_app.pages.matters.sharing_card import sharing_section
 from portal_app.pages.records.matter_section import MatterRecordsState, matter_records_section
+from portal_app.services.kernel import policy
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
 
@@ -21,6 +22,7 @@ class MatterState(PageState, rx.State):
     receipts: list[str] = []
     team: list[dict[str, str]] = []
     may_view_invoices: bool = False
+    may_view_engagement: bool = False
 
     @rx.event
     async def load(self):
@@ -36,6 +38,7 @@ class MatterState(PageState, rx.State):
         self.receipts = detail.receipt_numbers
         self.team = [{"name": name, "role": t(f"role.{role}")} for name, role in detail.team]
         self.may_view_invoices = detail.may_view_invoices
+        self.may_view_engagement = policy.role_allows(actor.role, "engagement.view")  # the matter is checked above
 
 
 def _facts() -> rx.Component:
@@ -73,6 +76,9 @@ def _content() -> rx.Component:
         sharing_section(),
         rx.link(rx.hstack(rx.icon("message_circle", size=16), rx.text(t("conversations.open_thread"))),
                 href="/matters/" + MatterState.matter["id"] + "/messages", id="open-messages"),
+        rx.cond(MatterState.may_view_engagement,
+                rx.link(rx.hstack(rx.icon("signature", size=16), rx.text(t("engagement.matter_link"))),
+                        href="/matters/" + MatterState.matter["id"] + "/engagement", id="open-engagement")),
         rx.heading(t("matter.checklist"), size="4"), matter_checklist_section(),
         rx.heading(t("matter.deadlines"), size="4"), matter_deadlines_section(),
         matter_receipts_section(),

@@ -28,6 +28,7 @@ class FirmBilling:
     default_terms: str
     invoice_prefix: str
     trust_instructions: str
+    retainer_needs_engagement: bool = False  # a retainer waits for the signed engagement letter
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class ItemView:
     overdue: bool
     versions: list[VersionView] = field(default_factory=list)
     files_needed: int = 1
+    signing: str = ""  # "wet_ink": print, sign in ink, upload the scan
+    original_held: bool = False  # the firm holds the signed paper original
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ def item_view(request: DocumentRequest, versions: list[VersionView], today: date
                     list(request.accepted_types), validation.accepted_label(list(request.accepted_types)),
                     request.max_size_bytes, example_name, request.provided_by, request.expires, request.expiry_date,
                     request.status, request.rejection_reason or "", request.note or "", request.due_date, overdue,
-                    versions, checklists.files_needed(request.key))
+                    versions, checklists.files_needed(request.key), request.signing,
+                    request.original_held_at is not None)
 
 
 def progress_of(items: list[ItemView]) -> Progress:

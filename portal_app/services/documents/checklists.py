@@ -21,7 +21,8 @@ FILE_TYPES = {"pdf": ["application/pdf"], "jpeg": ["image/jpeg"], "png": ["image
 PROVIDERS = ("beneficiary", "petitioner", "employer")
 DEFAULT_DUE_DAYS = 21
 ITEM_FIELDS = ("key", "title", "why", "example", "accepted_types", "max_size_bytes", "naming_convention",
-               "provided_by", "expires", "condition")
+               "provided_by", "expires", "condition", "signing")
+WET_INK = "wet_ink"  # a USCIS form: printed, signed in ink, uploaded as a scan; never signed online
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,7 @@ def _template_item(key: str, spec: dict[str, Any]) -> dict[str, Any]:
         "accepted_types": list(spec.get("accepted", ["pdf"])), "max_size_bytes": int(spec.get("max_mb", 10)) << 20,
         "naming_convention": spec.get("naming", ""), "provided_by": spec.get("provided_by", "beneficiary"),
         "expires": bool(spec.get("expires", False)), "condition": spec.get("when"),
+        "signing": WET_INK if spec.get("signing") == WET_INK else "",
     }
 
 
@@ -106,7 +108,7 @@ def _request_from(item: ChecklistTemplateItem, matter_id: uuid.UUID, today: date
         matter_id=matter_id, template_item_id=item.id, key=item.key, title=item.title, why=item.why,
         example=item.example, accepted_types=list(item.accepted_types), max_size_bytes=item.max_size_bytes,
         naming_convention=item.naming_convention, provided_by=item.provided_by, expires=item.expires,
-        due_date=today + timedelta(days=DEFAULT_DUE_DAYS), note=note,
+        signing=item.signing, due_date=today + timedelta(days=DEFAULT_DUE_DAYS), note=note,
     )
 
 
@@ -197,4 +199,5 @@ def clean_item_fields(raw: dict[str, Any]) -> dict[str, Any]:
     return {"title": title, "why": text.paragraph(raw.get("why", ""), 2000),
             "example": text.paragraph(raw.get("example", ""), 1000), "accepted_types": accepted,
             "max_size_bytes": max_mb << 20, "naming_convention": text.line(raw.get("naming_convention", ""), 200),
-            "provided_by": provided_by, "expires": bool(raw.get("expires", False))}
+            "provided_by": provided_by, "expires": bool(raw.get("expires", False)),
+            "signing": WET_INK if raw.get("signing") == WET_INK else ""}

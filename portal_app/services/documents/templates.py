@@ -26,6 +26,7 @@ class TemplateItemView:
     provided_by: str
     expires: bool
     condition: str
+    signing: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def get(actor: Actor, code: str) -> TemplateView:
     with db.read() as s:
         case_type, template = _current(s, code)
         items = [TemplateItemView(i.key, i.title, i.why, i.example, list(i.accepted_types), i.max_size_bytes >> 20,
-                                  i.naming_convention, i.provided_by, i.expires, _condition_text(i.condition))
+                                  i.naming_convention, i.provided_by, i.expires, _condition_text(i.condition),
+                                  i.signing)
                  for i in checklists.template_items(s, template.id)]
         return TemplateView(case_type.code, case_type.name, template.version, items)
 

@@ -1,4 +1,4 @@
-"""Files the portal makes itself (invoice and receipt PDFs): stored encrypted with the matter's
+"""Files the portal makes itself (invoice and receipt PDFs, signed engagement letters): stored encrypted with the matter's
 documents, in the caller's transaction, and served by the same download route as any upload."""
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import InvalidInput, NotFound
 
 # kind -> the matter-scoped action that lets someone see (and so store) such a file
-GENERATED_KINDS = {"invoice_pdf": "invoice.view", "receipt_pdf": "invoice.view", "statement_pdf": "invoice.view"}
+GENERATED_KINDS = {"invoice_pdf": "invoice.view", "receipt_pdf": "invoice.view", "statement_pdf": "invoice.view",
+                   "engagement_pdf": "engagement.view"}
 MAX_GENERATED_BYTES = 50 * 1024 * 1024
 
 

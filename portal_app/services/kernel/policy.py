@@ -110,6 +110,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # it back); an HR contact has a home of their own with the roster of the sponsored employees
     "matter.share": LEGAL,
     "employer.portal": EMPLOYER_SIDE,
+    # engagement letters (issue 12): the matter's client reads and signs the fee agreement; the legal
+    # team and billing (the retainer waits for it) read it and the signed copy; an employer never does
+    "engagement.view": STAFF | {"client"},
+    "engagement.sign": frozenset({"client"}),
 }
 FIRM_WIDE = frozenset({
     "mail.outbox",

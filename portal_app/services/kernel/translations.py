@@ -34,8 +34,10 @@ CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/bil
                 "pages/identity/set_password.py", "pages/identity/sessions.py", "pages/identity/entry.py",
                 "pages/messaging/mail_settings.py", "pages/support/client.py", "pages/support/common.py",
                 "pages/support/signed_out.py", "pages/identity/security.py", "components/layout.py", "components/ui.py",
-                "components/deadline_views.py", "portal_app.py", "pages/matters/employer_home.py",
-                "pages/matters/roster_view.py")
+                "components/deadline_views.py", "portal_app.py",
+                "pages/matters/employer_home.py", "pages/matters/roster_view.py",
+                "pages/engagement/client.py", "pages/engagement/widgets.py",
+                )
 CLIENT_FAMILIES = (
     "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",
     "billing.line_kind.", "billing.method.", "billing.payment_status.", "billing.account.", "matter.status.", "role.",
@@ -53,13 +55,16 @@ CLIENT_FAMILIES = (
     "conversations.too_", "conversations.refused_in_browser", "conversations.get_link", "conversations.filed_to",
     "conversations.dashboard_label", "review.download", "review.links_valid", "support.topic.", "support.status.",
     "support.empty", "support.too_long", "support.topic_unknown", "support.email_invalid", "support.too_many",
-    "support.get_file", "mfa.", "billing.sandbox.", "employer.")
+    "support.get_file", "mfa.", "billing.sandbox.",
+    "employer.",
+    "engagement.",
+    )
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
     "billing.nothing_owed_to_trust", "digest.documents_overdue_staff", "digest.invoice_overdue_staff", "document.generated_",
     "mail.retr", "review.open", "review.reason_placeholder", "receipt.", "date.format", "date.months", "lang.",
-    "nav.support_requests", "nav.support_settings", "nav.outbox")
+    "nav.support_requests", "nav.support_settings", "nav.outbox", "engagement.staff_")
 KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
 
 

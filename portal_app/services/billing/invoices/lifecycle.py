@@ -14,6 +14,7 @@ from models import Client, Invoice, InvoiceLine, Matter, Organization, User, utc
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.invoices.drafts import line_counts, load_for, recalculate
+from portal_app.services.engagement import letters as engagement
 from portal_app.services.kernel import audit, db, localtime, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict
@@ -51,11 +52,19 @@ def send(actor: Actor, invoice_id: str) -> str:
         invoice = load_for(s, actor, "invoice.edit", invoice_id)
         if invoice.status != "draft":
             raise Conflict("billing.not_a_draft", number=invoice.number)
+        _engagement_signed_first(s, invoice)
         threshold = billing_config.current(s).approval_threshold_cents
         if invoice.total_cents > threshold and invoice.approved_at is None:
             return _request_approval(s, actor, invoice, threshold)
         issue(s, actor, invoice)
         return invoice.status
+
+
+def _engagement_signed_first(s: Session, invoice: Invoice) -> None:
+    """Where the firm wants it, a retainer goes out only once the client has signed the engagement letter."""
+    if (invoice.kind == "retainer" and billing_config.current(s).retainer_needs_engagement
+            and not engagement.is_signed(s, invoice.matter_id)):
+        raise Conflict("billing.engagement_unsigned", number=invoice.number)
 
 
 def _request_approval(s: Session, actor: Actor, invoice: Invoice, threshold: int) -> str:
@@ -74,6 +83,7 @@ def approve(actor: Actor, invoice_id: str) -> None:
         invoice = load_for(s, actor, "invoice.approve", invoice_id)
         if invoice.status != "pending_approval":
             raise Conflict("billing.not_awaiting_approval", number=invoice.number)
+        _engagement_signed_first(s, invoice)
         invoice.approved_by_id, invoice.approved_at = actor.user_id, utcnow()
         tasks.close_tasks_for(s, subject_type="invoice", subject_id=invoice.id, kind="approve_invoice")
         audit.record(s, "invoice.approved", actor=actor, object_type="invoice", object_id=invoice.id,
