@@ -86,6 +86,10 @@ for _role in ("client", "hr"):
     EXPECTED_FIRM_WIDE[_role] |= {"support.request"}
 MATTER_ACTIONS |= {"message.read", "message.write", "message.attach", "message.assign"}
 FIRM_ACTIONS |= {"support.request", "support.handle"}
+# one-tap task links (issue 12 item 5): the matter's team and the person the link was sent to turn one off
+for _role in ("admin", "attorney", "paralegal", "billing", "client", "hr"):
+    EXPECTED_OWN[_role] |= {"task_link.revoke"}
+MATTER_ACTIONS |= {"task_link.revoke"}
 # --- end of the issue 12 block ---
 # "led": a matter of another client whose responsible attorney is "attorney", who is not on its team.
 EXPECTED_LED = {"admin": EXPECTED_OWN["admin"], "attorney": EXPECTED_OWN["attorney"]}

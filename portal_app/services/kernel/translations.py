@@ -52,7 +52,7 @@ CLIENT_FAMILIES = (
     "conversations.too_", "conversations.refused_in_browser", "conversations.get_link", "conversations.filed_to",
     "conversations.dashboard_label", "review.download", "review.links_valid", "support.topic.", "support.status.",
     "support.empty", "support.too_long", "support.topic_unknown", "support.email_invalid", "support.too_many",
-    "support.get_file", "mfa.", "billing.sandbox.")
+    "support.get_file", "mfa.", "billing.sandbox.", "tasklink.")
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",

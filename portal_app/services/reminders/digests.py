@@ -27,13 +27,17 @@ from models import (
 )
 from portal_app.services.kernel import db, localtime
 from portal_app.services.kernel.settings import get_settings
+from portal_app.services.identity import task_links
 from portal_app.services.messaging import mail
 from portal_app.services.reminders import digest_text
 from portal_app.services.reminders.collect import OPEN_INVOICE
 
 BATCH = 500
 ITEM_COLUMNS = (ReminderItem.id, ReminderItem.recipient_id, ReminderItem.matter_id, ReminderItem.kind,
-                ReminderItem.subject_type, ReminderItem.occurs_on, ReminderItem.essential, ReminderItem.params)
+                ReminderItem.subject_type, ReminderItem.subject_id, ReminderItem.occurs_on, ReminderItem.essential,
+                ReminderItem.params)
+# The reminders that carry a one-tap task link (issue 12 item 5), and the task each opens.
+TASK_OF_KIND = {"document_missing": "upload"}
 N_ITEM = len(ITEM_COLUMNS)
 Item = namedtuple("Item", [c.key for c in ITEM_COLUMNS])  # a pending reminder, read without the ORM
 
@@ -113,14 +117,25 @@ def _settle(now: datetime, user_id: uuid.UUID, person: tuple, rows: list[Row], o
     if not keep:
         return
     digest_id = uuid.uuid4()
+    links = _task_links(out["session"], user_id, keep, now)
     message = mail.enqueue(out["session"], to_address=email, template="reminder_digest", locale=locale,
                            user_id=user_id, matter_id=keep[0].matter_id if len({i.matter_id for i in keep}) == 1 else None,
-                           name=name, count=len(keep), items=digest_text.render_items(keep, locale, local_day),
+                           name=name, count=len(keep), items=digest_text.render_items(keep, locale, local_day, links),
                            link=f"{get_settings().public_url}/", settings_link=f"{get_settings().public_url}/account/mail")
     message.created_at = now
     out["digests"].append(ReminderDigest(id=digest_id, user_id=user_id, local_date=local_day,
                                          outbox_message_id=message.id, item_count=len(keep), created_at=now))
     out["updates"] += [{"id": item.id, "status": "sent", "digest_id": digest_id} for item in keep]
+
+
+def _task_links(s: Session, user_id: uuid.UUID, items: list, now: datetime) -> dict:
+    """A one-tap link per item that is a task the person can do from a page (when the firm has
+    them on): item id -> (task kind, url)."""
+    if not task_links.enabled():
+        return {}
+    return {item.id: (TASK_OF_KIND[item.kind], task_links.url_for(task_links.issue(
+        s, user_id=user_id, kind=TASK_OF_KIND[item.kind], matter_id=item.matter_id, object_id=item.subject_id, now=now)))
+        for item in items if item.kind in TASK_OF_KIND}
 
 
 def send_due(now: datetime) -> dict[str, int]:
