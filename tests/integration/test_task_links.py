@@ -6,12 +6,15 @@ Every refusal says why in the reader's language and changes nothing but the audi
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
 
 from models import AuditEvent, DocumentRequest, OutboxMessage, TaskLink
+from portal_app.services.billing.invoices import views as invoice_views
+from portal_app.services.billing.payments import checkout as payments
 from portal_app.services.documents import checklist_views, uploads
 from portal_app.services.identity import auth, task_links
 from portal_app.services.kernel import db, policy
@@ -20,6 +23,7 @@ from portal_app.services.kernel.settings import reset_settings
 from portal_app.services.reminders import collect as reminders
 from portal_app.services.reminders import digests
 from tests import sample_files
+from tests.billing_helpers import make_invoice
 from tests.world import build_world
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York, the client's digest hour passed
@@ -174,3 +178,29 @@ def test_staff_revoke_and_the_firm_turns_links_off(world, monkeypatch):
         body = s.exec(select(OutboxMessage.body_text).where(OutboxMessage.template == "reminder_digest")
                       .order_by(OutboxMessage.created_at.desc())).first()
     assert "/task/" not in body and "Passport" in body and "http://" in body  # the ordinary sign-in link
+
+
+def test_a_pay_link_pays_that_one_invoice_and_ends_when_paid(world):
+    matter = world.matters["shared_unpaid"]  # the client pays this matter's invoices (its employer does not)
+    first = make_invoice(world, matter="shared_unpaid", actor="admin")
+    second = make_invoice(world, matter="shared_unpaid", actor="admin", cents=20_000)
+    with db.write() as s:
+        token = task_links.issue(s, user_id=world.users["client"].id, kind="pay", matter_id=matter.id,
+                                 object_id=uuid.UUID(first))
+    assert task_links.peek(token).kind == "pay"
+    opened = task_links.open_session(token)
+    actor = task_links.resolve(opened.session_token)
+    assert [v.id for v in invoice_views.for_matter(actor, str(matter.id))] == [first]
+    for refused in (lambda: invoice_views.detail(actor, second), lambda: payments.start(actor, second),
+                    lambda: policy.require(actor, "document.upload")):
+        with pytest.raises(NotAllowed):
+            refused()
+    checkout = payments.start(actor, first)
+    state = payments.pay_in_sandbox(actor, checkout.payment_id, checkout.client_secret, number="4242 4242 4242 4242",
+                                    expiry="12/40", cvc="123", save="")
+    assert state.posted
+    assert task_links.finish_if_done(actor) is True
+    assert task_links.resolve(opened.session_token) is None
+    with pytest.raises(InvalidLink) as refused:
+        task_links.peek(token)
+    assert refused.value.code == "tasklink.done"

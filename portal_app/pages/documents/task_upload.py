@@ -7,27 +7,13 @@ import reflex as rx
 from portal_app.components.i18n import t
 from portal_app.components.ui import error_callout, notice_callout
 from portal_app.pages.documents.client_documents import ClientChecklist, item_card
-from portal_app.pages.identity.task_link_state import TaskLinkState
+from portal_app.pages.identity.task_link_state import TaskLinkState, TaskSession
 from portal_app.services.identity import task_links
-from portal_app.services.kernel import i18n
 from portal_app.state import run
 
 
-class TaskUploadState(ClientChecklist, rx.State):
+class TaskUploadState(TaskSession, ClientChecklist, rx.State):
     done: bool = False
-
-    async def _signed_in_actor(self):
-        actor = await (await self.get_state(TaskLinkState)).task_actor()
-        if actor is not None:
-            i18n.READER_LOCALE.set(actor.locale)
-        return actor
-
-    async def _gone(self):
-        await (await self.get_state(TaskLinkState)).end("tasklink.session_ended")
-        return None
-
-    def _matter_id(self, actor) -> str:
-        return str(actor.task.matter_id)
 
     async def _refresh(self, actor) -> None:
         await super()._refresh(actor)

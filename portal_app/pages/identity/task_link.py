@@ -7,6 +7,7 @@ import reflex as rx
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import notice_callout
+from portal_app.pages.billing.task_pay import task_pay_view
 from portal_app.pages.documents.task_upload import task_upload_view
 from portal_app.pages.identity.task_link_state import TaskLinkState
 
@@ -52,7 +53,8 @@ def _sign_in() -> rx.Component:
 def task_link_page() -> rx.Component:
     s = TaskLinkState
     body = rx.cond(s.link_error != "", _problem(),
-                   rx.cond(s.opened, rx.vstack(_what(), task_upload_view(), width="100%", spacing="4"),
+                   rx.cond(s.opened, rx.vstack(_what(), rx.cond(s.info["kind"] == "pay", task_pay_view(),
+                                                                 task_upload_view()), width="100%", spacing="4"),
                            rx.cond(s.info.contains("kind"), rx.vstack(_what(), _intro(), width="100%", spacing="4"),
                                    rx.center(rx.spinner(size="3"), padding="48px"))))
     return shell(rx.vstack(body, _sign_in(), spacing="5", width="100%"), narrow=True)

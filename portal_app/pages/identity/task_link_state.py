@@ -9,6 +9,7 @@ import reflex as rx
 from portal_app import client_address
 from portal_app.components.i18n import t
 from portal_app.services.identity import task_links
+from portal_app.services.kernel import i18n
 from portal_app.services.kernel.errors import PortalError
 from portal_app.state import run, signed_out_locale
 
@@ -37,16 +38,22 @@ class TaskLinkState(rx.State):
         self._session, self._session_for, self.opened = "", "", False
         self.link_error = t(key, locale)
 
-    @rx.event
-    async def load(self):
+    @staticmethod
+    def _task_page_load(kind: str):
+        """The load handler of the task's own state (imported here: those states stand on this one)."""
+        from portal_app.pages.billing.task_pay import TaskPayState
         from portal_app.pages.documents.task_upload import TaskUploadState
 
+        return TaskPayState.load if kind == "pay" else TaskUploadState.load
+
+    @rx.event
+    async def load(self):
         self.busy, self.notice = False, ""
         locale = await signed_out_locale(self)
         token = self._token()
         if self._session and self._session_for == token and await self.task_actor() is not None:
             self.opened, self.link_error = True, ""  # this tab reloaded: the session it opened holds
-            return TaskUploadState.load
+            return self._task_page_load(self.info.get("kind", ""))
         self.opened, self._session, self._session_for = False, "", ""
         try:
             info = await run(task_links.peek, token, locale)
@@ -61,8 +68,6 @@ class TaskLinkState(rx.State):
     @rx.event
     async def use(self):
         """The button: use the link, open the limited session, show the task."""
-        from portal_app.pages.documents.task_upload import TaskUploadState
-
         if self.busy or self.opened:
             return None
         self.busy = True
@@ -75,7 +80,7 @@ class TaskLinkState(rx.State):
             self.link_error, self.busy = exc.message(locale), False
             return None
         self._session, self._session_for, self.opened, self.busy = opened.session_token, token, True, False
-        return TaskUploadState.load
+        return self._task_page_load(opened.kind)
 
     @rx.event
     async def turn_off(self):
@@ -91,3 +96,24 @@ class TaskLinkState(rx.State):
             return
         await self.end("tasklink.revoked")
         self.notice, self.link_error = t("tasklink.turned_off_notice", actor.locale), ""
+
+
+class TaskSession(rx.State, mixin=True):
+    """Mixed into a task's own page state (the upload, the payment) in front of its usual state: the
+    actor is the link's limited one, from this tab's task session, never the sign-in cookie."""
+
+    async def _signed_in_actor(self):
+        actor = await (await self.get_state(TaskLinkState)).task_actor()
+        if actor is not None:
+            i18n.READER_LOCALE.set(actor.locale)
+        return actor
+
+    async def _gone(self):
+        await (await self.get_state(TaskLinkState)).end("tasklink.session_ended")
+        return None
+
+    def _matter_id(self, actor) -> str:
+        return str(actor.task.matter_id)
+
+    def _invoice_id(self, actor) -> str:
+        return str(actor.task.object_id)

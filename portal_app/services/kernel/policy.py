@@ -26,7 +26,7 @@ import uuid
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models import Client, Document, DocumentRequest, Matter, MatterMember, User
+from models import Client, Document, DocumentRequest, Invoice, Matter, MatterMember, User
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed, NotFound
 
@@ -235,6 +235,11 @@ def item_scope(actor: Actor) -> sa.ColumnElement[bool]:
     if actor.role in EMPLOYER_SIDE:
         return DocumentRequest.provided_by == EMPLOYER
     return sa.true()
+
+
+def invoice_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Invoice: a task link's limited session sees its one invoice."""
+    return Invoice.id == actor.task.object_id if actor.task is not None else sa.true()
 
 
 def may_touch_document(db: Session, actor: Actor, document: Document) -> bool:

@@ -34,7 +34,7 @@ CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/bil
                 "pages/identity/set_password.py", "pages/identity/sessions.py", "pages/identity/entry.py",
                 "pages/messaging/mail_settings.py", "pages/support/client.py", "pages/support/common.py",
                 "pages/support/signed_out.py", "pages/identity/security.py", "pages/identity/task_link.py",
-                "pages/identity/task_link_state.py", "pages/documents/task_upload.py", "components/layout.py", "components/ui.py",
+                "pages/identity/task_link_state.py", "pages/documents/task_upload.py", "pages/billing/task_pay.py", "components/layout.py", "components/ui.py",
                 "components/deadline_views.py", "portal_app.py")
 CLIENT_FAMILIES = (
     "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",

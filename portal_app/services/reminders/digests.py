@@ -37,7 +37,7 @@ ITEM_COLUMNS = (ReminderItem.id, ReminderItem.recipient_id, ReminderItem.matter_
                 ReminderItem.subject_type, ReminderItem.subject_id, ReminderItem.occurs_on, ReminderItem.essential,
                 ReminderItem.params)
 # The reminders that carry a one-tap task link (issue 12 item 5), and the task each opens.
-TASK_OF_KIND = {"document_missing": "upload"}
+TASK_OF_KIND = {"document_missing": "upload", "invoice_due": "pay", "invoice_overdue": "pay"}
 N_ITEM = len(ITEM_COLUMNS)
 Item = namedtuple("Item", [c.key for c in ITEM_COLUMNS])  # a pending reminder, read without the ORM
 
