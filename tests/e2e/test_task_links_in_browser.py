@@ -13,7 +13,11 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from models import Document, DocumentRequest, Matter, OutboxMessage, TaskLink, User
+from models import Client, Document, DocumentRequest, Invoice, Matter, OutboxMessage, TaskLink, User
+from portal_app.services.billing.invoices import drafts as invoice_drafts
+from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
+from portal_app.services.billing.invoices.drafts import DraftInput, LineInput
+from portal_app.services.identity.auth import actor_for
 from portal_app.services.kernel import db, localtime
 from portal_app.services.reminders import collect as reminders
 from portal_app.services.reminders import digests
@@ -121,4 +125,54 @@ def test_a_task_link_opens_that_one_upload_on_a_phone_and_nothing_else(browser, 
     page.goto(link[:-4] + "AAAA")  # a forged link on a desktop
     expect(page.locator("#link-error")).to_contain_text("not valid")
     page.screenshot(path=str(ARTIFACTS / "task-link-desktop-forged.png"), full_page=True)
+    phone.context.close()
+
+
+def _pay_reminder_for_a_new_invoice() -> tuple[str, str, str]:
+    """A new invoice to María, due in two days, her reminders sent at noon her time that day;
+    returns (invoice id, invoice number, the task link under its line in the mail)."""
+    with db.read() as s:
+        zone = s.exec(select(User.timezone).where(User.email == "maria@demo.example")).one()
+        admin = s.exec(select(User).where(User.role == "admin")).first()
+        matter = s.exec(select(Matter).join(Client, Client.id == Matter.client_id)
+                        .where(Client.email == "maria@demo.example")).first()
+    moment = localtime.local(datetime.now(timezone.utc) + timedelta(days=2), zone).replace(
+        hour=12, minute=0, second=0, microsecond=0)
+    draft = DraftInput(kind="milestone", title="Task link test invoice", due_date=moment.date(),
+                       lines=[LineInput(kind="legal_fee", description="Preparing the reply", unit_amount_cents=30_000)])
+    invoice_id = invoice_drafts.create(actor_for(admin), str(matter.id), draft)
+    invoice_lifecycle.send(actor_for(admin), invoice_id)
+    reminders.collect(moment.astimezone(timezone.utc))
+    digests.send_due(moment.astimezone(timezone.utc))
+    with db.read() as s:
+        number = s.get(Invoice, uuid.UUID(invoice_id)).number
+        body = s.exec(select(OutboxMessage.body_text).where(OutboxMessage.to_address == "maria@demo.example",
+                                                            OutboxMessage.template == "reminder_digest")
+                      .order_by(OutboxMessage.created_at.desc())).first()
+    block = body.split(number, 1)[1]
+    return invoice_id, number, re.search(r"https?://[^\s]+/task/[A-Za-z0-9_-]+", block).group(0)
+
+
+def test_a_pay_link_pays_that_one_invoice_on_a_phone(browser, server):
+    invoice_id, number, link = _pay_reminder_for_a_new_invoice()
+    phone = _phone(browser, server)
+    phone.goto(link)
+    expect(phone.locator("#task-title")).to_have_text(number)
+    phone.locator("#task-continue").click()
+    expect(phone.locator("#pay-owed")).to_have_text("$300.00")
+    assert_accessible(phone, "task link, paying")
+    phone.screenshot(path=str(ARTIFACTS / "task-link-phone-pay.png"), full_page=True)
+    if phone.locator("#choose-new-card").count():
+        phone.locator("#choose-new-card").click()
+    phone.fill("#card-number", "4242 4242 4242 4242")
+    phone.fill("#card-expiry", "12/34")
+    phone.fill("#card-cvc", "123")
+    phone.click("#pay-now")
+    expect(phone.locator("#payment-received")).to_be_visible(timeout=30_000)
+    phone.screenshot(path=str(ARTIFACTS / "task-link-phone-paid.png"), full_page=True)
+    with db.read() as s:
+        assert s.get(Invoice, uuid.UUID(invoice_id)).status == "paid"
+    assert _link_row(invoice_id).revoked_reason == "done"
+    phone.locator("#see-receipt").click()  # the receipt page is beyond the task: a full sign-in
+    phone.wait_for_url(re.compile(r"/login\?next="))
     phone.context.close()

@@ -47,7 +47,7 @@ def task_upload_view() -> rx.Component:
         error_callout(s.error), notice_callout(s.notice),
         rx.cond(s.done, _done(), rx.vstack(rx.foreach(s.items, lambda item: item_card(item, s)), width="100%",
                                           spacing="3")),
-        rx.button(t("tasklink.turn_off"), on_click=TaskLinkState.turn_off, type="button", variant="soft",
-                  color_scheme="gray", size="2", id="task-turn-off"),
+        rx.cond(~s.done, rx.button(t("tasklink.turn_off"), on_click=TaskLinkState.turn_off, type="button",
+                                   variant="soft", color_scheme="gray", size="2", id="task-turn-off")),
         spacing="3", width="100%",
     )

@@ -12,12 +12,13 @@ from portal_app.pages.documents.task_upload import task_upload_view
 from portal_app.pages.identity.task_link_state import TaskLinkState
 
 
-def _what() -> rx.Component:
+def _what(with_title: bool = True) -> rx.Component:
+    """The task in a heading; its title too before Continue (after it, the item's card names it)."""
     s = TaskLinkState
     return rx.vstack(
         rx.heading(rx.cond(s.info["kind"] == "pay", t("tasklink.pay_heading"), t("tasklink.upload_heading")),
                    size="6"),
-        rx.text(rx.text.strong(s.info["title"]), id="task-title", dir="auto"),
+        *([rx.text(rx.text.strong(s.info["title"]), id="task-title", dir="auto")] if with_title else []),
         rx.text(s.info["reference"], " · ", s.info["matter_title"], size="2", color_scheme="gray", dir="auto"),
         spacing="1", width="100%",
     )
@@ -53,7 +54,7 @@ def _sign_in() -> rx.Component:
 def task_link_page() -> rx.Component:
     s = TaskLinkState
     body = rx.cond(s.link_error != "", _problem(),
-                   rx.cond(s.opened, rx.vstack(_what(), rx.cond(s.info["kind"] == "pay", task_pay_view(),
+                   rx.cond(s.opened, rx.vstack(_what(with_title=False), rx.cond(s.info["kind"] == "pay", task_pay_view(),
                                                                  task_upload_view()), width="100%", spacing="4"),
                            rx.cond(s.info.contains("kind"), rx.vstack(_what(), _intro(), width="100%", spacing="4"),
                                    rx.center(rx.spinner(size="3"), padding="48px"))))
