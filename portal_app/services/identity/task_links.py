@@ -87,15 +87,17 @@ def _task_open(s: Session, link: TaskLink) -> bool:
     return invoice is not None and invoice.status in OPEN_INVOICE and invoice.total_cents > invoice.paid_cents
 
 
-def _check(s: Session, link: TaskLink | None, now: datetime) -> tuple[TaskLink, User]:
-    """The link as it stands now, or the reason it cannot be used (InvalidLink with its key)."""
+def _check(s: Session, link: TaskLink | None, now: datetime, *, task_open: bool = True) -> tuple[TaskLink, User]:
+    """The link as it stands now, or the reason it cannot be used (InvalidLink with its key).
+    `task_open` False: a session already opened may still show what came of its task (the receipt,
+    the file received) until its page marks the link done; the services refuse the task itself."""
     if link is None:
         raise InvalidLink("tasklink.invalid")
     if not enabled():
         raise InvalidLink("tasklink.turned_off")
     if link.revoked_reason == "superseded":
         raise InvalidLink("tasklink.superseded")
-    if link.revoked_reason == "done" or (link.revoked_at is None and not _task_open(s, link)):
+    if link.revoked_reason == "done" or (task_open and link.revoked_at is None and not _task_open(s, link)):
         raise InvalidLink("tasklink.done")
     if link.revoked_at is not None:
         raise InvalidLink("tasklink.revoked")
@@ -157,7 +159,7 @@ def _record_refusal(token: str, reason: str, ip: str, now: datetime) -> None:
 
 def resolve(session_token: str | None, *, ip: str = "", now: datetime | None = None) -> Actor | None:
     """The limited actor behind a task session, or None once the session or its link has ended
-    (expired, revoked, the task done, links turned off)."""
+    (expired, revoked, marked done, links turned off)."""
     if not session_token or not looks_like_token(session_token):
         return None
     now = now or utcnow()
@@ -167,7 +169,7 @@ def resolve(session_token: str | None, *, ip: str = "", now: datetime | None = N
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             return None
         try:
-            link, user = _check(s, s.get(TaskLink, row.task_link_id), now)
+            link, user = _check(s, s.get(TaskLink, row.task_link_id), now, task_open=False)
         except InvalidLink:
             return None
         client_id = s.exec(select(Client.id).where(Client.user_id == user.id)).first()
