@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models import AuthSession, Client, DocumentRequest, Invoice, Matter, TaskLink, User, utcnow
+from models import AuthSession, Client, DocumentRequest, Invoice, Matter, TaskLink, User, new_id, utcnow
 from portal_app.services.identity.auth import actor_for
 from portal_app.services.kernel import audit, db, i18n, policy
 from portal_app.services.kernel.actor import Actor, TaskScope
@@ -30,6 +30,7 @@ from portal_app.services.kernel.tokens import hash_token, looks_like_token, new_
 KINDS = ("upload", "pay")
 OPEN_ITEM = ("requested", "rejected")
 OPEN_INVOICE = ("sent", "partially_paid")
+SUPERSEDE_CHUNK = 400  # (person, task) pairs per statement: well under SQLite's bound-parameter limit
 
 
 @dataclass(frozen=True)
@@ -59,23 +60,45 @@ def url_for(token: str) -> str:
     return f"{get_settings().public_url}/task/{token}"
 
 
-def issue(s: Session, *, user_id: uuid.UUID, kind: str, matter_id: uuid.UUID, object_id: uuid.UUID,
-          creator: Actor | None = None, now: datetime | None = None) -> str:
-    """A new link for one task, inside the caller's transaction; older live links for the same
-    task and person are superseded. Returns the token (to put in a mail, never stored)."""
+def prepare(*, user_id: uuid.UUID, kind: str, matter_id: uuid.UUID, object_id: uuid.UUID, now: datetime,
+            creator: Actor | None = None) -> tuple[str, dict]:
+    """A new link's token (to put in a mail, never stored) and its row, for `record_issued`."""
     if kind not in KINDS:
         raise ValueError(f"unknown task kind {kind!r}")
-    now = now or utcnow()
-    s.execute(sa.update(TaskLink).where(TaskLink.user_id == user_id, TaskLink.kind == kind,
-                                        TaskLink.object_id == object_id, TaskLink.revoked_at.is_(None))
-              .values(revoked_at=now, revoked_reason="superseded"))
     token = new_token()
-    link = TaskLink(token_hash=hash_token(token), kind=kind, user_id=user_id, matter_id=matter_id, object_id=object_id,
-                    created_by_id=creator.user_id if creator else None, created_at=now,
-                    expires_at=now + timedelta(hours=get_settings().task_link_hours))
-    s.add(link)
-    audit.record(s, "task_link.issued", actor=creator, object_type="task_link", object_id=link.id, matter_id=matter_id,
-                 details={"kind": kind, "object_id": str(object_id), "user_id": str(user_id)})
+    row = {"id": new_id(), "token_hash": hash_token(token), "kind": kind, "user_id": user_id, "matter_id": matter_id,
+           "object_id": object_id, "created_by_id": creator.user_id if creator else None, "created_at": now,
+           "expires_at": now + timedelta(hours=get_settings().task_link_hours), "last_used_at": None, "use_count": 0,
+           "revoked_at": None, "revoked_reason": None}
+    return token, row
+
+
+def record_issued(s: Session, rows: list[dict], now: datetime, creator: Actor | None = None) -> None:
+    """Store prepared links in the caller's transaction, set-based (a reminders pass issues thousands):
+    older live links for the same person and task are superseded first; one audit event says what
+    was issued (each link's row keeps who, what and when)."""
+    if not rows:
+        return
+    pairs = sorted({(r["user_id"], r["object_id"]) for r in rows})
+    for start in range(0, len(pairs), SUPERSEDE_CHUNK):
+        s.execute(sa.update(TaskLink).where(sa.tuple_(TaskLink.user_id, TaskLink.object_id).in_(
+            pairs[start:start + SUPERSEDE_CHUNK]), TaskLink.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason="superseded").execution_options(synchronize_session=False))
+    s.execute(TaskLink.__table__.insert(), rows)
+    one = rows[0]
+    audit.record(s, "task_link.issued", actor=creator, object_type="task_link",
+                 object_id=one["id"] if len(rows) == 1 else "",
+                 matter_id=one["matter_id"] if len({r["matter_id"] for r in rows}) == 1 else None,
+                 details={"count": len(rows), "kinds": sorted({r["kind"] for r in rows}),
+                          "people": len({r["user_id"] for r in rows})})
+
+
+def issue(s: Session, *, user_id: uuid.UUID, kind: str, matter_id: uuid.UUID, object_id: uuid.UUID,
+          creator: Actor | None = None, now: datetime | None = None) -> str:
+    """One new link, inside the caller's transaction. Returns the token."""
+    now = now or utcnow()
+    token, row = prepare(user_id=user_id, kind=kind, matter_id=matter_id, object_id=object_id, now=now, creator=creator)
+    record_issued(s, [row], now, creator)
     return token
 
 

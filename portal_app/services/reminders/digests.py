@@ -117,7 +117,7 @@ def _settle(now: datetime, user_id: uuid.UUID, person: tuple, rows: list[Row], o
     if not keep:
         return
     digest_id = uuid.uuid4()
-    links = _task_links(out["session"], user_id, keep, now)
+    links = _task_links(user_id, keep, now, out)
     message = mail.enqueue(out["session"], to_address=email, template="reminder_digest", locale=locale,
                            user_id=user_id, matter_id=keep[0].matter_id if len({i.matter_id for i in keep}) == 1 else None,
                            name=name, count=len(keep), items=digest_text.render_items(keep, locale, local_day, links),
@@ -128,14 +128,18 @@ def _settle(now: datetime, user_id: uuid.UUID, person: tuple, rows: list[Row], o
     out["updates"] += [{"id": item.id, "status": "sent", "digest_id": digest_id} for item in keep]
 
 
-def _task_links(s: Session, user_id: uuid.UUID, items: list, now: datetime) -> dict:
+def _task_links(user_id: uuid.UUID, items: list, now: datetime, out: dict) -> dict:
     """A one-tap link per item that is a task the person can do from a page (when the firm has
-    them on): item id -> (task kind, url)."""
+    them on): item id -> (task kind, url). The rows are stored once for the whole batch."""
     if not task_links.enabled():
         return {}
-    return {item.id: (TASK_OF_KIND[item.kind], task_links.url_for(task_links.issue(
-        s, user_id=user_id, kind=TASK_OF_KIND[item.kind], matter_id=item.matter_id, object_id=item.subject_id, now=now)))
-        for item in items if item.kind in TASK_OF_KIND}
+    links = {}
+    for item in (i for i in items if i.kind in TASK_OF_KIND):
+        token, row = task_links.prepare(user_id=user_id, kind=TASK_OF_KIND[item.kind], matter_id=item.matter_id,
+                                        object_id=item.subject_id, now=now)
+        out["links"].append(row)
+        links[item.id] = (row["kind"], task_links.url_for(token))
+    return links
 
 
 def send_due(now: datetime) -> dict[str, int]:
@@ -147,10 +151,11 @@ def send_due(now: datetime) -> dict[str, int]:
     user_ids = list(items)
     for start in range(0, len(user_ids), BATCH):
         with db.write() as s:
-            out = {"session": s, "sent": sent, "digests": [], "updates": []}
+            out = {"session": s, "sent": sent, "digests": [], "updates": [], "links": []}
             for user_id in user_ids[start:start + BATCH]:
                 _settle(now, user_id, people[user_id], items[user_id], out)
             s.flush()
+            task_links.record_issued(s, out["links"], now)
             s.add_all(out["digests"])
             s.flush()
             if out["updates"]:
