@@ -30,7 +30,6 @@ from portal_app.services.kernel.tokens import hash_token, looks_like_token, new_
 KINDS = ("upload", "pay")
 OPEN_ITEM = ("requested", "rejected")
 OPEN_INVOICE = ("sent", "partially_paid")
-SUPERSEDE_CHUNK = 400  # (person, task) pairs per statement: well under SQLite's bound-parameter limit
 
 
 @dataclass(frozen=True)
@@ -74,17 +73,19 @@ def prepare(*, user_id: uuid.UUID, kind: str, matter_id: uuid.UUID, object_id: u
 
 
 def record_issued(s: Session, rows: list[dict], now: datetime, creator: Actor | None = None) -> None:
-    """Store prepared links in the caller's transaction, set-based (a reminders pass issues thousands):
-    older live links for the same person and task are superseded first; one audit event says what
-    was issued (each link's row keeps who, what and when)."""
+    """Store links prepared at `now` in the caller's transaction, set-based (a reminders pass issues
+    thousands): one insert, one statement superseding the older live links for the same person and
+    task, one audit event saying what was issued (each link's row keeps who, what and when)."""
     if not rows:
         return
-    pairs = sorted({(r["user_id"], r["object_id"]) for r in rows})
-    for start in range(0, len(pairs), SUPERSEDE_CHUNK):
-        s.execute(sa.update(TaskLink).where(sa.tuple_(TaskLink.user_id, TaskLink.object_id).in_(
-            pairs[start:start + SUPERSEDE_CHUNK]), TaskLink.revoked_at.is_(None))
-            .values(revoked_at=now, revoked_reason="superseded").execution_options(synchronize_session=False))
     s.execute(TaskLink.__table__.insert(), rows)
+    table = TaskLink.__table__
+    fresh = table.alias("fresh")  # one statement per batch, whatever its size: the links just issued
+    s.execute(sa.update(table).where(
+        table.c.revoked_at.is_(None), table.c.created_at < now,
+        sa.exists().where(fresh.c.object_id == table.c.object_id, fresh.c.user_id == table.c.user_id,
+                          fresh.c.kind == table.c.kind, fresh.c.created_at == now))
+        .values(revoked_at=now, revoked_reason="superseded"))
     one = rows[0]
     audit.record(s, "task_link.issued", actor=creator, object_type="task_link",
                  object_id=one["id"] if len(rows) == 1 else "",

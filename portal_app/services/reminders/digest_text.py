@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 
 from models import ReminderItem
 from portal_app.services.kernel.i18n import t
@@ -44,6 +45,13 @@ def _overdue_documents(items: list[ReminderItem], locale: str) -> str:
 
 
 TASK_LINE = {"upload": "digest.task_upload", "pay": "digest.task_pay"}
+LINK_SLOT = "\x00"
+
+
+@lru_cache(maxsize=64)
+def _task_line(kind: str, locale: str) -> str:
+    """The "upload it here: {link}" sentence once per kind and language (a pass writes thousands)."""
+    return t(TASK_LINE[kind], locale, link=LINK_SLOT)
 
 
 def _line(item: ReminderItem, locale: str, today: date) -> str | None:
@@ -64,7 +72,7 @@ def _lines(items: list[ReminderItem], locale: str, today: date, links: dict) -> 
         line = _line(item, locale, today)
         if line is not None and item.id in links:  # a one-tap task link under its line (issue 12 item 5)
             kind, url = links[item.id]
-            line += "\n  " + t(TASK_LINE[kind], locale, link=url)
+            line += "\n  " + _task_line(kind, locale).replace(LINK_SLOT, url)
         if line is not None:
             lines.append(line)
     overdue_docs = [i for i in items if i.kind == "document_overdue_staff"]
