@@ -33,7 +33,7 @@ from models.checklists import (
 )
 from models.documents import Document, DocumentVersion
 from models.engagement import EngagementLetter, EngagementTemplate
-from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
+from models.identity import AuthSession, Invitation, LoginThrottle, Role, TaskLink, User
 from models.second_factor import KnownDevice, RecoveryCode, SecondFactor, SignInChallenge
 from models.matters import CaseType, Matter, MatterMember, MatterNumber
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
@@ -47,7 +47,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "metadata", "UTCDateTime", "new_id", "utcnow",
-    "AuthSession", "Invitation", "LoginThrottle", "Role", "User",
+    "AuthSession", "Invitation", "LoginThrottle", "Role", "TaskLink", "User",
     "KnownDevice", "RecoveryCode", "SecondFactor", "SignInChallenge",
     "Client", "Organization", "CaseType", "Matter", "MatterMember", "MatterNumber",
     "ChecklistTemplate", "ChecklistTemplateItem", "DocumentRequest", "IntakeForm", "IntakeResponse",

@@ -53,6 +53,30 @@ class AuthSession(SQLModel, table=True):
     revoked_reason: Optional[str] = Field(default=None, max_length=32)
     ip: Optional[str] = Field(default=None, max_length=64)
     user_agent: Optional[str] = Field(default=None, max_length=300)
+    # Set on the limited session a one-tap task link opens: it never counts as a sign-in anywhere else.
+    task_link_id: Optional[uuid.UUID] = Field(default=None, foreign_key="task_link.id", index=True)
+
+
+class TaskLink(SQLModel, table=True):
+    """A one-tap link from a reminder: one person, one matter, one task (upload to one checklist
+    item, or pay one invoice). Only the token's hash is stored; opening the page does not use it,
+    the page's own button does (services/identity/task_links.py)."""
+
+    __tablename__ = "task_link"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    kind: str = Field(max_length=16)  # "upload" | "pay"
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    matter_id: uuid.UUID = Field(foreign_key="matter.id", index=True)
+    object_id: uuid.UUID = Field(index=True)  # the checklist item (document_request) or the invoice
+    created_by_id: Optional[uuid.UUID] = Field(default=None, foreign_key="user.id")  # None: the reminders job
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    expires_at: datetime = Field(sa_column=utc_column(nullable=False))
+    last_used_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    use_count: int = 0
+    revoked_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    revoked_reason: Optional[str] = Field(default=None, max_length=16)  # staff | client | done | superseded
 
 
 class Invitation(SQLModel, table=True):

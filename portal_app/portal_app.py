@@ -23,7 +23,7 @@ from portal_app.pages.documents import review as checklist_review
 from portal_app.pages.documents import templates as template_editor
 from portal_app.pages.engagement import client as engagement_letter
 from portal_app.pages.engagement import templates as engagement_templates
-from portal_app.pages.identity import entry, invite, login, reset, security, sessions, set_password
+from portal_app.pages.identity import entry, invite, login, reset, security, sessions, set_password, task_link
 from portal_app.pages.identity import people as admin_users
 from portal_app.pages.insights import dashboard as insights_page
 from portal_app.pages.matters import client_home, employer_home, staff_home
@@ -77,7 +77,8 @@ for page in (entry, login, set_password, reset, security, client_home, staff_hom
              admin_users, documents, intake_form, checklist_review, checklist_dashboard, template_editor,
              pay, receipt, billing_staff, invoice_new, invoice_staff, trust_page, billing_settings_page, webhooks_page,
              tasks, jobs_admin, mail_settings, insights_page, records_page,
-             message_thread, message_inbox, support_client, support_help, support_staff, support_settings):
+             message_thread, message_inbox, support_client, support_help, support_staff, support_settings,
+             task_link):
     page.register(app)
 outbox_page.register(app)  # issue 9: the administrator's outbox
 employer_home.register(app)  # issue 12: the employer's portal

@@ -100,6 +100,10 @@ for _role in ("admin", "attorney", "paralegal", "billing"):
     EXPECTED_OWN[_role] |= {"engagement.view"}
 EXPECTED_OWN["client"] |= {"engagement.view", "engagement.sign"}
 MATTER_ACTIONS |= {"engagement.view", "engagement.sign"}
+# one-tap task links (issue 12 item 5): the matter's team and the person the link was sent to turn one off
+for _role in ("admin", "attorney", "paralegal", "billing", "client", "hr"):
+    EXPECTED_OWN[_role] |= {"task_link.revoke"}
+MATTER_ACTIONS |= {"task_link.revoke"}
 # --- end of the issue 12 block ---
 # --- the employer's portal (issue 12, item 3): written out by hand, one block ---
 for _role in ("admin", "attorney", "paralegal"):

@@ -23,7 +23,10 @@ from portal_app.state import PageState, run
 POLL_SECONDS, POLL_TRIES = 1.0, 40
 
 
-class PayState(PageState, rx.State):
+class PayFlow(PageState, rx.State, mixin=True):
+    """Paying one invoice: the pay page, and a task link's page, whose limited session sees that one
+    invoice only (services/identity/task_links.py)."""
+
     invoice: dict[str, str] = {}
     processor: str = ""
     step: str = "form"  # form | authenticate | processing | done | closed | no_card
@@ -40,9 +43,12 @@ class PayState(PageState, rx.State):
     receipt: dict[str, str] = {}
     _client_secret: str = ""
 
+    def _invoice_id(self, actor) -> str:  # noqa: ARG002 - a task link's page takes it from the actor
+        return self._url_segment()
+
     async def _checkout(self, actor, amount: str | None) -> None:
         try:
-            checkout = await run(payments.start, actor, self._url_segment(), amount)
+            checkout = await run(payments.start, actor, self._invoice_id(actor), amount)
         except PortalError as exc:
             if exc.code == "billing.trust_cards_off":
                 self.step, self.trust_instructions = "no_card", (await run(billing_config.current)).trust_instructions
@@ -63,12 +69,12 @@ class PayState(PageState, rx.State):
         return await self._load_page(self._fill)
 
     async def _fill(self, actor):
-        view = await run(invoice_views.detail, actor, self._url_segment())
+        view = await run(invoice_views.detail, actor, self._invoice_id(actor))
         self.invoice, self.partial_allowed = invoice_dict(view), view.allow_partial
         returned = self.router.url.query_parameters.get("payment", "")
         if returned:  # back from a bank page or 3-D Secure: show where it stands
             self.payment_id = str(returned)[:40]
-            return PayState.wait_for_posting
+            return type(self).wait_for_posting
         if self.invoice["payable"] == "":
             self.step = "closed"
             return None
@@ -95,7 +101,7 @@ class PayState(PageState, rx.State):
             self.step = "authenticate"
         elif status in ("succeeded", "processing"):
             self.step = "processing"
-            return PayState.wait_for_posting
+            return type(self).wait_for_posting
         else:
             self.step, self.error = "form", message or t("billing.payment_not_completed")
         return None
@@ -152,7 +158,7 @@ class PayState(PageState, rx.State):
 
     async def _show(self, actor, state) -> None:
         if state.posted:
-            view = await run(invoice_views.detail, actor, self._url_segment())
+            view = await run(invoice_views.detail, actor, self._invoice_id(actor))
             self.invoice = invoice_dict(view)  # the summary above the receipt says what is owed now
             receipt = await run(receipts.view, actor, self.payment_id)
             self.receipt = {"id": receipt.payment_id, "amount": receipt.amount, "owed": receipt.still_owed,
@@ -164,8 +170,12 @@ class PayState(PageState, rx.State):
             self.step, self.error = "form", state.message or t("billing.payment_not_completed")
 
 
-def _summary() -> rx.Component:
-    inv = PayState.invoice
+class PayState(PayFlow, rx.State):
+    pass
+
+
+def _summary(s) -> rx.Component:
+    inv = s.invoice
     return card(
         rx.hstack(rx.text(inv["number"], weight="bold"), rx.spacer(), rx.text(inv["matter"], size="1"), width="100%"),
         rx.text(inv["title"]),
@@ -174,8 +184,7 @@ def _summary() -> rx.Component:
         rx.cond(inv["to_trust"] != "", rx.text(t("billing.retainer_note"), size="1", color_scheme="gray")))
 
 
-def _amount() -> rx.Component:
-    s = PayState
+def _amount(s) -> rx.Component:
     return rx.cond(s.partial_allowed & (s.step == "form"), rx.hstack(
         rx.input(value=s.amount_text, on_change=s.set_amount_text, id="pay-amount", input_mode="decimal",
                  aria_label=t("billing.amount_to_pay"), size="3", width="140px"),
@@ -183,8 +192,7 @@ def _amount() -> rx.Component:
         align="center", wrap="wrap"))
 
 
-def _result() -> rx.Component:
-    s = PayState
+def _result(s) -> rx.Component:
     return rx.match(
         s.step,
         ("done", card(rx.heading(t("billing.payment_received"), size="5", id="payment-received"),
@@ -198,22 +206,25 @@ def _result() -> rx.Component:
         rx.fragment())
 
 
-def _form() -> rx.Component:
-    s = PayState
+def _form(s) -> rx.Component:
     return rx.cond((s.step == "form") | (s.step == "authenticate"), rx.cond(
         s.processor == "stripe",
         stripe_payment(publishable_key=s.publishable_key, client_secret=s.stripe_secret,
                        customer_session_client_secret=s.customer_session_secret, return_url=s.return_url,
                        submit_label=t("billing.pay_now"), busy_label=t("billing.paying"), on_result=s.stripe_result),
-        rx.cond(s.processor == "sandbox", sandbox_forms(PayState))))
+        rx.cond(s.processor == "sandbox", sandbox_forms(s))))
+
+
+def pay_parts(s) -> list[rx.Component]:
+    """The invoice, the amount, the processor's form, what came of it; `s` is the page's state."""
+    return [rx.cond(s.processor == "sandbox", sandbox_banner()),
+            _summary(s), _amount(s), _form(s), error_callout(s.error), _result(s)]
 
 
 def _content() -> rx.Component:
-    s = PayState
     return rx.vstack(
         rx.heading(t("billing.pay_title"), size="6"),
-        rx.cond(s.processor == "sandbox", sandbox_banner()),
-        _summary(), _amount(), _form(), error_callout(s.error), _result(),
+        *pay_parts(PayState),
         rx.link(t("billing.back_home"), href="/client", size="2"),
         spacing="4", width="100%")
 

@@ -41,7 +41,10 @@ SELECTED_COUNT = Var(_js_expr=f"String({_FILES} ? {_FILES}.length : 0)",
                      _var_data=rx.selected_files(UPLOAD_ID)._get_all_var_data()).to(str)
 
 
-class DocumentsState(PageState, UploadRows, rx.State):
+class ClientChecklist(PageState, UploadRows, rx.State, mixin=True):
+    """A client's checklist with its upload: the documents page, and a task link's page, where the
+    limited session lists its one item (services/identity/task_links.py)."""
+
     matter: dict[str, str] = {}
     items: list[dict[str, str]] = []
     versions: list[dict[str, str]] = []
@@ -52,8 +55,11 @@ class DocumentsState(PageState, UploadRows, rx.State):
     selected_id: str = ""
     refusals: list[str] = []  # shown next to the drop zone of the open item
 
+    def _matter_id(self, actor) -> str:  # noqa: ARG002 - a task link's page takes it from the actor
+        return self._url_segment(2)
+
     async def _refresh(self, actor) -> None:
-        view = await run(checklist_views.matter_checklist, actor, self._url_segment(2))
+        view = await run(checklist_views.matter_checklist, actor, self._matter_id(actor))
         self.matter = {"id": view.matter_id, "reference": view.reference, "title": view.title}
         self.items, self.versions = common.rows_of(view, actor.locale, tz=actor.timezone)
         self.removed = view.removed
@@ -116,6 +122,10 @@ class DocumentsState(PageState, UploadRows, rx.State):
         await self._refresh(actor)
 
 
+class DocumentsState(ClientChecklist, rx.State):
+    pass
+
+
 def refusal_line(refused: dict, item: dict[str, str]) -> str:
     name = filenames.display_name(str(refused.get("name", ""))[:120]) or "?"
     codes = [str(c) for c in refused.get("codes", []) if isinstance(c, str)] if isinstance(refused.get("codes"), list) \
@@ -130,8 +140,7 @@ def refusal_line(refused: dict, item: dict[str, str]) -> str:
     return t("documents.refused_other", name=name, accepted=item.get("accepted", ""), max=item.get("max_size", ""))
 
 
-def _refusals() -> rx.Component:
-    s = DocumentsState
+def _refusals(s) -> rx.Component:
     return rx.cond(s.refusals.length() > 0, rx.callout(
         rx.vstack(rx.foreach(s.refusals, lambda line: rx.text(line, size="2", dir="auto", class_name="refused-file")),
                   spacing="1"),
@@ -163,8 +172,8 @@ def labelled_file_input(zone: rx.Component, label: str) -> rx.Component:
     return zone
 
 
-def _upload_zone() -> rx.Component:
-    s, limit = DocumentsState, get_settings().max_upload_bytes
+def _upload_zone(s) -> rx.Component:
+    limit = get_settings().max_upload_bytes
     return rx.vstack(
         labelled_file_input(rx.upload.root(
             rx.vstack(
@@ -183,7 +192,7 @@ def _upload_zone() -> rx.Component:
             on_drop_rejected=lambda rejected: s.files_refused(refusal_summary(rejected)),
             width="100%",
         ), t("documents.choose")),
-        _refusals(),
+        _refusals(s),
         rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="2", class_name="selected-file")),
         rx.cond(SELECTED_TOTAL > limit, rx.text(t("documents.too_much_at_once", max=f"{limit // (1024 * 1024)} MB"),
                                                 size="2", color_scheme="red", id="too-much")),
@@ -204,8 +213,8 @@ def _upload_zone() -> rx.Component:
     )
 
 
-def _versions_of(item) -> rx.Component:
-    return rx.foreach(DocumentsState.versions, lambda v: rx.cond(
+def _versions_of(item, s) -> rx.Component:
+    return rx.foreach(s.versions, lambda v: rx.cond(
         v["request_id"] == item["id"],
         rx.hstack(rx.icon("file", size=14), rx.text(v["name"], size="1"), common.status_badge(v),
                   rx.cond(v["note"] != "", rx.text(v["note"], size="1", color_scheme="red")), wrap="wrap",
@@ -213,7 +222,7 @@ def _versions_of(item) -> rx.Component:
     ))
 
 
-def _details(item) -> rx.Component:
+def _details(item, s) -> rx.Component:
     return rx.vstack(
         rx.text(rx.text.strong(t("documents.why")), " ", item["why"], size="2"),
         rx.text(rx.text.strong(t("documents.example")), " ", item["example"], size="2"),
@@ -223,15 +232,16 @@ def _details(item) -> rx.Component:
         rx.cond(item["expires"] != "", rx.hstack(
             rx.el.label(t("documents.expiry_date"), html_for="expiry-" + item["id"], style={"font-size": "14px"}),
             rx.input(type="date", default_value=item["expiry_date"], size="2", id="expiry-" + item["id"],
-                     on_blur=lambda v: DocumentsState.set_expiry(item["id"], v)), align="center", wrap="wrap")),
-        _versions_of(item),
-        rx.cond(item["open"] != "", _upload_zone()),
+                     on_blur=lambda v: s.set_expiry(item["id"], v)), align="center", wrap="wrap")),
+        _versions_of(item, s),
+        rx.cond(item["open"] != "", _upload_zone(s)),
         spacing="2", width="100%", padding_top="8px",
     )
 
 
-def _item_card(item) -> rx.Component:
-    is_open = DocumentsState.selected_id == item["id"]
+def item_card(item, s) -> rx.Component:
+    """One checklist item, opened to its details and drop zone by its button; `s` is the page's state."""
+    is_open = s.selected_id == item["id"]
     return rx.card(rx.vstack(
         rx.hstack(
             rx.vstack(rx.text(item["title"], weight="bold", size="3"),
@@ -243,9 +253,9 @@ def _item_card(item) -> rx.Component:
         rx.cond(item["note"] != "", rx.text(item["note"], size="1", color_scheme="amber")),
         rx.cond(item["count_note"] != "", rx.text(item["count_note"], size="2", class_name="files-count")),
         rx.cond(item["wet_ink"] == "yes", common.wet_ink_steps(item)),
-        rx.cond(is_open, _details(item),
+        rx.cond(is_open, _details(item, s),
                 rx.button(rx.cond(item["open"] != "", t("documents.open_item"), t("documents.show_item")),
-                          on_click=DocumentsState.select(item["id"]), type="button", variant="outline",
+                          on_click=s.select(item["id"]), type="button", variant="outline",
                           width="100%", class_name="open-item")),
         width="100%", spacing="2",
     ), width="100%", class_name="request-item", id="item-" + item["id"])
@@ -264,7 +274,7 @@ def _content() -> rx.Component:
         rx.cond(s.removed.length() > 0, rx.callout(
             rx.text(t("documents.removed_intro"), " ", s.removed.join(", ")), icon="info", size="1", width="100%")),
         error_callout(s.error), notice_callout(s.notice),
-        rx.cond(s.items.length() > 0, rx.vstack(rx.foreach(s.items, _item_card), width="100%", spacing="3"),
+        rx.cond(s.items.length() > 0, rx.vstack(rx.foreach(s.items, lambda item: item_card(item, s)), width="100%", spacing="3"),
                 empty(t("client_home.nothing_needed"))),
         spacing="3", width="100%",
     )

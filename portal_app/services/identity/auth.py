@@ -159,7 +159,8 @@ def resolve(token: str | None, *, ip: str = "", now: datetime | None = None) -> 
         return None
     now, cfg = now or utcnow(), get_settings()
     with db.read() as s:
-        row = s.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+        row = s.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token),
+                                               AuthSession.task_link_id.is_(None))).first()  # never a task link's
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             return None
         if now - row.last_seen_at > timedelta(minutes=cfg.session_idle_minutes):

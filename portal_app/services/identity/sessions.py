@@ -31,7 +31,8 @@ def list_own(actor: Actor) -> list[SessionInfo]:
         rows = s.exec(
             select(AuthSession)
             .where(AuthSession.user_id == actor.user_id, AuthSession.revoked_at.is_(None),
-                   AuthSession.expires_at > now, AuthSession.token_hash.is_not(None))
+                   AuthSession.expires_at > now, AuthSession.token_hash.is_not(None),
+                   AuthSession.task_link_id.is_(None))
             .order_by(AuthSession.last_seen_at.desc())
         ).all()
         return [

@@ -6,6 +6,16 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class TaskScope:
+    """What a limited session from a one-tap task link may touch: one task on one matter."""
+
+    kind: str  # "upload" (one checklist item) | "pay" (one invoice)
+    matter_id: uuid.UUID
+    object_id: uuid.UUID
+    link_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class Actor:
     user_id: uuid.UUID
     role: str
@@ -17,6 +27,7 @@ class Actor:
     organization_id: uuid.UUID | None = None
     session_id: uuid.UUID | None = None
     ip: str = ""
+    task: TaskScope | None = None  # set only for a task link's limited session (policy narrows everything)
 
     @property
     def is_staff(self) -> bool:

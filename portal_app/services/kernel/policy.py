@@ -12,6 +12,10 @@ items the employer provides, never on the employee's own documents (passport, I-
 `require_item`, `item_scope` and `may_touch_document` are that rule for one item, for a list of
 items and for a stored file; every document action goes through one of them.
 
+A limited session from a one-tap task link (issue 12 item 5) carries a TaskScope on its actor:
+TASK_ACTIONS is its row of the table, and the same checks narrow to its one matter and its one
+item or invoice (`require_task_object`), so every other page and action asks for a full sign-in.
+
 The named predicates at the end (`is_staff`, `sees_firm_wide_mail`, `may_be_responsible_attorney`,
 ...) answer the remaining "who is this?" questions the services ask, so a role set lives here once.
 """
@@ -22,7 +26,7 @@ import uuid
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models import Client, Deadline, Document, DocumentRequest, Matter, MatterMember, User
+from models import Client, Deadline, Document, DocumentRequest, Invoice, Matter, MatterMember, User
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import NotAllowed, NotFound
 
@@ -114,6 +118,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # team and billing (the retainer waits for it) read it and the signed copy; an employer never does
     "engagement.view": STAFF | {"client"},
     "engagement.sign": frozenset({"client"}),
+    # one-tap task links (issue 12 item 5): the matter's team and the person the link is for revoke it
+    "task_link.revoke": STAFF | {"client", "hr_liaison"},
+}
+# What the limited session of a task link may do, by task kind: on top of the role's own row, and
+# only on the link's matter and object. Nothing firm-wide, nothing else on the matter.
+TASK_ACTIONS: dict[str, frozenset[str]] = {
+    "upload": frozenset({"matter.view", "document.view", "document.upload", "task_link.revoke"}),
+    "pay": frozenset({"matter.view", "invoice.view", "payment.make", "task_link.revoke"}),
 }
 FIRM_WIDE = frozenset({
     "mail.outbox",
@@ -134,17 +146,30 @@ def role_allows(role: str, action: str) -> bool:
     return role in PERMISSIONS[action]
 
 
+def actor_allows(actor: Actor, action: str) -> bool:
+    """The role's row, and for a task link's limited session also its task's row."""
+    if not role_allows(actor.role, action):
+        return False
+    return actor.task is None or action in TASK_ACTIONS.get(actor.task.kind, frozenset())
+
+
 def require(actor: Actor | None, action: str) -> Actor:
     """Firm-wide check: the actor's role may take this action at all."""
-    if actor is None or not role_allows(actor.role, action):
+    if actor is None or not actor_allows(actor, action):
         raise NotAllowed()
     return actor
 
 
 def matter_scope(actor: Actor, action: str = "matter.view") -> sa.ColumnElement[bool]:
     """A WHERE clause over Matter that is true exactly for the matters the actor may act on."""
-    if not role_allows(actor.role, action):
+    if not actor_allows(actor, action):
         return sa.false()
+    if actor.task is not None:
+        return sa.and_(Matter.id == actor.task.matter_id, _role_scope(actor, action))
+    return _role_scope(actor, action)
+
+
+def _role_scope(actor: Actor, action: str) -> sa.ColumnElement[bool]:
     if sees_every_matter(actor):
         return sa.true()
     if is_staff(actor):
@@ -195,12 +220,21 @@ def require_item(db: Session, actor: Actor | None, action: str,
     matter = require_matter(db, actor, action, request.matter_id)
     if not may_touch_item(actor, request):
         raise NotAllowed()
+    require_task_object(actor, request.id)
     return request, matter
+
+
+def require_task_object(actor: Actor, object_id: uuid.UUID | str) -> None:
+    """A task link's limited session acts on its one item or invoice only; anyone else passes."""
+    if actor.task is not None and parse_uuid(object_id) != actor.task.object_id:
+        raise NotAllowed()
 
 
 def may_touch_item(actor: Actor, request: DocumentRequest | None) -> bool:
     """The employer-items-only rule for one item: an HR contact touches only what the employer
     provides; for everyone else the table and the matter scope decide alone."""
+    if actor.task is not None and (request is None or request.id != actor.task.object_id):
+        return False
     if actor.role not in EMPLOYER_SIDE:
         return True
     return request is not None and is_employer_item(request.provided_by)
@@ -208,16 +242,25 @@ def may_touch_item(actor: Actor, request: DocumentRequest | None) -> bool:
 
 def item_scope(actor: Actor) -> sa.ColumnElement[bool]:
     """A WHERE clause over DocumentRequest: the employer-items-only rule for lists of items (the
-    matters themselves are scoped by matter_scope)."""
+    matters themselves are scoped by matter_scope); a task link's limited session sees its one item."""
+    if actor.task is not None:
+        return DocumentRequest.id == actor.task.object_id
     if actor.role in EMPLOYER_SIDE:
         return DocumentRequest.provided_by == EMPLOYER
     return sa.true()
 
 
+def invoice_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    """A WHERE clause over Invoice: a task link's limited session sees its one invoice."""
+    return Invoice.id == actor.task.object_id if actor.task is not None else sa.true()
+
+
 def may_touch_document(db: Session, actor: Actor, document: Document) -> bool:
     """The employer-items-only rule for a stored file: an upload (or its rendition) counts as the
     item it was uploaded for; generated files (invoice PDFs) belong to no item."""
-    if document.kind not in ITEM_FILE_KINDS or actor.role not in EMPLOYER_SIDE:
+    if actor.task is not None and document.kind not in ITEM_FILE_KINDS:
+        return False  # a task link's session sees its one item's files, never an invoice PDF or other file
+    if document.kind not in ITEM_FILE_KINDS or (actor.role not in EMPLOYER_SIDE and actor.task is None):
         return True
     request = db.get(DocumentRequest, document.request_id) if document.request_id else None
     return may_touch_item(actor, request)

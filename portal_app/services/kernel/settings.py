@@ -70,6 +70,10 @@ class Settings(PortalEnvironment):
     session_idle_minutes: int = var("PORTAL_SESSION_IDLE_MINUTES", 120, gt=0)
     invitation_hours: int = var("PORTAL_INVITATION_HOURS", 72, gt=0)
     reset_minutes: int = var("PORTAL_RESET_MINUTES", 60, gt=0)
+    # one-tap task links in reminder mails (issue 12 item 5); off: the mails carry the sign-in link
+    task_links: bool = var("PORTAL_TASK_LINKS", True)
+    task_link_hours: int = var("PORTAL_TASK_LINK_HOURS", 72, gt=0)
+    task_session_minutes: int = var("PORTAL_TASK_SESSION_MINUTES", 30, gt=0)
     account_max_failures: int = var("PORTAL_ACCOUNT_MAX_FAILURES", 5, gt=0)
     ip_max_failures: int = var("PORTAL_IP_MAX_FAILURES", 20, gt=0)
     throttle_window_minutes: int = var("PORTAL_THROTTLE_WINDOW_MINUTES", 15, gt=0)

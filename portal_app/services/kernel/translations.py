@@ -37,6 +37,8 @@ CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/bil
                 "components/deadline_views.py", "portal_app.py",
                 "pages/matters/employer_home.py", "pages/matters/roster_view.py",
                 "pages/engagement/client.py", "pages/engagement/widgets.py",
+                "pages/identity/task_link.py", "pages/identity/task_link_state.py", "pages/documents/task_upload.py",
+                "pages/billing/task_pay.py",
                 )
 CLIENT_FAMILIES = (
     "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",
@@ -58,6 +60,7 @@ CLIENT_FAMILIES = (
     "support.get_file", "mfa.", "billing.sandbox.",
     "employer.",
     "engagement.",
+    "tasklink.",
     )
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 
 from models import ReminderItem
 from portal_app.services.kernel.i18n import t
@@ -43,31 +44,52 @@ def _overdue_documents(items: list[ReminderItem], locale: str) -> str:
     return t("digest.documents_overdue_staff", locale, count=len(items), titles=listed)
 
 
-def _lines(items: list[ReminderItem], locale: str, today: date) -> list[str]:
+TASK_LINE = {"upload": "digest.task_upload", "pay": "digest.task_pay"}
+LINK_SLOT = "\x00"
+
+
+@lru_cache(maxsize=64)
+def _task_line(kind: str, locale: str) -> str:
+    """The "upload it here: {link}" sentence once per kind and language (a pass writes thousands)."""
+    return t(TASK_LINE[kind], locale, link=LINK_SLOT)
+
+
+def _line(item: ReminderItem, locale: str, today: date) -> str | None:
+    if item.kind == "document_missing":
+        return _document(item, locale, today)
+    if item.kind.startswith("invoice"):
+        return _invoice(item, locale, today)
+    if item.kind == "deadline":
+        return _deadline(item, locale, today)
+    if item.kind == "message_new":  # a new secure message: never its text, only where to read it
+        return t("digest.message_new", locale, link=item.params.get("link", ""))
+    return None
+
+
+def _lines(items: list[ReminderItem], locale: str, today: date, links: dict) -> list[str]:
     lines = []
-    overdue_docs = [i for i in items if i.kind == "document_overdue_staff"]
     for item in items:
-        if item.kind == "document_missing":
-            lines.append(_document(item, locale, today))
-        elif item.kind.startswith("invoice"):
-            lines.append(_invoice(item, locale, today))
-        elif item.kind == "deadline":
-            lines.append(_deadline(item, locale, today))
-        elif item.kind == "message_new":  # a new secure message: never its text, only where to read it
-            lines.append(t("digest.message_new", locale, link=item.params.get("link", "")))
+        line = _line(item, locale, today)
+        if line is not None and item.id in links:  # a one-tap task link under its line (issue 12 item 5)
+            kind, url = links[item.id]
+            line += "\n  " + _task_line(kind, locale).replace(LINK_SLOT, url)
+        if line is not None:
+            lines.append(line)
+    overdue_docs = [i for i in items if i.kind == "document_overdue_staff"]
     if overdue_docs:
         lines.append(_overdue_documents(overdue_docs, locale))
     return lines
 
 
-def render_items(items: list[ReminderItem], locale: str, today: date) -> str:
-    """Deadlines first within each matter, then documents, then invoices."""
+def render_items(items: list[ReminderItem], locale: str, today: date, links: dict | None = None) -> str:
+    """Deadlines first within each matter, then documents, then invoices. `links`: item id ->
+    (task kind, url) of the one-tap task links to put under those items' lines."""
     order = {"deadline": 0, "document_missing": 1, "document_overdue_staff": 2}
     by_matter: dict[str, list[ReminderItem]] = defaultdict(list)
     for item in sorted(items, key=lambda i: (order.get(i.kind, 3), i.occurs_on, i.params.get("title", ""))):
         by_matter[f"{item.params['reference']} · {item.params['matter_title']}"].append(item)
     blocks = []
     for heading in sorted(by_matter):
-        lines = _lines(by_matter[heading], locale, today)
+        lines = _lines(by_matter[heading], locale, today, links or {})
         blocks.append("\n".join([heading, *(f"- {line}" for line in lines)]))
     return "\n\n".join(blocks)

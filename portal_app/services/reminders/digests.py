@@ -27,13 +27,17 @@ from models import (
 )
 from portal_app.services.kernel import db, localtime
 from portal_app.services.kernel.settings import get_settings
+from portal_app.services.identity import task_links
 from portal_app.services.messaging import mail
 from portal_app.services.reminders import digest_text
 from portal_app.services.reminders.collect import OPEN_INVOICE
 
 BATCH = 500
 ITEM_COLUMNS = (ReminderItem.id, ReminderItem.recipient_id, ReminderItem.matter_id, ReminderItem.kind,
-                ReminderItem.subject_type, ReminderItem.occurs_on, ReminderItem.essential, ReminderItem.params)
+                ReminderItem.subject_type, ReminderItem.subject_id, ReminderItem.occurs_on, ReminderItem.essential,
+                ReminderItem.params)
+# The reminders that carry a one-tap task link (issue 12 item 5), and the task each opens.
+TASK_OF_KIND = {"document_missing": "upload", "invoice_due": "pay", "invoice_overdue": "pay"}
 N_ITEM = len(ITEM_COLUMNS)
 Item = namedtuple("Item", [c.key for c in ITEM_COLUMNS])  # a pending reminder, read without the ORM
 
@@ -113,14 +117,29 @@ def _settle(now: datetime, user_id: uuid.UUID, person: tuple, rows: list[Row], o
     if not keep:
         return
     digest_id = uuid.uuid4()
+    links = _task_links(user_id, keep, now, out)
     message = mail.enqueue(out["session"], to_address=email, template="reminder_digest", locale=locale,
                            user_id=user_id, matter_id=keep[0].matter_id if len({i.matter_id for i in keep}) == 1 else None,
-                           name=name, count=len(keep), items=digest_text.render_items(keep, locale, local_day),
+                           name=name, count=len(keep), items=digest_text.render_items(keep, locale, local_day, links),
                            link=f"{get_settings().public_url}/", settings_link=f"{get_settings().public_url}/account/mail")
     message.created_at = now
     out["digests"].append(ReminderDigest(id=digest_id, user_id=user_id, local_date=local_day,
                                          outbox_message_id=message.id, item_count=len(keep), created_at=now))
     out["updates"] += [{"id": item.id, "status": "sent", "digest_id": digest_id} for item in keep]
+
+
+def _task_links(user_id: uuid.UUID, items: list, now: datetime, out: dict) -> dict:
+    """A one-tap link per item that is a task the person can do from a page (when the firm has
+    them on): item id -> (task kind, url). The rows are stored once for the whole batch."""
+    if not task_links.enabled():
+        return {}
+    links = {}
+    for item in (i for i in items if i.kind in TASK_OF_KIND):
+        token, row = task_links.prepare(user_id=user_id, kind=TASK_OF_KIND[item.kind], matter_id=item.matter_id,
+                                        object_id=item.subject_id, now=now)
+        out["links"].append(row)
+        links[item.id] = (row["kind"], task_links.url_for(token))
+    return links
 
 
 def send_due(now: datetime) -> dict[str, int]:
@@ -132,10 +151,11 @@ def send_due(now: datetime) -> dict[str, int]:
     user_ids = list(items)
     for start in range(0, len(user_ids), BATCH):
         with db.write() as s:
-            out = {"session": s, "sent": sent, "digests": [], "updates": []}
+            out = {"session": s, "sent": sent, "digests": [], "updates": [], "links": []}
             for user_id in user_ids[start:start + BATCH]:
                 _settle(now, user_id, people[user_id], items[user_id], out)
             s.flush()
+            task_links.record_issued(s, out["links"], now)
             s.add_all(out["digests"])
             s.flush()
             if out["updates"]:

@@ -131,7 +131,8 @@ def _view(invoice: Invoice, matter: Matter, client: Client, lines: list[InvoiceL
 
 def _query(actor: Actor):
     return (select(Invoice, Matter, Client).join(Matter, Matter.id == Invoice.matter_id)
-            .join(Client, Client.id == Matter.client_id).where(policy.matter_scope(actor, "invoice.view")))
+            .join(Client, Client.id == Matter.client_id)
+            .where(policy.matter_scope(actor, "invoice.view"), policy.invoice_scope(actor)))
 
 
 def for_client(actor: Actor) -> list[InvoiceView]:

@@ -75,6 +75,7 @@ def _prepare(actor: Actor, invoice_id: str, requested: str | None) -> tuple[Invo
         if invoice is None:
             raise NotAllowed()
         matter = policy.require_matter(s, actor, "payment.make", invoice.matter_id)
+        policy.require_task_object(actor, invoice.id)
         if invoice.status in ("draft", "pending_approval"):
             raise NotAllowed()  # not sent: the client does not know of it
         if invoice.status not in PAYABLE:
@@ -154,6 +155,7 @@ def _own_payment(actor: Actor, payment_id: str, action: str = "invoice.view") ->
         if payment is None:
             raise NotAllowed()
         policy.require_matter(s, actor, action, payment.matter_id)
+        policy.require_task_object(actor, payment.invoice_id)
         return payment
 
 

@@ -37,6 +37,7 @@ def view(actor: Actor, payment_id: str) -> Receipt:
         if payment is None or payment.posted_at is None:
             raise NotAllowed()
         matter = policy.require_matter(s, actor, "invoice.view", payment.matter_id)
+        policy.require_task_object(actor, payment.invoice_id)
         invoice, client = s.get(Invoice, payment.invoice_id), s.get(Client, payment.client_id)
         return Receipt(
             payment_id=str(payment.id), invoice_id=str(invoice.id), number=f"{invoice.number}-{payment.attempt_no}",

@@ -89,6 +89,8 @@ def record(
     ip: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    if actor is not None and actor.task is not None:  # done through a one-tap task link's limited session
+        details = {**(details or {}), "task_link_id": str(actor.task.link_id)}
     seq, prev_hash = _lock_head(db)
     event = AuditEvent(
         seq=seq,
