@@ -36,6 +36,7 @@ from models.identity import AuthSession, Invitation, LoginThrottle, Role, User
 from models.second_factor import KnownDevice, RecoveryCode, SecondFactor, SignInChallenge
 from models.matters import CaseType, Matter, MatterMember, MatterNumber
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from models.onboarding import Onboarding
 from models.parties import Client, Organization
 from models.records import LegalHold, MatterTag, RetentionPolicy, RetentionReview
 from models.processing import PaymentCustomer, SandboxIntent, SandboxPaymentMethod
@@ -60,4 +61,5 @@ __all__ = [
     "LegalHold", "MatterTag", "RetentionPolicy", "RetentionReview",
     # issue 12: secure messages and support requests
     "Message", "MessageAttachment", "MessageThread", "SupportRequest", "SupportTopic", "ThreadRead",
+    "Onboarding",  # issue 12 item 6
 ]

@@ -16,6 +16,7 @@ from portal_app.pages.billing import trust as trust_page
 from portal_app.pages.billing import webhooks as webhooks_page
 from portal_app.pages.conversations import inbox as message_inbox
 from portal_app.pages.conversations import thread as message_thread
+from portal_app.pages.onboarding import quick_start
 from portal_app.pages.documents import client_documents as documents
 from portal_app.pages.documents import dashboard as checklist_dashboard
 from portal_app.pages.documents import intake as intake_form
@@ -78,3 +79,4 @@ for page in (entry, login, set_password, reset, security, client_home, staff_hom
              message_thread, message_inbox, support_client, support_help, support_staff, support_settings):
     page.register(app)
 outbox_page.register(app)  # issue 9: the administrator's outbox
+quick_start.register(app)  # issue 12 item 6: the clients' getting-started guide

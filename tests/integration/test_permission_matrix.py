@@ -87,6 +87,14 @@ for _role in ("client", "hr"):
 MATTER_ACTIONS |= {"message.read", "message.write", "message.attach", "message.assign"}
 FIRM_ACTIONS |= {"support.request", "support.handle"}
 # --- end of the issue 12 block ---
+# --- onboarding (issue 12 item 6): the legal team stops a client's getting-started mails; a client ---
+# --- stops their own and sees the next steps on home ---
+for _role in ("admin", "attorney", "paralegal"):
+    EXPECTED_OWN[_role] |= {"onboarding.stop"}
+EXPECTED_FIRM_WIDE["client"] |= {"onboarding.stop_own", "onboarding.next_steps"}
+MATTER_ACTIONS |= {"onboarding.stop"}
+FIRM_ACTIONS |= {"onboarding.stop_own", "onboarding.next_steps"}
+# --- end of the onboarding block ---
 # "led": a matter of another client whose responsible attorney is "attorney", who is not on its team.
 EXPECTED_LED = {"admin": EXPECTED_OWN["admin"], "attorney": EXPECTED_OWN["attorney"]}
 # Document actions on the checklist items of the "own" matter: the employee's passport and an item

@@ -101,6 +101,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "message.assign": LEGAL,
     "support.request": ALL,
     "support.handle": STAFF,
+    # onboarding (issue 12 item 6): the legal team stops a matter's client's getting-started mails;
+    # a client stops their own, and sees (and puts away) the next steps on their home
+    "onboarding.stop": LEGAL,
+    "onboarding.stop_own": frozenset({"client"}),
+    "onboarding.next_steps": frozenset({"client"}),
 }
 FIRM_WIDE = frozenset({
     "mail.outbox",
@@ -109,6 +114,7 @@ FIRM_WIDE = frozenset({
     "billing.configure", "trust.reconcile", "mail.firm_wide",
     "insights.view", "retention.view", "retention.manage", "retention.approve",
     "support.request", "support.handle",
+    "onboarding.stop_own", "onboarding.next_steps",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
 # Actions an HR contact may take only where the organization pays the firm.

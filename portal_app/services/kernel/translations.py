@@ -34,7 +34,8 @@ CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/bil
                 "pages/identity/set_password.py", "pages/identity/sessions.py", "pages/identity/entry.py",
                 "pages/messaging/mail_settings.py", "pages/support/client.py", "pages/support/common.py",
                 "pages/support/signed_out.py", "pages/identity/security.py", "components/layout.py", "components/ui.py",
-                "components/deadline_views.py", "portal_app.py")
+                "components/deadline_views.py", "portal_app.py",
+                "pages/onboarding/next_steps.py", "pages/onboarding/quick_start.py")
 CLIENT_FAMILIES = (
     "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",
     "billing.line_kind.", "billing.method.", "billing.payment_status.", "billing.account.", "matter.status.", "role.",
@@ -52,13 +53,13 @@ CLIENT_FAMILIES = (
     "conversations.too_", "conversations.refused_in_browser", "conversations.get_link", "conversations.filed_to",
     "conversations.dashboard_label", "review.download", "review.links_valid", "support.topic.", "support.status.",
     "support.empty", "support.too_long", "support.topic_unknown", "support.email_invalid", "support.too_many",
-    "support.get_file", "mfa.", "billing.sandbox.")
+    "support.get_file", "mfa.", "billing.sandbox.", "onboarding.")
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
     "billing.nothing_owed_to_trust", "digest.documents_overdue_staff", "digest.invoice_overdue_staff", "document.generated_",
     "mail.retr", "review.open", "review.reason_placeholder", "receipt.", "date.format", "date.months", "lang.",
-    "nav.support_requests", "nav.support_settings", "nav.outbox")
+    "nav.support_requests", "nav.support_settings", "nav.outbox", "onboarding.staff.")
 KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
 
 
