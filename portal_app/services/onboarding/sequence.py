@@ -31,6 +31,7 @@ NUDGE_DAYS_BEFORE = 7  # local days before the first deadline the client sees
 GIVE_UP_AFTER_DAYS = 60  # a sequence nobody answered ends quietly
 STEPS = ("welcome", "first_steps", "nudge")
 QUICK_START_PATH = "/help/quick-start"
+UNIQUE = ["recipient_id", "subject_type", "subject_id", "occurrence"]  # reminder_item's occurrence key
 
 
 def start(s: Session, actor: Actor | None, user: User, now: datetime | None = None) -> None:
@@ -126,12 +127,11 @@ def _step_row(step: str, person: Running, matter: Matter, today: date, deadline,
 
 def _record_step(s: Session, row: dict, now: datetime) -> bool:
     """Insert the step's reminder item once; only the pass that inserted it audits it."""
-    new = bulk.insert_ignoring_duplicates(s, ReminderItem.__table__, [{**row, "created_at": now}],
-                                          ["recipient_id", "subject_type", "subject_id", "occurrence"])
+    new = bulk.insert_once(s, ReminderItem.__table__, {**row, "created_at": now}, UNIQUE)
     if new:
         audit.record(s, "onboarding.step", object_type="user", object_id=row["recipient_id"],
                      matter_id=row["matter_id"], details={"step": row["occurrence"], "local_date": row["occurs_on"]})
-    return bool(new)
+    return new
 
 
 def _plan(s: Session, people: list[Running], now: datetime, public_url: str) -> tuple[list[dict], list[tuple]]:
