@@ -69,9 +69,11 @@ def test_take_the_quick_start_pictures_from_the_real_pages(browser, server):
         folder = Path(PICTURES) / locale
         _webp(page, folder / "home.webp")
         page.goto(f"/matters/{matter_id(H1B)}/documents")
+        expect(page.get_by_role("button", name=i18n.t("documents.open_item", locale)).first).to_be_visible()
         _settled(page)
         _webp(page, folder / "documents.webp")
         page.goto(f"/pay/{invoice}")
+        expect(page.get_by_text(H1B).first).to_be_visible()
         _settled(page)
         _webp(page, folder / "pay.webp")
         context.close()
