@@ -7,6 +7,7 @@ takes the guide's pictures from the real pages, in every language, into that fol
 from __future__ import annotations
 
 import io
+import uuid
 import os
 import re
 from pathlib import Path
@@ -65,7 +66,10 @@ def test_take_the_quick_start_pictures_from_the_real_pages(browser, server):
         sign_in(page, WEI, start="/login?next=/client")
         page.wait_for_url(re.compile(r"/client/?$"))
         expect(page.locator("#next-steps")).to_be_visible()
+        expect(page.locator("#my-matters")).to_be_visible()
+        expect(page.locator("#intake-todo")).to_be_visible()
         _settled(page)
+        page.wait_for_timeout(1500)  # the home's sections load one by one: the picture shows them all
         folder = Path(PICTURES) / locale
         _webp(page, folder / "home.webp")
         page.goto(f"/matters/{matter_id(H1B)}/documents")
@@ -92,7 +96,7 @@ def _phone(browser, server):
 def test_first_visit_shows_the_next_steps_and_hiding_them_is_remembered(browser, server):
     invoice = _open_invoice(N400)
     with db.read() as s:
-        number = s.get(Invoice, invoice).number
+        number = s.get(Invoice, uuid.UUID(invoice)).number
     context, page = _phone(browser, server)
     sign_in(page, AMARA, start="/login?next=/client")
     page.wait_for_url(re.compile(r"/client/?$"))

@@ -27,7 +27,7 @@ class OnboardingMatterState(WidgetState, rx.State):
 
     @rx.event
     async def stop(self):
-        return await self._act(stopping.stop_for_matter, self._url_segment(), notice="onboarding.staff.stopped_notice",
+        return await self._act(stopping.stop_for_matter, self._url_segment(), notice=t("onboarding.staff.stopped_notice"),
                                then=self._fill)
 
 

@@ -31,7 +31,7 @@ class NextStepsState(WidgetState, rx.State):
 
     @rx.event
     async def dismiss(self):
-        return await self._act(self._dismiss, notice="onboarding.next.dismissed")
+        return await self._act(self._dismiss, notice=t("onboarding.next.dismissed"))
 
     async def _dismiss(self, actor) -> None:
         await run(next_steps.dismiss, actor)

@@ -40,7 +40,8 @@ class QuickStartState(PageState, rx.State):
 
     @rx.event
     async def stop_mails(self):
-        return await self._act(stopping.stop_mine, notice="onboarding.guide.mails_stopped", then=self._fill)
+        return await self._act(stopping.stop_mine, notice=t("onboarding.guide.mails_stopped"),
+                               then=self._fill)
 
 
 def _picture(name: str, alt_key: str) -> rx.Component:
