@@ -163,3 +163,40 @@ def test_the_quick_start_guide_on_a_phone_shows_its_pictures_and_stops_the_mails
         row = s.get(Onboarding, user.id)
         assert (row.status, row.stop_reason) == ("stopped", "by_client")
     context.close()
+
+
+def test_the_attorney_stops_a_clients_getting_started_mails_from_the_matter_page_on_a_desktop(browser, server):
+    with db.write() as s:
+        user = s.exec(select(User).where(User.email == WEI)).one()
+        row = s.get(Onboarding, user.id) or Onboarding(user_id=user.id)  # Wei, as if just invited
+        row.status, row.started_at, row.stop_reason = "running", utcnow(), ""
+        s.add(row)
+    chromium, _devices = browser
+    context = chromium.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    sign_in(page, "attorney@demo.example", start=f"/login?next=/matters/{matter_id(H1B)}")
+    page.wait_for_url(re.compile(r"/matters/[0-9a-f-]+$"))
+    section = page.locator("#matter-onboarding")
+    section.scroll_into_view_if_needed()
+    expect(section.locator("#onboarding-status")).to_contain_text("Running")
+    _settled(page)
+    section.screenshot(path=str(SHOTS / "matter-onboarding-desktop.png"))
+    assert_accessible(page, "matter page with the getting-started mails")
+    section.locator("#stop-client-onboarding").click()
+    expect(section.locator("#form-notice")).to_contain_text("getting-started e-mails are stopped")
+    expect(section.locator("#onboarding-status")).to_contain_text("Stopped (by staff)")
+    expect(section.locator("#stop-client-onboarding")).to_have_count(0)
+    with db.read() as s:
+        assert (s.get(Onboarding, user.id).stop_reason) == "by_staff"
+    context.close()
+    client_context = chromium.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    client_page = client_context.new_page()
+    sign_in(client_page, WEI, start="/login?next=/help/quick-start")
+    client_page.wait_for_url(re.compile(r"/help/quick-start$"))
+    expect(client_page.locator("img.quick-start-picture")).to_have_count(3)
+    expect(client_page.locator("#stop-onboarding-mails")).to_have_count(0)  # stopped by staff: nothing to stop
+    _settled(client_page)
+    client_page.screenshot(path=str(SHOTS / "quick-start-desktop.png"), full_page=True)
+    assert_accessible(client_page, "quick-start guide on a desktop")
+    client_context.close()
