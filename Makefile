@@ -21,7 +21,7 @@ export NPM_CONFIG_REGISTRY := https://registry.npmjs.org
 export PYTHONUNBUFFERED := 1
 
 .PHONY: setup setup-dev run migrate release lint test test-sqlite test-postgres test-e2e migrations-check chromium fonts \
-	nginx prod-check bench clean faketime test-clock
+	nginx prod-check bench clean faketime test-clock quick-start-pictures
 
 # One stamp per requirements file: `make run` installs only what the portal needs; the test and
 # benchmark tools come on top when a target needs them. A stamp is named by a hash of its file's
@@ -136,6 +136,12 @@ test: setup-dev chromium nginx
 	@$(PY) -m tests.tree_check save test-artifacts/tree-before.json
 	$(MAKE) --no-print-directory lint migrations-check test-sqlite test-postgres test-e2e prod-check
 	@$(PY) -m tests.tree_check compare test-artifacts/tree-before.json
+
+# The quick-start guide's pictures (assets/quick-start/<language>/*.webp): the real pages on a phone,
+# in every language, from the browser test that takes them. Run again when those pages change.
+quick-start-pictures: setup-dev chromium
+	PORTAL_QUICK_START_PICTURES=$(CURDIR)/assets/quick-start $(PY) -m pytest -q -p no:cacheprovider \
+	  tests/e2e/test_onboarding_in_browser.py -k take_the_quick_start_pictures
 
 bench: setup-dev
 	$(PY) -m bench

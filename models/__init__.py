@@ -37,6 +37,7 @@ from models.identity import AuthSession, Invitation, LoginThrottle, Role, TaskLi
 from models.second_factor import KnownDevice, RecoveryCode, SecondFactor, SignInChallenge
 from models.matters import CaseType, Matter, MatterMember, MatterNumber
 from models.messaging import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from models.onboarding import Onboarding
 from models.parties import Client, Organization
 from models.records import LegalHold, MatterTag, RetentionPolicy, RetentionReview
 from models.processing import PaymentCustomer, SandboxIntent, SandboxPaymentMethod
@@ -63,4 +64,5 @@ __all__ = [
     "Message", "MessageAttachment", "MessageThread", "SupportRequest", "SupportTopic", "ThreadRead",
     # issue 12: engagement letters signed in the portal
     "EngagementLetter", "EngagementTemplate",
+    "Onboarding",  # issue 12 item 6
 ]

@@ -16,6 +16,7 @@ from portal_app.pages.billing import trust as trust_page
 from portal_app.pages.billing import webhooks as webhooks_page
 from portal_app.pages.conversations import inbox as message_inbox
 from portal_app.pages.conversations import thread as message_thread
+from portal_app.pages.onboarding import quick_start
 from portal_app.pages.documents import client_documents as documents
 from portal_app.pages.documents import dashboard as checklist_dashboard
 from portal_app.pages.documents import intake as intake_form
@@ -84,3 +85,4 @@ outbox_page.register(app)  # issue 9: the administrator's outbox
 employer_home.register(app)  # issue 12: the employer's portal
 for page in (engagement_letter, engagement_templates):  # issue 12: engagement letters signed in the portal
     page.register(app)
+quick_start.register(app)  # issue 12 item 6: the clients' getting-started guide

@@ -17,6 +17,7 @@ from portal_app.services.billing import jobs as billing_jobs
 from portal_app.services.documents import expiry
 from portal_app.services.files import orphans
 from portal_app.services.messaging import mail
+from portal_app.services.onboarding import sequence as onboarding
 from portal_app.services.records import due as retention_due
 from portal_app.services.reminders import collect as reminders
 from portal_app.services.reminders import digests
@@ -42,6 +43,8 @@ def _collect_reminders(now: datetime) -> dict:
 
 JOBS: list[Job] = [
     Job("reminders.collect", _collect_reminders, timedelta(hours=1)),  # reminders are due by date: hourly is enough
+    # before the digest: a client who acted since the last pass does not get "first steps"
+    Job("onboarding.steps", onboarding.advance, timedelta(minutes=15)),
     Job("reminders.digest", digests.send_due, timedelta(minutes=15)),
     Job("uscis.poll", uscis_polling.poll_due, timedelta(minutes=5)),
     Job("retention", retention.prune, timedelta(days=1)),

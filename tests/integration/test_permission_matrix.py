@@ -112,6 +112,14 @@ EXPECTED_FIRM_WIDE["hr"] |= {"employer.portal"}  # the employer's home and its r
 MATTER_ACTIONS |= {"matter.share"}
 FIRM_ACTIONS |= {"employer.portal"}
 # --- end of the employer's portal block ---
+# --- onboarding (issue 12 item 6): the legal team stops a client's getting-started mails; a client ---
+# --- stops their own and sees the next steps on home ---
+for _role in ("admin", "attorney", "paralegal"):
+    EXPECTED_OWN[_role] |= {"onboarding.stop"}
+EXPECTED_FIRM_WIDE["client"] |= {"onboarding.stop_own", "onboarding.next_steps"}
+MATTER_ACTIONS |= {"onboarding.stop"}
+FIRM_ACTIONS |= {"onboarding.stop_own", "onboarding.next_steps"}
+# --- end of the onboarding block ---
 # "led": a matter of another client whose responsible attorney is "attorney", who is not on its team.
 EXPECTED_LED = {"admin": EXPECTED_OWN["admin"], "attorney": EXPECTED_OWN["attorney"]}
 # Document actions on the checklist items of the "own" matter: the employee's passport and an item

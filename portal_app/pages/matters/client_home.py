@@ -13,6 +13,7 @@ from portal_app.pages.conversations.widgets import client_messages_section
 from portal_app.pages.documents.intake_widget import intake_todo_section
 from portal_app.pages.engagement.widgets import engagement_todo_section
 from portal_app.pages.documents.widgets import documents_needed_section
+from portal_app.pages.onboarding.next_steps import next_steps_section
 from portal_app.services.kernel import i18n
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
@@ -59,6 +60,7 @@ def _content() -> rx.Component:
     return rx.vstack(
         rx.heading(t("client_home.hello"), " ", ClientHomeState.greeting_name, size="7"),
         rx.text(t("client_home.intro"), color_scheme="gray"),
+        next_steps_section(),  # the first visits: three steps from where the case stands, until put away
         # in the order a client should act: the questionnaire (it decides which documents are needed),
         # the documents (sent back first, then by due date), messages, the dates to keep, the invoices to pay
         intake_todo_section(),
@@ -72,6 +74,7 @@ def _content() -> rx.Component:
             rx.vstack(rx.foreach(ClientHomeState.matters, _matter_card), width="100%", id="my-matters"),
             empty(t("client_home.no_matters")),
         )),
+        rx.link(t("onboarding.guide_link"), href="/help/quick-start", size="2", id="quick-start-link"),
         spacing="5",
         width="100%",
     )

@@ -11,6 +11,7 @@ from portal_app.components.ui import card, gated, their_text
 from portal_app.pages.billing.widgets import invoices_section
 from portal_app.pages.documents.widgets import matter_checklist_section
 from portal_app.pages.matters.sharing_card import sharing_section
+from portal_app.pages.onboarding.matter_section import matter_onboarding_section
 from portal_app.pages.records.matter_section import MatterRecordsState, matter_records_section
 from portal_app.services.kernel import policy
 from portal_app.services.matters import records as matters
@@ -85,6 +86,7 @@ def _content() -> rx.Component:
         rx.cond(MatterState.may_view_invoices,
                 rx.vstack(rx.heading(t("matter.invoices"), size="4"), invoices_section(), width="100%")),
         matter_mail_section(),
+        matter_onboarding_section(),  # the legal team's view of the client's getting-started mails
         matter_records_section(),
         spacing="4",
         width="100%",

@@ -22,6 +22,7 @@ from portal_app.services.kernel.errors import Conflict, InvalidInput, InvalidLin
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.kernel.tokens import hash_token, looks_like_token, new_token
 from portal_app.services.messaging import mail
+from portal_app.services.onboarding import sequence as onboarding
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
@@ -96,6 +97,7 @@ def invite_client(actor: Actor, *, full_name: str, email: str, language: str = "
             raise Conflict("invite.client_has_login")
         client.user_id = user.id
         s.add(client)
+        onboarding.start(s, actor, user)  # welcome, first steps, a nudge before the first deadline
         return _send_invitation(s, actor, user)
 
 

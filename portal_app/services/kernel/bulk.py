@@ -10,7 +10,17 @@ def insert_ignoring_duplicates(s: Session, table: sa.Table, rows: list[dict], un
     """INSERT ... ON CONFLICT DO NOTHING for many rows at once; returns how many were new."""
     if not rows:
         return 0
-    dialect = s.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    result = s.execute(insert.on_conflict_do_nothing(index_elements=unique), rows)
+    result = s.execute(_insert(s, table).on_conflict_do_nothing(index_elements=unique), rows)
     return max(result.rowcount or 0, 0)
+
+
+def insert_once(s: Session, table: sa.Table, row: dict, unique: list[str]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING for one row; True when this call inserted it. Told by
+    RETURNING: the row count of such an insert is not reliable on every driver (psycopg said 0)."""
+    returned = s.execute(_insert(s, table).values(**row).on_conflict_do_nothing(index_elements=unique)
+                         .returning(*table.primary_key.columns)).first()
+    return returned is not None
+
+
+def _insert(s: Session, table: sa.Table):
+    return (postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)

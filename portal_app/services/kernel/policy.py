@@ -120,6 +120,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "engagement.sign": frozenset({"client"}),
     # one-tap task links (issue 12 item 5): the matter's team and the person the link is for revoke it
     "task_link.revoke": STAFF | {"client", "hr_liaison"},
+    # onboarding (issue 12 item 6): the legal team stops a matter's client's getting-started mails;
+    # a client stops their own, and sees (and puts away) the next steps on their home
+    "onboarding.stop": LEGAL,
+    "onboarding.stop_own": frozenset({"client"}),
+    "onboarding.next_steps": frozenset({"client"}),
 }
 # What the limited session of a task link may do, by task kind: on top of the role's own row, and
 # only on the link's matter and object. Nothing firm-wide, nothing else on the matter.
@@ -134,6 +139,7 @@ FIRM_WIDE = frozenset({
     "billing.configure", "trust.reconcile", "mail.firm_wide",
     "insights.view", "retention.view", "retention.manage", "retention.approve",
     "support.request", "support.handle", "employer.portal",
+    "onboarding.stop_own", "onboarding.next_steps",
 })
 MATTER_SCOPED = frozenset(PERMISSIONS) - FIRM_WIDE
 # Actions an HR contact may take only where the organization pays the firm.

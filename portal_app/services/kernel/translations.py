@@ -39,6 +39,7 @@ CLIENT_FILES = ("pages/billing/pay.py", "pages/billing/pay_forms.py", "pages/bil
                 "pages/engagement/client.py", "pages/engagement/widgets.py",
                 "pages/identity/task_link.py", "pages/identity/task_link_state.py", "pages/documents/task_upload.py",
                 "pages/billing/task_pay.py",
+                "pages/onboarding/next_steps.py", "pages/onboarding/quick_start.py",
                 )
 CLIENT_FAMILIES = (
     "mail.", "digest.", "upload.", "intake.", "documents.", "error.", "auth.", "password.", "billing.status.", "billing.kind.",
@@ -61,13 +62,14 @@ CLIENT_FAMILIES = (
     "employer.",
     "engagement.",
     "tasklink.",
+    "onboarding.",
     )
 STAFF_ONLY = (
     "mail.webhook_failing", "deadlines.", "staff_deadlines.", "nav.insights", "nav.jobs", "nav.people", "nav.records",
     "nav.new_matter", "nav.invite", "nav.tasks", "nav.matters", "nav.billing", "billing.new_invoice", "billing.ledger",
     "billing.nothing_owed_to_trust", "digest.documents_overdue_staff", "digest.invoice_overdue_staff", "document.generated_",
     "mail.retr", "review.open", "review.reason_placeholder", "receipt.", "date.format", "date.months", "lang.",
-    "nav.support_requests", "nav.support_settings", "nav.outbox", "engagement.staff_")
+    "nav.support_requests", "nav.support_settings", "nav.outbox", "engagement.staff_", "onboarding.staff.")
 KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
 
 

@@ -37,6 +37,15 @@ def _deadline(item: ReminderItem, locale: str, today: date) -> str:
     return t(key, locale, title=title, date=format_date(due, locale), days=left)
 
 
+def _onboarding(item: ReminderItem, locale: str, today: date) -> str:
+    if item.kind == "onboarding_nudge":
+        due = date.fromisoformat(item.params["due"])
+        title = label(item.params.get("kind", ""), item.params["title"], locale)
+        return t("digest.onboarding_nudge", locale, title=title, date=format_date(due, locale),
+                 days=(due - today).days, link=item.params["link"])
+    return t(f"digest.{item.kind}", locale, link=item.params["link"])
+
+
 def _overdue_documents(items: list[ReminderItem], locale: str) -> str:
     titles = [i.params["title"] for i in items[:MAX_TITLES]]
     more = len(items) - len(titles)
@@ -61,6 +70,8 @@ def _line(item: ReminderItem, locale: str, today: date) -> str | None:
         return _invoice(item, locale, today)
     if item.kind == "deadline":
         return _deadline(item, locale, today)
+    if item.kind.startswith("onboarding_"):  # the getting-started mails (services/onboarding)
+        return _onboarding(item, locale, today)
     if item.kind == "message_new":  # a new secure message: never its text, only where to read it
         return t("digest.message_new", locale, link=item.params.get("link", ""))
     return None
@@ -82,9 +93,9 @@ def _lines(items: list[ReminderItem], locale: str, today: date, links: dict) -> 
 
 
 def render_items(items: list[ReminderItem], locale: str, today: date, links: dict | None = None) -> str:
-    """Deadlines first within each matter, then documents, then invoices. `links`: item id ->
-    (task kind, url) of the one-tap task links to put under those items' lines."""
-    order = {"deadline": 0, "document_missing": 1, "document_overdue_staff": 2}
+    """The getting-started lines first, then deadlines within each matter, then documents, then
+    invoices. `links`: item id -> (task kind, url) of the one-tap task links to put under those items' lines."""
+    order = {"onboarding_welcome": -1, "deadline": 0, "document_missing": 1, "document_overdue_staff": 2}
     by_matter: dict[str, list[ReminderItem]] = defaultdict(list)
     for item in sorted(items, key=lambda i: (order.get(i.kind, 3), i.occurs_on, i.params.get("title", ""))):
         by_matter[f"{item.params['reference']} · {item.params['matter_title']}"].append(item)

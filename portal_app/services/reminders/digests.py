@@ -56,6 +56,8 @@ def _still_open(item, doc_status, doc_removed, inv_status, inv_total, inv_paid,
         return inv_status in OPEN_INVOICE and (inv_total or 0) > (inv_paid or 0)
     if item.subject_type == "message_thread":  # a new secure message (issue 12): the link stays good
         return True
+    if item.subject_type == "onboarding":  # a getting-started step: a stopped sequence drops its items
+        return True
     if item.subject_type == "deadline":
         return dl_done is None and dl_due is not None and dl_due.isoformat() == item.params.get("due")
     return False
