@@ -35,7 +35,7 @@ from portal_app.pages.support import settings as support_settings
 from portal_app.pages.support import signed_out as support_help
 from portal_app.pages.support import staff as support_staff
 from portal_app.pages.tasks import my_tasks as tasks
-from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.i18n import offered_locales, t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import TabOwnerGuard
 
@@ -78,3 +78,7 @@ for page in (entry, login, set_password, reset, security, client_home, staff_hom
              message_thread, message_inbox, support_client, support_help, support_staff, support_settings):
     page.register(app)
 outbox_page.register(app)  # issue 9: the administrator's outbox
+# The language catalogs are parsed once per process. A production worker skips the page build that
+# used to parse them, so the first signed-in event did it on the event loop: seconds during which no
+# tab got an answer (bench/load's profile). Parse them now, before the worker takes a connection.
+offered_locales()
