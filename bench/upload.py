@@ -19,18 +19,24 @@ from sqlmodel import select
 
 from bench.common import database, timed
 from bench.results import Figure
-from models import DocumentRequest, DocumentVersion
+from starlette.testclient import TestClient
+
+from models import DocumentRequest, DocumentVersion, User, utcnow
+from portal_app.api import build_api
 from portal_app.services.documents import checklists, uploads
 from portal_app.services.files import encryption
+from portal_app.services.files import links as file_links
 from portal_app.services.files import store as filestore
+from portal_app.services.identity import auth
 from portal_app.services.kernel import db
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.matters import records as matters
+from portal_app.session_cookie import cookie_name
 
 MB = 1024 * 1024
 SIZES_MB, SMOKE_SIZES_MB = (20, 200), (1, 2)
 PIECE = MB
-ROUNDS = 2  # best of
+ROUNDS = 3  # best of (the machine is shared: the best run is the one least disturbed)
 
 
 def _status(field: str) -> int:
@@ -115,9 +121,22 @@ def _upload(actor, request_ids: list[str], source: Path) -> None:
     incoming.finish()
 
 
-def _download(version: DocumentVersion) -> None:
-    for _piece in filestore.stream(version):
-        pass
+def _download(http, cookie: dict, actor, version: DocumentVersion) -> None:
+    """The whole download path: the link checked and audited, then the bytes streamed by the
+    route (portal_app/api/files.py) through an in-process HTTP client."""
+    with http.stream("GET", file_links.mint(actor, str(version.id)), headers=cookie) as answer:
+        assert answer.status_code == 200, answer.status_code
+        for _piece in answer.iter_raw():
+            pass
+
+
+def _signed_in(email: str):
+    """A session for `email` (its cookie header) and the actor behind it, as the route sees them."""
+    with db.write() as s:
+        user = s.exec(select(User).where(User.email == email)).one()
+        exchange = auth.open_session(s, user, "127.0.0.1", "bench/upload", utcnow(), known=True)
+    token, _age = auth.exchange(exchange)
+    return {"cookie": f"{cookie_name()}={token}"}, auth.resolve(token, ip="127.0.0.1")
 
 
 def _setup():
@@ -147,6 +166,8 @@ def run(smoke: bool = False) -> list:
     out: list = [f"file chunk size {get_settings().file_chunk_bytes // 1024} KiB, best of {ROUNDS} runs"]
     with database("sqlite"), tempfile.TemporaryDirectory(dir=get_settings().data_dir) as tmp:
         actor, request_ids = _setup()
+        cookie, reader = _signed_in(actor.email)
+        http = TestClient(build_api())
         for size_mb in sizes:
             source, copy = Path(tmp) / f"scan-{size_mb}.pdf", Path(tmp) / "sealed-copy"
             make_pdf(source, size_mb * MB)
@@ -154,7 +175,7 @@ def run(smoke: bool = False) -> list:
             ours_up = _measure(_upload, actor, request_ids, source)
             sealed = _sealed_copy(source, copy)
             ceiling_down = _measure(_open_only, copy, sealed)
-            ours_down = _measure(_download, _latest_version())
+            ours_down = _measure(_download, http, cookie, reader, _latest_version())
             for way, ours, ceiling in (("Upload", ours_up, ceiling_up), ("Download", ours_down, ceiling_down)):
                 out.append(Figure(f"{way.lower()}.{size_mb}MB", f"{way} of a {size_mb} MB PDF (encrypted, checked, stored)",
                                   size_mb / ours[0], size_mb / ceiling[0], "MB/s",
