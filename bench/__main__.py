@@ -16,7 +16,8 @@ from pathlib import Path
 
 from bench.results import RESULTS, Figure, update_readme, write
 
-BENCHMARKS = ["bench.audit_chain", "bench.upload", "bench.webhooks", "bench.reminders", "bench.insights", "bench.languages"]
+BENCHMARKS = ["bench.audit_chain", "bench.upload", "bench.webhooks", "bench.reminders", "bench.insights", "bench.languages",
+              "bench.load"]
 
 
 def main(argv: list[str]) -> int:
