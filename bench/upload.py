@@ -1,15 +1,14 @@
 """The upload path (content checks + encryption + storage + the database record) and the download
 path (the link checked and audited, then streamed decryption with every integrity check, from
 storage, through the route of portal_app/api/files.py and an in-process HTTP client), for 20 MB
-and 200 MB PDFs,
-each against the ceiling of the same cryptographic primitives over the same bytes in the same run:
-the Sealer (chunked AES-CBC + HMAC-SHA256 + the plaintext's SHA-256) writing to nowhere, and
+and 200 MB PDFs, each against the ceiling of the same cryptographic primitives over the same bytes
+in the same run: the Sealer (chunked AES-CBC + HMAC-SHA256 + the plaintext's SHA-256) writing to nowhere, and
 open_stream decrypting a sealed copy read from a plain file, with no checks, storage or database.
 
 Figures: MB/s against that ceiling (goal: at least 0.7 of it) and the peak resident memory above
 the level before each run (goal: under 100 MB at 200 MB). Peak memory is the kernel's high-water
-mark, reset before each measurement; best of ROUNDS runs. Each measured upload goes to its own checklist item (the
-portal refuses the same content twice on one item)."""
+mark, reset before each measurement; best of ROUNDS runs. Each measured upload goes to its own
+checklist item (the portal refuses the same content twice on one item)."""
 from __future__ import annotations
 
 import os
