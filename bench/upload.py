@@ -50,18 +50,21 @@ def _status(field: str) -> int:
     return 0
 
 
-def _measure(fn, *args) -> tuple[float, int]:
-    """(seconds, peak RSS above the starting RSS) of the best of ROUNDS runs."""
-    best, peak = float("inf"), 0
+def _measure(*runs) -> list[tuple[float, int]]:
+    """(seconds, peak RSS above the starting RSS) of each run (a function and its arguments), the
+    best of ROUNDS rounds, the runs taking turns in each round so a path and its ceiling see the
+    same moments of a shared machine."""
+    best, peak = [float("inf")] * len(runs), [0] * len(runs)
     for _ in range(ROUNDS):
-        try:
-            Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark
-        except OSError:
-            pass
-        start_rss = _status("VmRSS")
-        seconds = timed(fn, *args)
-        best, peak = min(best, seconds), max(peak, _status("VmHWM") - start_rss)
-    return best, peak
+        for i, (fn, *args) in enumerate(runs):
+            try:
+                Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark
+            except OSError:
+                pass
+            start_rss = _status("VmRSS")
+            seconds = timed(fn, *args)
+            best[i], peak[i] = min(best[i], seconds), max(peak[i], _status("VmHWM") - start_rss)
+    return list(zip(best, peak))
 
 
 def make_pdf(path: Path, size: int) -> None:
@@ -175,11 +178,10 @@ def run(smoke: bool = False) -> list:
         for size_mb in sizes:
             source, copy = Path(tmp) / f"scan-{size_mb}.pdf", Path(tmp) / "sealed-copy"
             make_pdf(source, size_mb * MB)
-            ceiling_up = _measure(_seal_only, source)
-            ours_up = _measure(_upload, actor, request_ids, source)
+            ceiling_up, ours_up = _measure((_seal_only, source), (_upload, actor, request_ids, source))
             sealed = _sealed_copy(source, copy)
-            ceiling_down = _measure(_open_only, copy, sealed)
-            ours_down = _measure(_download, http, cookie, reader, _latest_version())
+            ceiling_down, ours_down = _measure((_open_only, copy, sealed),
+                                               (_download, http, cookie, reader, _latest_version()))
             for way, ours, ceiling in (("Upload", ours_up, ceiling_up), ("Download", ours_down, ceiling_down)):
                 out.append(Figure(f"{way.lower()}.{size_mb}MB", f"{way} of a {size_mb} MB PDF (encrypted, checked, stored)",
                                   size_mb / ours[0], size_mb / ceiling[0], "MB/s",
