@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import random
 import signal
@@ -71,12 +72,19 @@ def _worker(folder: Path):
     with worker.log.open("w") as out:
         worker.proc = subprocess.Popen([sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only",
                                         "--backend-host", "127.0.0.1", "--backend-port", str(port)], cwd=ROOT, env=env,
-                                       stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                       stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                       preexec_fn=_end_with_parent)
     try:
         wait_for(worker.url + "/api/health", "the portal worker", worker.proc, worker.log, timeout=240)
         yield worker
     finally:
         _stop(worker)
+
+
+def _end_with_parent() -> None:
+    """In the worker's process, before it starts: SIGTERM when the benchmark's process dies, even
+    by SIGKILL (a timeout), so no worker outlives the run; Reflex stops its granian child then."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
 
 
 def _stop(worker: Worker) -> None:
