@@ -38,7 +38,7 @@ from portal_app.pages.support import settings as support_settings
 from portal_app.pages.support import signed_out as support_help
 from portal_app.pages.support import staff as support_staff
 from portal_app.pages.tasks import my_tasks as tasks
-from portal_app.services.kernel.i18n import t
+from portal_app.services.kernel.i18n import offered_locales, t
 from portal_app.services.kernel.settings import get_settings
 from portal_app.state import TabOwnerGuard
 
@@ -86,3 +86,7 @@ employer_home.register(app)  # issue 12: the employer's portal
 for page in (engagement_letter, engagement_templates):  # issue 12: engagement letters signed in the portal
     page.register(app)
 quick_start.register(app)  # issue 12 item 6: the clients' getting-started guide
+# The language catalogs are parsed once per process. A production worker skips the page build that
+# used to parse them, so the first signed-in event did it on the event loop: seconds during which no
+# tab got an answer (bench/load's profile). Parse them now, before the worker takes a connection.
+offered_locales()

@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from portal_app import client_address
+from portal_app.api.files import decrypted_body
 from portal_app.services.files import names as filenames
 from portal_app.services.files import store as filestore
 from portal_app.services.identity import auth
@@ -33,15 +34,10 @@ async def download(request: Request) -> Response:
         return JSONResponse({"error": "integrity", "message": "This file could not be opened safely."},
                             status_code=500, headers={"Cache-Control": "no-store"})
 
-    def body():
-        if first:
-            yield first
-        yield from pieces
-
     headers = {"Content-Disposition": filenames.content_disposition(found.attachment_name or "file", "attachment"),
                "Cache-Control": "no-store", "Content-Length": str(found.size_bytes), "X-Content-Type-Options": "nosniff",
                "Content-Security-Policy": "sandbox; default-src 'none'"}
-    return StreamingResponse(body(), media_type=found.content_type or "application/octet-stream", headers=headers)
+    return StreamingResponse(decrypted_body(first, pieces), media_type=found.content_type or "application/octet-stream", headers=headers)
 
 
 def routes() -> list[Route]:

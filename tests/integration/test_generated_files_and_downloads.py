@@ -3,6 +3,7 @@ signed, short-lived links bound to a user, a session and a version; the permissi
 again on every request; streamed decryption; every view and download audited."""
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
@@ -16,6 +17,8 @@ from portal_app.api import RequestGuard, build_api
 from portal_app.cli import main as cli
 from portal_app.services.files import links as file_links
 from portal_app.services.files import storage
+from portal_app.services.files import store as filestore
+from portal_app.services.files.encryption import MAGIC, stored_chunk_length
 from portal_app.services.files.generated import store_generated
 from portal_app.services.identity import auth, passwords
 from portal_app.services.kernel import db
@@ -166,6 +169,27 @@ def test_a_tampered_stored_file_is_never_sent(world, http):
     actor, cookie = sign_in("billing")
     response = http.get(file_links.mint(actor, version_id), headers=cookie)
     assert response.status_code == 500 and PDF[:8] not in response.content
+
+
+def test_a_file_damaged_after_its_first_chunks_is_cut_off_before_the_damage(world, http):
+    """The route sends what opened before the damage and then stops: nothing from the damaged
+    chunk on ever leaves, and what did leave is the file's own bytes."""
+    version_id = store_invoice(world)
+    with db.read() as s:
+        version = s.get(DocumentVersion, uuid.UUID(version_id))
+    path = storage.get_storage().root / version.storage_key
+    data = bytearray(path.read_bytes())
+    damaged = 6  # of 13 chunks; the route hands over about 1 MiB (4 chunks) per trip
+    data[len(MAGIC) + damaged * stored_chunk_length(version.chunk_size) + 100] ^= 1
+    path.write_bytes(bytes(data))
+    actor, cookie = sign_in("billing")
+    received = bytearray()
+    with contextlib.suppress(filestore.IntegrityError), http.stream(  # the test client may pass the error on
+            "GET", file_links.mint(actor, version_id), headers=cookie) as response:
+        assert response.status_code == 200
+        for piece in response.iter_raw():
+            received += piece
+    assert 0 < len(received) <= damaged * version.chunk_size and bytes(received) == PDF[:len(received)]
 
 
 def test_key_rotation_command_rewraps_every_key_without_touching_content(world, http, monkeypatch, capsys):

@@ -158,20 +158,20 @@ def resolve(token: str | None, *, ip: str = "", now: datetime | None = None) -> 
     if not token or not looks_like_token(token):
         return None
     now, cfg = now or utcnow(), get_settings()
-    with db.read() as s:
-        row = s.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token),
-                                               AuthSession.task_link_id.is_(None))).first()  # never a task link's
-        if row is None or row.revoked_at is not None or row.expires_at <= now:
-            return None
-        if now - row.last_seen_at > timedelta(minutes=cfg.session_idle_minutes):
-            return None
-        user = s.get(User, row.user_id)
-        if user is None or not user.is_active:
-            return None
-        client_id = s.exec(select(Client.id).where(Client.user_id == user.id)).first()
-        needs_touch = now - row.last_seen_at > TOUCH_EVERY
-        actor = actor_for(user, ip, row.id, client_id)
-    if needs_touch:
+    with db.read() as s:  # one statement: every event of every open page asks this again
+        found = s.exec(select(AuthSession, User, Client.id).join(User, User.id == AuthSession.user_id)
+                       .outerjoin(Client, Client.user_id == User.id)  # unique: at most one client per login
+                       .where(AuthSession.token_hash == hash_token(token),
+                              AuthSession.task_link_id.is_(None))).first()  # never a task link's session
+    if found is None:
+        return None
+    row, user, client_id = found
+    if row.revoked_at is not None or row.expires_at <= now or not user.is_active:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=cfg.session_idle_minutes):
+        return None
+    actor = actor_for(user, ip, row.id, client_id)
+    if now - row.last_seen_at > TOUCH_EVERY:
         with db.write() as s:
             fresh = s.get(AuthSession, actor.session_id)
             fresh.last_seen_at = now

@@ -25,8 +25,11 @@ class MatterSummary:
     opened_at: datetime
 
 
+_ATTORNEY = sa.orm.aliased(User, name="responsible_attorney")  # built once: a new alias per call cost more than the query
+
+
 def summary_query():
-    attorney = sa.orm.aliased(User)
+    attorney = _ATTORNEY
     return (
         select(Matter, CaseType.name, Client.full_name, attorney.full_name, Organization.name)
         .join(CaseType, CaseType.id == Matter.case_type_id)
