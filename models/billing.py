@@ -111,10 +111,13 @@ class LedgerEntry(SQLModel, table=True):
 
 
 class ProviderEvent(SQLModel, table=True):
-    """Every processed payment-provider event id, unique, written with its effect (replays do nothing)."""
+    """Every verified payment-provider event, unique by id (replays do nothing): stored when it
+    arrives, then posted to the books by the inbox (payments/inbox.py); `status` changes in the same
+    transaction as the event's effect."""
 
     __tablename__ = "provider_event"
-    __table_args__ = (sa.UniqueConstraint("provider", "event_id"),)
+    __table_args__ = (sa.UniqueConstraint("provider", "event_id"), sa.Index("ix_provider_event_open", "status",
+                                                                            "next_attempt_at"))
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     provider: str = Field(max_length=16)
@@ -122,3 +125,11 @@ class ProviderEvent(SQLModel, table=True):
     event_type: str = Field(max_length=80)
     payload: dict = Field(default_factory=dict, sa_column=json_column())
     received_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # added by the webhook inbox migration (0008): pending | deferred | applied | ignored | failed
+    status: str = Field(default="pending", max_length=16, sa_column_kwargs={"server_default": "applied"})
+    account: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    event_created_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_attempt_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    processed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    last_error: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})

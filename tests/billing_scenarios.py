@@ -9,14 +9,27 @@ import random
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import select
 
-from models import CaseType, Client, Invoice, Journal, LedgerEntry, Matter, MatterMember, Payment, User, utcnow
+from models import (
+    CaseType,
+    Client,
+    Invoice,
+    Journal,
+    LedgerEntry,
+    Matter,
+    MatterMember,
+    Payment,
+    ProviderEvent,
+    User,
+    utcnow,
+)
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.payments import checkout as payments
-from portal_app.services.billing.payments import events as stripe_events
+from portal_app.services.billing.payments import inbox as payment_inbox
 from portal_app.services.billing.payments import sandbox as sandbox_processor
 from portal_app.services.kernel import db
 from portal_app.services.kernel.actor import Actor
@@ -63,8 +76,6 @@ def run(world, label: str, plan: Plan) -> tuple[list[tuple[bytes, str]], str]:
 
 
 def _settle_delay():
-    from datetime import timedelta
-
     return timedelta(seconds=get_settings().payments.sandbox_settle_seconds + 1)
 
 
@@ -121,7 +132,7 @@ def _account(intent_id: str) -> str:
 def deliver(events: list[tuple[bytes, str]], order: list[int], after=None) -> None:
     for index in order:
         payload, signature = events[index]
-        stripe_events.receive(payload, signature)
+        payment_inbox.receive(payload, signature)
         if after is not None:
             after()
 
@@ -229,30 +240,23 @@ class LaggingProcessor:
 
 
 def deliver_lagging(events: list[tuple[bytes, str]], order: list[int], view: LaggingProcessor, after=None) -> list[str]:
-    """Deliver in `order` while the processor's view lags; an event answered "deferred" was not
-    consumed, so it is delivered again later with back-off, as Stripe retries a non-2xx answer
-    (after 4, 8, 16... deliveries, then once more after the view has caught up). Returns every
-    outcome, retries included."""
+    """Deliver in `order` while the processor's view lags. An event that cannot be placed yet stays
+    "deferred" in the inbox, which tries it again with back-off (its clock here runs 10 s a
+    delivery, so the first retry comes 3 deliveries later, then 6, 12...), and again once the view
+    has caught up. Returns every outcome, the inbox's retries included."""
     results: list[str] = []
-    waiting: list[tuple[int, int, int]] = []  # (due step, attempts so far, event index)
-
-    def send(index: int, attempts: int, step: int) -> None:
-        outcome = stripe_events.receive(*events[index])
-        results.append(outcome.result)
-        if outcome.result == "deferred":
-            waiting.append((step + 4 * 2 ** attempts, attempts + 1, index))
-        if after is not None:
-            after()
-
+    start = utcnow()
     for step, index in enumerate(order):
         view.step = step
-        send(index, 0, step)
-        due = [w for w in waiting if w[0] <= step]
-        waiting[:] = [w for w in waiting if w[0] > step]
-        for _due, attempts, again in due:
-            send(again, attempts, step)
+        results.append(payment_inbox.receive(*events[index]).result)
+        for result, count in payment_inbox.process_due(start + timedelta(seconds=10 * step)).items():
+            results += [result] * count
+        if after is not None:
+            after()
     view.catch_up()
-    for _due, attempts, again in [waiting.pop() for _ in range(len(waiting))]:
-        send(again, attempts, len(order))
+    for result, count in payment_inbox.process_due(start + timedelta(days=1)).items():
+        results += [result] * count
+    with db.read() as s:
+        waiting = s.exec(select(ProviderEvent.event_id).where(ProviderEvent.status.in_(payment_inbox.OPEN))).all()
     assert not waiting, "an event still waits after the processor caught up"
     return results

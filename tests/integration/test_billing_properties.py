@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.accounting import trust
-from portal_app.services.billing.payments import events as stripe_events
+from portal_app.services.billing.payments import events as stripe_events  # get_processor is looked up there
 from tests.billing_helpers import allow_trust_cards
 from tests.billing_scenarios import (
     LaggingProcessor,

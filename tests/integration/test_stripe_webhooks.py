@@ -1,20 +1,25 @@
 """The Stripe path end to end: the real stripe SDK against a local stub that records requests,
-and signed webhook events posted to POST /api/stripe/webhook."""
+and signed webhook events posted to POST /api/stripe/webhook. The route stores a verified event and
+answers; the inbox posts it to the books (`deliver` runs the inbox's pass as the job loop does,
+and one test waits for the drain the route itself starts)."""
 from __future__ import annotations
 
 import json
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import stripe
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from models import Invoice, Payment, ProviderEvent, Task
+from models import Invoice, Payment, ProviderEvent, Task, utcnow
 from portal_app.api import RequestGuard, build_api
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.payments import checkout as payments
+from portal_app.services.billing.payments import events as stripe_events
+from portal_app.services.billing.payments import inbox
 from portal_app.services.billing.payments import staff as staff_payments
 from portal_app.services.kernel import db
 from portal_app.services.kernel.settings import reset_settings
@@ -59,6 +64,19 @@ def post(http, payload: bytes, secret: str = SECRET, timestamp: int | None = Non
                                                                      "content-type": "application/json"})
 
 
+def status_of(payload: bytes) -> str:
+    with db.read() as s:
+        return s.exec(select(ProviderEvent.status).where(ProviderEvent.event_id == json.loads(payload)["id"])).one()
+
+
+def deliver(http, payload: bytes, later: timedelta = timedelta(0)) -> str:
+    """Post (stored: 200), then the inbox's pass at now + `later`; the event's status afterwards."""
+    response = post(http, payload)
+    assert response.status_code == 200 and response.json()["result"] in ("accepted", "duplicate"), response.text
+    inbox.process_due(utcnow() + later)
+    return status_of(payload)
+
+
 def _payment(invoice_id: str) -> Payment:
     with db.read() as s:
         return s.exec(select(Payment).where(Payment.invoice_id == uuid.UUID(invoice_id))).one()
@@ -90,8 +108,11 @@ def test_succeeded_event_posts_once_and_a_replay_changes_nothing(world, stub, ht
     checkout = payments.start(world.actor("client"), invoice_id)
     stub.set_status(checkout.intent_id, "succeeded", fee=2_350)
     payload = event("payment_intent.succeeded", stub.event_object(checkout.intent_id))
-    assert post(http, payload).json() == {"received": True, "result": "applied"}
+    assert post(http, payload).json() == {"received": True, "result": "accepted"}
+    inbox.process_due(utcnow())
+    assert status_of(payload) == "applied"
     assert post(http, payload).json()["result"] == "duplicate"
+    assert inbox.process_due(utcnow()) == {}
     payment = _payment(invoice_id)
     assert payment.status == "succeeded" and payment.fee_cents == 2_350
     with db.read() as s:
@@ -118,8 +139,7 @@ def test_bad_signatures_get_400_and_change_nothing(world, stub, http):
 
 
 def test_unknown_types_get_200(world, http):
-    response = post(http, event("customer.created", {"id": "cus_1", "object": "customer"}))
-    assert response.status_code == 200 and response.json()["result"] == "ignored"
+    assert deliver(http, event("customer.created", {"id": "cus_1", "object": "customer"})) == "ignored"
 
 
 def test_late_processing_and_failure_never_move_a_payment_backwards(world, stub, http):
@@ -131,9 +151,9 @@ def test_late_processing_and_failure_never_move_a_payment_backwards(world, stub,
     processing = dict(stub.event_object(checkout.intent_id), status="processing")
     failed = dict(stub.event_object(checkout.intent_id), status="requires_payment_method",
                   last_payment_error={"message": "Your card was declined."})
-    post(http, succeeded)
-    post(http, event("payment_intent.processing", processing, created=now - 5))
-    post(http, event("payment_intent.payment_failed", failed, created=now - 10))
+    deliver(http, succeeded)
+    deliver(http, event("payment_intent.processing", processing, created=now - 5))
+    deliver(http, event("payment_intent.payment_failed", failed, created=now - 10))
     assert _payment(invoice_id).status == "succeeded"
 
 
@@ -142,11 +162,11 @@ def test_ach_processing_then_failed_is_shown_honestly(world, stub, http):
     checkout = payments.start(world.actor("client"), invoice_id)
     now = int(time.time())
     stub.set_status(checkout.intent_id, "processing")
-    post(http, event("payment_intent.processing", stub.event_object(checkout.intent_id), created=now))
+    deliver(http, event("payment_intent.processing", stub.event_object(checkout.intent_id), created=now))
     assert _payment(invoice_id).status == "processing"
     assert payments.check(world.actor("client"), checkout.payment_id).processor_status == "processing"
     stub.set_status(checkout.intent_id, "requires_payment_method", error="The bank returned this payment.")
-    post(http, event("payment_intent.payment_failed", stub.event_object(checkout.intent_id), created=now + 3600))
+    deliver(http, event("payment_intent.payment_failed", stub.event_object(checkout.intent_id), created=now + 3600))
     payment = _payment(invoice_id)
     assert payment.status == "failed" and "bank returned" in payment.failure_message
     with db.read() as s:
@@ -158,10 +178,10 @@ def test_same_second_conflict_is_settled_by_asking_stripe(world, stub, http):
     checkout = payments.start(world.actor("client"), invoice_id)
     now = int(time.time())
     stub.set_status(checkout.intent_id, "requires_payment_method", error="Declined.")
-    post(http, event("payment_intent.payment_failed", stub.event_object(checkout.intent_id), created=now))
+    deliver(http, event("payment_intent.payment_failed", stub.event_object(checkout.intent_id), created=now))
     stub.set_status(checkout.intent_id, "processing")
     before = len(stub.requests)
-    post(http, event("payment_intent.processing", stub.event_object(checkout.intent_id), created=now))
+    deliver(http, event("payment_intent.processing", stub.event_object(checkout.intent_id), created=now))
     assert any(r.method == "GET" for r in stub.requests[before:])  # unsure: re-fetched
     assert _payment(invoice_id).status == "processing"
 
@@ -170,15 +190,15 @@ def test_refunds_are_cumulative_and_out_of_order_safe(world, stub, http):
     invoice_id = make_invoice(world, "milestone", 100_000)
     checkout = payments.start(world.actor("client"), invoice_id)
     stub.set_status(checkout.intent_id, "succeeded", fee=3_000)
-    post(http, event("payment_intent.succeeded", stub.event_object(checkout.intent_id)))
+    deliver(http, event("payment_intent.succeeded", stub.event_object(checkout.intent_id)))
     assert staff_payments.refund(world.actor("billing"), checkout.payment_id, amount="300", reason="Fee waived") == "pending"
     refund_call = [r for r in stub.requests if r.path == "/v1/refunds"][-1]
     assert refund_call.params["amount"] == "30000" and refund_call.idempotency_key.endswith(":30000")
     charge = {"id": "ch_1", "object": "charge", "payment_intent": checkout.intent_id, "amount": 100_000}
     second = event("charge.refunded", dict(charge, amount_refunded=50_000))
     first = event("charge.refunded", dict(charge, amount_refunded=30_000))
-    assert post(http, second).json()["result"] == "applied"
-    assert post(http, first).json()["result"] == "ignored"  # older cumulative total: nothing more
+    assert deliver(http, second) == "applied"
+    assert deliver(http, first) == "ignored"  # older cumulative total: nothing more
     payment = _payment(invoice_id)
     assert payment.refunded_cents == 50_000 and payment.status == "partially_refunded"
     with db.read() as s:
@@ -192,8 +212,8 @@ def test_refund_arriving_before_the_success_posts_both(world, stub, http):
     stub.set_status(checkout.intent_id, "succeeded", fee=500, refunded=60_000)
     charge = {"id": "ch_2", "object": "charge", "payment_intent": checkout.intent_id, "amount": 60_000,
               "amount_refunded": 60_000}
-    assert post(http, event("charge.refunded", charge)).json()["result"] == "applied"
-    assert post(http, event("payment_intent.succeeded", stub.event_object(checkout.intent_id))).json()["result"] == "ignored"
+    assert deliver(http, event("charge.refunded", charge)) == "applied"
+    assert deliver(http, event("payment_intent.succeeded", stub.event_object(checkout.intent_id))) == "ignored"
     payment = _payment(invoice_id)
     assert payment.posted_at is not None and payment.status == "refunded" and payment.refunded_cents == 60_000
     assert books_balanced()
@@ -203,10 +223,10 @@ def test_dispute_freezes_the_payment_and_tells_the_attorney(world, stub, http):
     invoice_id = make_invoice(world, "milestone", 20_000)
     checkout = payments.start(world.actor("client"), invoice_id)
     stub.set_status(checkout.intent_id, "succeeded")
-    post(http, event("payment_intent.succeeded", stub.event_object(checkout.intent_id)))
+    deliver(http, event("payment_intent.succeeded", stub.event_object(checkout.intent_id)))
     dispute = {"id": "dp_1", "object": "dispute", "payment_intent": checkout.intent_id, "amount": 20_000,
                "reason": "fraudulent"}
-    assert post(http, event("charge.dispute.created", dispute)).json()["result"] == "applied"
+    assert deliver(http, event("charge.dispute.created", dispute)) == "applied"
     assert _payment(invoice_id).status == "disputed"
     with db.read() as s:
         assert s.exec(select(Task.kind)).all().count("payment_dispute") == 1
@@ -214,24 +234,24 @@ def test_dispute_freezes_the_payment_and_tells_the_attorney(world, stub, http):
 
 def test_refund_before_the_success_waits_while_stripe_still_says_processing(world, stub, http):
     """The attack from the penetration test: the refund is delivered first and a re-fetch of the
-    intent still shows it unpaid. The refund is not consumed (409, nothing stored), so Stripe's
-    retry after the success places it; before, it was stored as "ignored" and every retry was a
-    duplicate, so the refund was never booked."""
+    intent still shows it unpaid. The refund is not consumed: it waits in the inbox ("deferred",
+    nothing booked) and is placed once the success is known; before the inbox, it was stored as
+    "ignored" and every retry was a duplicate, so the refund was never booked."""
     invoice_id = make_invoice(world, "milestone", 34_500)
     checkout = payments.start(world.actor("client"), invoice_id)
     stub.set_status(checkout.intent_id, "processing")  # Stripe's read lags its own events
     charge = {"id": "ch_3", "object": "charge", "payment_intent": checkout.intent_id, "amount": 34_500,
               "amount_refunded": 34_500}
     refund = event("charge.refunded", charge)
-    first = post(http, refund)
-    assert first.status_code == 409 and first.json()["error"] == "not_yet"
-    with db.read() as s:
-        assert s.exec(select(ProviderEvent)).all() == []
+    assert deliver(http, refund) == "deferred"
+    assert deliver(http, refund, later=timedelta(hours=2)) == "deferred"  # tried again: Stripe still lags
     assert _payment(invoice_id).posted_at is None
+    with db.read() as s:
+        assert ledger.account_balance(s, "refunds") == 0
     stub.set_status(checkout.intent_id, "succeeded", fee=1_030, refunded=34_500)
     succeeded = dict(stub.event_object(checkout.intent_id), status="succeeded")
-    assert post(http, event("payment_intent.succeeded", succeeded)).json()["result"] == "applied"
-    assert post(http, refund).json()["result"] == "applied"  # Stripe's retry
+    assert deliver(http, event("payment_intent.succeeded", succeeded)) == "applied"
+    assert status_of(refund) == "applied"  # tried again in the same pass, the success being posted
     assert post(http, refund).json()["result"] == "duplicate"
     payment = _payment(invoice_id)
     assert payment.status == "refunded" and payment.refunded_cents == 34_500 and payment.fee_cents == 1_030
@@ -246,10 +266,11 @@ def test_success_waits_while_stripe_does_not_report_it_so_the_fee_is_right(world
     checkout = payments.start(world.actor("client"), invoice_id)
     succeeded = dict(stub.event_object(checkout.intent_id), status="succeeded", amount_received=50_000)
     payload = event("payment_intent.succeeded", succeeded)
-    assert post(http, payload).status_code == 409  # the fee (and the success) not visible yet
+    assert deliver(http, payload) == "deferred"  # the fee (and the success) not visible yet
     assert _payment(invoice_id).posted_at is None
     stub.set_status(checkout.intent_id, "succeeded", fee=1_480)
-    assert post(http, payload).json()["result"] == "applied"
+    assert inbox.process_due(utcnow()) == {}  # not due again yet: back-off
+    assert inbox.process_due(utcnow() + inbox.FIRST_RETRY) == {"applied": 1}
     payment = _payment(invoice_id)
     assert payment.status == "succeeded" and payment.fee_cents == 1_480
     with db.read() as s:
@@ -261,13 +282,58 @@ def test_dispute_before_the_success_waits_then_posts_both(world, stub, http):
     checkout = payments.start(world.actor("client"), invoice_id)
     dispute = event("charge.dispute.created", {"id": "dp_2", "object": "dispute", "payment_intent": checkout.intent_id,
                                                "amount": 20_000, "reason": "fraudulent"})
-    assert post(http, dispute).status_code == 409
+    assert deliver(http, dispute) == "deferred"
     stub.set_status(checkout.intent_id, "succeeded", fee=610)
-    assert post(http, dispute).json()["result"] == "applied"
+    assert deliver(http, dispute, later=timedelta(minutes=5)) == "applied"  # the inbox's retry
     succeeded = stub.event_object(checkout.intent_id)
-    assert post(http, event("payment_intent.succeeded", succeeded)).json()["result"] == "ignored"
+    assert deliver(http, event("payment_intent.succeeded", succeeded)) == "ignored"
     payment = _payment(invoice_id)
     assert payment.posted_at is not None and payment.status == "disputed" and payment.fee_cents == 610
     with db.read() as s:
         assert s.get(Invoice, uuid.UUID(invoice_id)).status == "paid"
     assert books_balanced()
+
+
+def test_an_event_that_cannot_be_placed_for_three_days_is_given_up_not_dropped_silently(world, stub, http, caplog):
+    invoice_id = make_invoice(world, "milestone", 20_000)
+    checkout = payments.start(world.actor("client"), invoice_id)
+    dispute = event("charge.dispute.created", {"id": "dp_3", "object": "dispute", "payment_intent": checkout.intent_id,
+                                               "amount": 20_000, "reason": "fraudulent"})
+    assert deliver(http, dispute) == "deferred"
+    assert deliver(http, dispute, later=inbox.GIVE_UP_AFTER - timedelta(minutes=1)) == "deferred"
+    assert deliver(http, dispute, later=inbox.GIVE_UP_AFTER + timedelta(hours=1)) == "failed"
+    assert "could not be placed" in caplog.text
+    assert _payment(invoice_id).status != "disputed"
+
+
+def test_a_failing_posting_rolls_back_and_is_tried_again(world, stub, http, monkeypatch):
+    invoice_id = make_invoice(world, "milestone", 30_000)
+    checkout = payments.start(world.actor("client"), invoice_id)
+    stub.set_status(checkout.intent_id, "succeeded", fee=900)
+    real = stripe_events.HANDLERS["payment_intent.succeeded"]
+
+    def crashes_after_posting(s, *args):
+        real(s, *args)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setitem(stripe_events.HANDLERS, "payment_intent.succeeded", crashes_after_posting)
+    payload = event("payment_intent.succeeded", stub.event_object(checkout.intent_id))
+    assert deliver(http, payload) == "pending"
+    assert _payment(invoice_id).posted_at is None  # rolled back with the event's status
+    monkeypatch.setitem(stripe_events.HANDLERS, "payment_intent.succeeded", real)
+    assert inbox.process_due(utcnow() + inbox.FIRST_RETRY) == {"applied": 1}
+    assert _payment(invoice_id).fee_cents == 900 and books_balanced()
+
+
+def test_the_route_answers_first_and_posts_the_payment_right_after(world, stub, http):
+    """No inbox pass is run by the test: the drain the route starts after answering posts it."""
+    invoice_id = make_invoice(world, "milestone", 45_000)
+    checkout = payments.start(world.actor("client"), invoice_id)
+    stub.set_status(checkout.intent_id, "succeeded", fee=1_000)
+    payload = event("payment_intent.succeeded", stub.event_object(checkout.intent_id))
+    assert post(http, payload).json()["result"] == "accepted"
+    deadline = time.monotonic() + 10
+    while _payment(invoice_id).posted_at is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _payment(invoice_id).status == "succeeded" and status_of(payload) == "applied"
+    assert payments.check(world.actor("client"), checkout.payment_id).posted

@@ -1,4 +1,5 @@
-"""The billing work the background loop runs (jobs/registry.py lists them): sending due webhooks,
+"""The billing work the background loop runs (jobs/registry.py lists them): posting the stored
+payment events (the inbox; the webhook route also drains it right after answering), sending due webhooks,
 settling the sandbox's simulated bank debits, periodic invoices, and invoice/receipt PDFs.
 Each takes the clock and is idempotent."""
 from __future__ import annotations
@@ -8,6 +9,7 @@ from typing import Callable, NamedTuple
 
 from portal_app.services.billing import pdfs as billing_documents
 from portal_app.services.billing.invoices import templates as invoice_templates
+from portal_app.services.billing.payments import inbox as payment_inbox
 from portal_app.services.billing.payments import sandbox as sandbox_processor
 from portal_app.services.billing.webhooks import sender as webhook_sender
 
@@ -16,6 +18,10 @@ class BillingJob(NamedTuple):
     name: str
     run: Callable[[datetime], dict]
     every: timedelta
+
+
+def post_payment_events(now: datetime) -> dict:
+    return payment_inbox.process_due(now)
 
 
 def deliver_webhooks(now: datetime) -> dict:
@@ -35,6 +41,7 @@ def periodic_invoices(now: datetime) -> dict:
 
 
 JOBS = [
+    BillingJob("payments.inbox", post_payment_events, timedelta(seconds=5)),
     BillingJob("webhooks.deliver", deliver_webhooks, timedelta(seconds=5)),
     BillingJob("sandbox.settle", settle_sandbox, timedelta(seconds=5)),
     BillingJob("billing.documents", make_pdfs, timedelta(seconds=5)),

@@ -1,29 +1,24 @@
-"""Verified payment events in: `POST /api/stripe/webhook` hands the raw body and signature here.
+"""What each verified payment event does (the inbox, payments/inbox.py, stores an event when it
+arrives and calls these handlers afterwards, inside the transaction that marks it processed).
 
-The signature is checked by the stripe SDK against each account's secret (a bad one changes
-nothing). The event id is stored under a unique constraint in the same transaction as its effect,
-so a replay changes nothing. Events may arrive in any order: a payment's status never moves
+Events may arrive in any order: a payment's status never moves
 backwards, and when an event cannot be placed (same rank, same second; a refund or a dispute before
 the success) the intent is fetched again from the processor. When the processor does not report the
-success yet either (its view lags its own events), the event is not consumed: nothing is stored, the
-outcome is "deferred" and the route answers 409, so Stripe delivers it again (with back-off, for
-three days) and it is placed once the success is known. Unknown types are stored and ignored.
+success yet either (its view lags its own events), the handler raises NotPlaceableYet: nothing is
+booked, and the inbox tries the event again later (with back-off, for three days, as Stripe would
+redeliver it) until it is placed once the success is known. Unknown types are stored and ignored.
 Only a verified event marks an invoice paid; the browser's return never does."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models import Payment, ProviderEvent
+from models import Payment
 from portal_app.services.billing.payments import posting as payment_posting
-from portal_app.services.billing.payments import stripe_gateway
 from portal_app.services.billing.payments.current import get_processor
 from portal_app.services.billing.payments.processor import Intent
-from portal_app.services.kernel import db
 from portal_app.services.kernel.errors import NotFound
 
 RANK = {"created": 0, "requires_payment_method": 0, "requires_action": 1, "processing": 2, "failed": 2,
@@ -32,54 +27,11 @@ STATUS_OF_EVENT = {"payment_intent.succeeded": "succeeded", "payment_intent.proc
                    "payment_intent.payment_failed": "failed"}
 
 
-@dataclass(frozen=True)
-class Outcome:
-    event_id: str
-    event_type: str
-    result: str  # applied | duplicate | ignored | deferred (not consumed: the sender retries)
-
-
 class NotPlaceableYet(Exception):
     """The event depends on a success the processor does not report yet: roll back, store nothing."""
 
 
-def receive(payload: bytes, signature: str | None) -> Outcome:
-    processor = get_processor()
-    event, account = stripe_gateway.verify_event(payload, signature, processor.webhook_secrets())
-    event_id, event_type = str(event.get("id", ""))[:120], str(event.get("type", ""))[:80]
-    fee_hint = None
-    if event_type == "payment_intent.succeeded":  # the fee is asked for outside the lock; a copy never asks
-        if _seen(processor.name, event_id):
-            return Outcome(event_id, event_type, "duplicate")
-        fee_hint = _success_fee(event["data"]["object"], account)
-    try:
-        return _apply(processor.name, event, event_id, event_type, account, fee_hint)
-    except NotPlaceableYet:
-        return Outcome(event_id, event_type, "deferred")
-
-
-def _apply(provider: str, event: dict, event_id: str, event_type: str, account: str, fee_hint: int | None) -> Outcome:
-    with db.write() as s:
-        s.add(ProviderEvent(provider=provider, event_id=event_id, event_type=event_type, payload=event))
-        try:
-            s.flush()  # the unique constraint: a copy of this event (earlier or concurrent) stops here
-        except sa.exc.IntegrityError:
-            s.rollback()
-            return Outcome(event_id, event_type, "duplicate")
-        handler = HANDLERS.get(event_type)
-        if handler is None:
-            return Outcome(event_id, event_type, "ignored")
-        applied = handler(s, event, account, fee_hint)
-        return Outcome(event_id, event_type, "applied" if applied else "ignored")
-
-
-def _seen(provider: str, event_id: str) -> bool:
-    with db.read() as s:
-        return s.exec(select(ProviderEvent.id).where(ProviderEvent.provider == provider,
-                                                     ProviderEvent.event_id == event_id)).first() is not None
-
-
-def _success_fee(obj: dict, account: str) -> int | None:
+def success_fee(obj: dict, account: str) -> int | None:
     """The fee of a succeeded intent, asked for before the write lock is taken (events do not carry
     it); None while the processor does not report the success yet (or does not know the intent)."""
     charge = obj.get("latest_charge")
@@ -153,7 +105,7 @@ def on_intent(s: Session, event: dict, account: str, fee_hint: int | None = None
             return _apply_intent(s, payment, _refetch(account, obj["id"]), account)  # unsure: ask again
     payment.status_at = max(created, last) if last else created
     if status == "succeeded":
-        fee = fee_hint if fee_hint is not None else _success_fee(obj, account)
+        fee = fee_hint if fee_hint is not None else success_fee(obj, account)
         if fee is None:  # the processor does not report the success yet: its fee is unknown
             raise NotPlaceableYet()
         return payment_posting.post_success(s, payment, fee=fee, received_at=created)

@@ -2,7 +2,7 @@
 
 It keeps its own intents (sandbox_intent), accepts only Stripe's documented test cards and bank
 accounts, and reports every change as a Stripe-shaped event signed with Stripe's scheme and handed
-to the same webhook handler that Stripe's events reach (`stripe_events.receive`). It refuses to be
+to the same inbox that Stripe's events reach (`inbox.receive`: stored, then posted at once). It refuses to be
 used when the portal is configured for Stripe."""
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ Sink = Callable[[bytes, str], object]
 
 
 def _deliver(payload: bytes, signature: str) -> object:
-    from portal_app.services.billing.payments import events as stripe_events
+    from portal_app.services.billing.payments import inbox
 
-    return stripe_events.receive(payload, signature)
+    return inbox.receive(payload, signature)
 
 
 _sink: list[Sink] = [_deliver]
