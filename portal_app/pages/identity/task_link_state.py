@@ -94,8 +94,8 @@ class TaskLinkState(rx.State):
         except PortalError as exc:
             self.link_error = exc.message(actor.locale)
             return
-        await self.end("tasklink.revoked")
-        self.notice, self.link_error = t("tasklink.turned_off_notice", actor.locale), ""
+        await self.end("tasklink.revoked")  # the page says why it cannot be used now, and that it is off
+        self.notice = t("tasklink.turned_off_notice", actor.locale)
 
 
 class TaskSession(rx.State, mixin=True):

@@ -12,9 +12,8 @@ items the employer provides, never on the employee's own documents (passport, I-
 `require_item`, `item_scope` and `may_touch_document` are that rule for one item, for a list of
 items and for a stored file; every document action goes through one of them.
 
-A limited session from a one-tap task link (issue 12 item 5) carries a TaskScope on its actor:
-TASK_ACTIONS is its row of the table, and the same checks narrow to its one matter and its one
-item or invoice (`require_task_object`), so every other page and action asks for a full sign-in.
+A task link's limited session (issue 12 item 5) has a TaskScope: TASK_ACTIONS is its row, and the
+same checks narrow to its one matter and one item or invoice; anything else needs a full sign-in.
 
 The named predicates at the end (`is_staff`, `sees_firm_wide_mail`, `may_be_responsible_attorney`,
 ...) answer the remaining "who is this?" questions the services ask, so a role set lives here once.
@@ -126,8 +125,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "onboarding.stop_own": frozenset({"client"}),
     "onboarding.next_steps": frozenset({"client"}),
 }
-# What the limited session of a task link may do, by task kind: on top of the role's own row, and
-# only on the link's matter and object. Nothing firm-wide, nothing else on the matter.
+# A task link's limited session, by task kind: on top of the role's row, on its matter and object only.
 TASK_ACTIONS: dict[str, frozenset[str]] = {
     "upload": frozenset({"matter.view", "document.view", "document.upload", "task_link.revoke"}),
     "pay": frozenset({"matter.view", "invoice.view", "payment.make", "task_link.revoke"}),
