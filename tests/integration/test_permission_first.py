@@ -58,6 +58,16 @@ OPEN_TO_OUTSIDERS |= {
 OPEN_TO_OUTSIDERS |= {"documents.intake.open_for_me", "documents.intake.ask_correction"}  # the client's own intake
 # engagement letters (issue 12): the client reads and signs their own matter's letter (scope checked inside)
 OPEN_TO_OUTSIDERS |= {"engagement.letters.letter_for", "engagement.letters.sign", "engagement.letters.awaiting_signature"}
+# the employer's portal (issue 12): an HR contact's roster and items across the shared matters
+OPEN_TO_OUTSIDERS |= {"matters.roster.roster", "documents.checklist_views.every_item"}
+# one-tap task links (issue 12): the limited session ends its own link once the task is done
+OPEN_TO_OUTSIDERS |= {"identity.task_links.finish_if_done"}
+# onboarding (issue 12): the client's next steps on home, and stopping their own getting-started mails
+OPEN_TO_OUTSIDERS |= {"onboarding.next_steps.for_me", "onboarding.next_steps.dismiss", "onboarding.stopping.mine",
+                      "onboarding.stopping.stop_mine"}
+# the checks themselves, added with the task links and the employer's portal
+OPEN_TO_OUTSIDERS |= {"kernel.policy.actor_allows", "kernel.policy.deadline_scope", "kernel.policy.invoice_scope",
+                      "kernel.policy.require_task_object"}
 
 
 def _actor_services() -> dict[str, object]:

@@ -7,7 +7,7 @@ from portal_app.components.i18n import t
 from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form, submit_button
 from portal_app.services.identity import invitations
-from portal_app.state import SignedOutFormState
+from portal_app.components.signed_out_form import SignedOutFormState
 
 
 class ResetRequestState(SignedOutFormState, rx.State):

@@ -9,7 +9,7 @@ from portal_app.components.layout import signed_out_page
 from portal_app.components.ui import field, stacked_form
 from portal_app.pages.support.common import body_field, topic_select
 from portal_app.services.support import requests as support
-from portal_app.state import SignedOutFormState
+from portal_app.components.signed_out_form import SignedOutFormState
 
 
 class HelpState(SignedOutFormState, rx.State):

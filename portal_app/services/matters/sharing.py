@@ -34,6 +34,7 @@ def sharing_of(actor: Actor, matter_id: str) -> Sharing:
 
 def share(actor: Actor, matter_id: str, organization_id: str, *, organization_pays: bool = False) -> Sharing:
     """Share the matter with an employer the actor can see (it becomes the matter's employer)."""
+    policy.require(actor, "matter.share")  # the table first: an outsider learns nothing from their input
     if not organization_id:
         raise InvalidInput("sharing.organization_required")
     with db.write() as s:
