@@ -191,6 +191,8 @@ def test_the_attorney_stops_sharing_and_shares_again(page):
     _settled(page)
     expect(page.locator("#shared-with")).to_contain_text("Globex Corporation")
     assert_accessible(page, "the matter page with its employer access")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#sharing-card").screenshot(path=str(ARTIFACTS / "matter-sharing-desktop.png"))
     page.click("#unshare-matter")
     page.click("#confirm-unshare")
     expect(page.locator("#not-shared")).to_be_visible()
