@@ -26,7 +26,7 @@ from portal_app.services.billing.payments.processor import SignatureInvalid
 from portal_app.services.kernel.clock import utcnow
 
 log = logging.getLogger("portal.stripe")
-QUIET, MAX_WAIT, SLICE = 0.05, 2.0, 20
+QUIET, MAX_WAIT, SLICE = 0.3, 5.0, 10
 
 
 class Drain:
