@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.results import RESULTS, Figure, update_readme, write
 
 BENCHMARKS = ["bench.audit_chain", "bench.upload", "bench.webhooks", "bench.reminders", "bench.insights", "bench.languages",
-              "bench.pages", "bench.load"]
+              "bench.staff_pages", "bench.pages", "bench.load"]
 
 
 def main(argv: list[str]) -> int:

@@ -27,8 +27,8 @@ def test_every_benchmark_runs_at_a_small_size_and_its_figures_render(tmp_path):
     figures = json.loads(out.read_text())["figures"]
     families = {f["key"].split(".")[0] for f in figures}
     assert {"audit_append", "upload", "download", "upload_memory", "webhooks", "reminders",
-            "reminders_statements", "insights_statements", "languages", "pages"} <= families, families
-    assert len(BENCHMARKS) == 8  # a new benchmark adds its figure family above
+            "reminders_statements", "insights_statements", "languages", "staff_pages", "pages"} <= families, families
+    assert len(BENCHMARKS) == 9  # a new benchmark adds its figure family above
     for figure in figures:
         assert figure["floor"] > 0 and figure["value"] >= 0 and figure["met"] in (True, False, None), figure
         assert abs(figure["ratio"] - figure["value"] / figure["floor"]) < 1e-3 * max(1, figure["ratio"]), figure
