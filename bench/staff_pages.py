@@ -1,7 +1,7 @@
 """The staff pages' load events over a big practice: 5,000 matters, 100,000 document requests,
-2,500 invoices (bench/reminders.py's practice) plus a task per matter and the invoices' trust
-deposits in the books; on SQLite and PostgreSQL, for an administrator (who sees every matter: the
-largest page each can be).
+2,500 invoices (bench/reminders.py's practice) plus a task per matter, a file uploaded on each
+matter (half of them waiting for review) and the invoices' trust deposits in the books; on SQLite
+and PostgreSQL, for an administrator (who sees every matter: the largest page each can be).
 
 Each page's server time is measured by calling the services its state's load handler calls, with
 the same arguments, in the same order (the handler's own copying into state vars and Reflex's
@@ -21,7 +21,10 @@ from bench.insights import _analyze
 from bench.reminders import NOW, _rows
 from bench.reminders import populate as populate_practice
 from bench.results import Figure
-from models import Client, CaseType, Invoice, Journal, LedgerEntry, Matter, MatterMember, Task, User, new_id
+from models import (
+    Client, Document, DocumentRequest, DocumentVersion, Invoice, Journal, LedgerEntry, Matter, MatterMember,
+    Task, User, new_id,
+)
 from portal_app.services.billing.accounting import reconciliation
 from portal_app.services.billing.accounting import report as ledger_report
 from portal_app.services.billing.invoices import views as invoice_views
@@ -29,7 +32,7 @@ from portal_app.services.conversations import summaries
 from portal_app.services.documents import dashboard as checklist_dashboard
 from portal_app.services.kernel import db, localtime, policy
 from portal_app.services.kernel.actor import Actor
-from portal_app.services.kernel.matter_summaries import summary_query
+from portal_app.services.kernel.matter_summaries import header_columns_query, summary_query
 from portal_app.services.kernel.settings import get_settings
 from portal_app.services.matters import deadlines
 from portal_app.services.matters import records as matters
@@ -77,11 +80,31 @@ def _tasks_and_books(start: int, admin: Actor) -> None:
         _rows(model, rows)
 
 
+def _uploads(start: int) -> None:
+    """Each matter's first item uploaded: on every other matter the file waits for review."""
+    with db.read() as s:
+        items = s.exec(select(DocumentRequest.id, DocumentRequest.matter_id)
+                       .join(Matter, Matter.id == DocumentRequest.matter_id)
+                       .where(Matter.reference >= f"B-{start:05d}", DocumentRequest.title == "Document 0")).all()
+    documents, versions = [], []
+    for n, (item, matter) in enumerate(items):
+        document = new_id()
+        documents.append({"id": document, "matter_id": matter, "request_id": item, "kind": "evidence",
+                          "display_name": "Document 0", "created_at": NOW})
+        versions.append({"id": new_id(), "document_id": document, "version_no": 1, "storage_key": f"{start}/{n}",
+                         "wrapped_key": "-", "chunk_size": 1, "size_bytes": 1, "sha256": "0" * 64,
+                         "content_type": "application/pdf", "stored_name": "x.pdf", "original_name": "x.pdf",
+                         "review_status": "pending" if n % 2 else "accepted", "uploaded_at": NOW})
+    _rows(Document, documents)
+    _rows(DocumentVersion, versions)
+
+
 def populate(matters_count: int, per_matter: int, start: int = 0) -> Actor:
     """The practice (a second call with `start` adds to the first); returns the administrator."""
     populate_practice(matters_count, per_matter, start=start)
     admin = _admin()
     _tasks_and_books(start, admin)
+    _uploads(start)
     _analyze()
     return admin
 
@@ -133,8 +156,7 @@ def _floor_home(actor: Actor) -> None:
 
 
 def _floor_checklists(actor: Actor) -> None:
-    _read(summary_query().add_columns(CaseType.code)
-          .where(policy.matter_scope(actor, "document.view"), Matter.status != "closed"))
+    _read(header_columns_query().where(policy.matter_scope(actor, "document.view"), Matter.status != "closed"))
 
 
 def _floor_billing(actor: Actor) -> None:
