@@ -15,6 +15,7 @@ from sqlmodel import select
 from models import Invoice, InvoiceTemplate, Task, utcnow
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.accounting import ledger, reconciliation, trust
+from portal_app.services.billing.accounting import report as ledger_report
 from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
 from portal_app.services.billing.invoices import templates as invoice_templates
 from portal_app.services.billing.invoices import views as invoice_views
@@ -170,3 +171,15 @@ def test_settings_changes_are_admin_only_and_validated(world):
     assert make_invoice(world, "milestone", 1_000, send=False)
     with db.read() as s:
         assert s.exec(select(Invoice.number)).first().startswith("RC-")
+
+
+def test_the_ledger_overview_names_each_client_and_who_made_each_journal(world):
+    """The names are read with the balances and journals (not every client and user of the firm)."""
+    pay_with_card(world, make_invoice(world, "retainer", 100_000))
+    trust.settle_fees_owed(world.actor("billing"), "Transfer 12")
+    view = ledger_report.overview(world.actor("billing"))
+    client = world.clients["client"]
+    (row,) = [c for c in view.clients if c.client_id == str(client.id)]
+    assert row.client == client.full_name and row.trust_cents == 100_000 and row.trust == "$1,000.00"
+    assert client.full_name in {j.client for j in view.journal}
+    assert {j.by for j in view.journal} == {"portal", world.users["billing"].full_name}  # the card's, the settling

@@ -47,37 +47,41 @@ class Overview:
 def overview(actor: Actor, limit: int = 100) -> Overview:
     policy.require(actor, "ledger.report")
     with db.read() as s:
-        names = dict(s.exec(select(Client.id, Client.full_name)).all())
-        per_client = s.exec(select(LedgerEntry.client_id, LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
-                            .where(LedgerEntry.client_id.is_not(None))
-                            .group_by(LedgerEntry.client_id, LedgerEntry.account)).all()
+        per_client = s.exec(select(LedgerEntry.client_id, Client.full_name, LedgerEntry.account,
+                                   sa.func.sum(LedgerEntry.amount_cents))
+                            .join(Client, Client.id == LedgerEntry.client_id)
+                            .group_by(LedgerEntry.client_id, Client.full_name, LedgerEntry.account)).all()
         balances: dict = {}
-        for client_id, account, total in per_client:
-            balances.setdefault(client_id, {})[account] = int(total)
-        clients = [ClientBalance(str(cid), names.get(cid, "?"), money.format_money(-b.get("client_trust", 0)),
+        for client_id, name, account, total in per_client:
+            balances.setdefault((name, client_id), {})[account] = int(total)
+        clients = [ClientBalance(str(cid), name, money.format_money(-b.get("client_trust", 0)),
                                  money.format_money(b.get("accounts_receivable", 0)), -b.get("client_trust", 0))
-                   for cid, b in sorted(balances.items(), key=lambda kv: names.get(kv[0], ""))]
-        journal = _journal(s, names, limit, actor)
+                   for (name, cid), b in sorted(balances.items(), key=lambda kv: kv[0][0])]
+        journal = _journal(s, limit, actor)
         owed = trust.fees_owed_to_trust(s)
         return Overview(clients, journal, money.format_money(ledger.account_balance(s, "trust_bank")),
                         money.format_money(ledger.account_balance(s, "operating_bank")), money.format_money(owed),
                         owed, money.format_money(ledger.account_balance(s, "processing_fees")))
 
 
-def _journal(s, names: dict, limit: int, reader: Actor) -> list[JournalRow]:
-    journals = s.exec(select(Journal).order_by(Journal.created_at.desc()).limit(limit)).all()
-    users = dict(s.exec(select(User.id, User.full_name)).all())
+def _journal(s, limit: int, reader: Actor) -> list[JournalRow]:
+    """The latest journals with their client's and author's names (read with them: reading every
+    client's and user's name to show a hundred journals was most of the page)."""
+    found = s.exec(select(Journal, Client.full_name, User.full_name)
+                   .join(Client, Client.id == Journal.client_id, isouter=True)
+                   .join(User, User.id == Journal.created_by_id, isouter=True)
+                   .order_by(Journal.created_at.desc()).limit(limit)).all()
     legs: dict = {}
-    if journals:
-        for entry in s.exec(select(LedgerEntry).where(LedgerEntry.journal_id.in_([j.id for j in journals]))).all():
+    if found:
+        for entry in s.exec(select(LedgerEntry).where(LedgerEntry.journal_id.in_([j.id for j, _c, _u in found]))).all():
             legs.setdefault(entry.journal_id, []).append(entry)
     return [JournalRow(localtime.shown_datetime(j.created_at, reader.timezone, reader.locale),
                        words(f"ledger.book.{j.book}", reader.locale), words(f"ledger.kind.{j.kind}", reader.locale),
-                       j.memo, names.get(j.client_id, ""),
+                       j.memo, client or "",
                        "; ".join(f"{words(f'ledger.account.{e.account}', reader.locale)} "
                                  f"{money.format_money(e.amount_cents, e.currency)}"
                                  for e in sorted(legs.get(j.id, []), key=lambda e: -e.amount_cents)),
-                       users.get(j.created_by_id, "portal")) for j in journals]
+                       author or "portal") for j, client, author in found]
 
 
 def words(key: str, locale: str) -> str:
