@@ -169,8 +169,9 @@ def _floor_tasks(actor: Actor) -> None:
 
 
 def _floor_trust(_actor: Actor) -> None:
-    _read(select(LedgerEntry.client_id, LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
-          .where(LedgerEntry.client_id.is_not(None)).group_by(LedgerEntry.client_id, LedgerEntry.account))
+    _read(select(LedgerEntry.client_id, Client.full_name, LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
+          .join(Client, Client.id == LedgerEntry.client_id)
+          .group_by(LedgerEntry.client_id, Client.full_name, LedgerEntry.account))
 
 
 FLOORS = {"staff_home": ("the matters list query alone", _floor_home),

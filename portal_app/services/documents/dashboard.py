@@ -72,13 +72,15 @@ def _item_counts(s: Session, actor: Actor, today: date) -> dict[uuid.UUID, tuple
 
 
 def _awaiting_review(s: Session, actor: Actor) -> dict[uuid.UUID, int]:
-    """Per matter: the versions of its visible items' evidence not reviewed yet."""
+    """Per matter: the versions of its visible items' evidence not reviewed yet. The matter is
+    checked per version (EXISTS): with `IN (matters)` SQLite walked all 100,000 items to find the
+    2,500 versions waiting (138 ms against 30 ms at bench size)."""
     query = (select(DocumentRequest.matter_id, sa.func.count()).select_from(DocumentVersion)
              .join(Document, Document.id == DocumentVersion.document_id)
              .join(DocumentRequest, DocumentRequest.id == Document.request_id)
              .where(Document.kind == "evidence", DocumentVersion.review_status == "pending",
-                    DocumentRequest.matter_id.in_(_scoped_open(actor)), DocumentRequest.removed_at.is_(None),
-                    policy.item_scope(actor))
+                    _scoped_open(actor).where(Matter.id == DocumentRequest.matter_id).exists(),
+                    DocumentRequest.removed_at.is_(None), policy.item_scope(actor))
              .group_by(DocumentRequest.matter_id))
     return dict(s.exec(query).all())
 
