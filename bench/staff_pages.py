@@ -7,7 +7,8 @@ Each page's server time is measured by calling the services its state's load han
 the same arguments, in the same order (the handler's own copying into state vars and Reflex's
 delta are not included); the staff home includes the two panels that load when it mounts. Its
 floor is the page's main query alone (the list it shows, with the same scope), measured in the
-same run. Best of a few rounds, alternating page and floor (the machine is shared)."""
+same run. Best of a few rounds, alternating page and floor (the machine is shared). The reader's
+language is set, as PageState sets it for every event."""
 from __future__ import annotations
 
 import random
@@ -30,7 +31,7 @@ from portal_app.services.billing.accounting import report as ledger_report
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.conversations import summaries
 from portal_app.services.documents import dashboard as checklist_dashboard
-from portal_app.services.kernel import db, localtime, policy
+from portal_app.services.kernel import db, i18n, localtime, policy
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.matter_summaries import header_columns_query, summary_query
 from portal_app.services.kernel.settings import get_settings
@@ -188,7 +189,9 @@ def statements(page: str, actor: Actor) -> int:
 
 
 def measure(actor: Actor, rounds: int) -> dict[str, tuple[float, float, int]]:
-    """Per page: (best seconds, best floor seconds, statements), after one warm call of each."""
+    """Per page: (best seconds, best floor seconds, statements), after one warm call of each. The
+    reader's language is set as the page state sets it (money and dates are then written by Babel)."""
+    i18n.READER_LOCALE.set(actor.locale)
     out = {}
     for page, (_label, load) in PAGES.items():
         floor = FLOORS[page][1]
