@@ -51,8 +51,13 @@ def firm_today(now: datetime | None = None) -> date:
 
 def babel_locale(locale: str) -> str:
     """A CLDR locale for a reader's language with the firm's region (a US firm's Spanish is es_US)."""
-    region = get_settings().firm_region.upper()
-    locale = (locale or "en").replace("-", "_")  # zh-Hans, pt-BR as Babel spells them
+    return _cldr_locale((locale or "en").replace("-", "_"), get_settings().firm_region.upper())
+
+
+@lru_cache(maxsize=256)
+def _cldr_locale(locale: str, region: str) -> str:
+    """Parsed once per (language, region): CLDR data, the same for everybody (it was parsed again
+    for every amount and date a page writes)."""
     try:
         return str(Locale.parse(f"{locale}_{region}"))
     except (UnknownLocaleError, ValueError):
