@@ -41,7 +41,7 @@ from portal_app.services.messaging import log as mail_log
 from portal_app.services.tasks import lists as task_list
 
 SIZE, SMOKE_SIZE = (5_000, 20), (20, 4)  # matters, document requests per matter
-ROUNDS, SMOKE_ROUNDS = 5, 1
+ROUNDS, SMOKE_ROUNDS = 7, 1
 ADMIN_EMAIL = "admin@firm.example"
 
 
