@@ -51,6 +51,8 @@ class DocumentRequest(SQLModel, table=True):
     """One item the firm needs on one matter: requested -> uploaded -> accepted | rejected | waived."""
 
     __tablename__ = "document_request"
+    # the checklist dashboard counts every open matter's items by state: this index answers it alone
+    __table_args__ = (sa.Index("ix_document_request_matter_counts", "matter_id", "removed_at", "status", "due_date"),)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     matter_id: uuid.UUID = Field(foreign_key="matter.id", index=True)
