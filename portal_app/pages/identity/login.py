@@ -153,15 +153,20 @@ def recovery_codes_view(codes) -> rx.Component:
 
 
 def _steps() -> rx.Component:
-    return rx.match(
+    """The password form stays mounted (only hidden) while a later step shows: a tab coming back to
+    /login first shows its last step until the page's load starts over, and a form put back then
+    would drop what the person had typed meanwhile (the browser then refuses the empty e-mail)."""
+    later = rx.match(
         LoginState.step,
         ("verify", _verify()),
         ("enroll", _enroll()),
         ("codes", rx.vstack(recovery_codes_view(LoginState.recovery_codes),
                             rx.button(t("mfa.codes_continue"), on_click=LoginState.codes_kept, size="3", width="100%",
                                       id="codes-continue", type="button"), width="100%")),
-        _password_form(),
+        rx.fragment(),
     )
+    return rx.fragment(rx.box(_password_form(), display=rx.cond(LoginState.step == "", "block", "none"),
+                              width="100%"), later)
 
 
 def login_page() -> rx.Component:
