@@ -20,9 +20,10 @@ from portal_app.services.billing.payments import inbox
 from portal_app.services.billing.payments import staff as staff_payments
 from portal_app.services.kernel import db
 from tests.billing_helpers import books_balanced, make_invoice
-from tests.world import build_world
 from tests.stripe_webhook_helpers import (SECRET, deliver, event, payment_of, post, status_of,
                                           stripe_stub_configured)
+from tests.world import build_world
+
 
 @pytest.fixture
 def stub(portal_db, monkeypatch):
