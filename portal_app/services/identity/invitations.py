@@ -20,7 +20,7 @@ from portal_app.services.kernel import audit, db, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, InvalidLink, NotAllowed
 from portal_app.services.kernel.settings import get_settings
-from portal_app.services.kernel.tokens import hash_token, looks_like_token, new_token
+from portal_app.services.kernel.tokens import hash_token, new_token, row_by_token
 from portal_app.services.messaging import mail
 from portal_app.services.onboarding import sequence as onboarding
 
@@ -128,9 +128,7 @@ def invite_hr_contact(actor: Actor, *, full_name: str, email: str, organization_
 
 
 def _live_link(s: Session, token: str, now: datetime) -> tuple[Invitation, User]:
-    if not looks_like_token(token):
-        raise InvalidLink("invite.link_invalid")
-    link = s.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))).first()
+    link = row_by_token(s, Invitation, token)
     if link is None:
         raise InvalidLink("invite.link_invalid")
     if link.used_at is not None:

@@ -25,7 +25,7 @@ from portal_app.services.kernel import audit, db, i18n, policy
 from portal_app.services.kernel.actor import Actor, TaskScope
 from portal_app.services.kernel.errors import InvalidLink, NotAllowed
 from portal_app.services.kernel.settings import get_settings
-from portal_app.services.kernel.tokens import hash_token, looks_like_token, new_token
+from portal_app.services.kernel.tokens import hash_token, looks_like_token, new_token, row_by_token
 
 KINDS = ("upload", "pay")
 OPEN_ITEM = ("requested", "rejected")
@@ -133,16 +133,10 @@ def _check(s: Session, link: TaskLink | None, now: datetime, *, task_open: bool 
     return link, user
 
 
-def _by_token(s: Session, token: str) -> TaskLink | None:
-    if not looks_like_token(token):
-        return None
-    return s.exec(select(TaskLink).where(TaskLink.token_hash == hash_token(token))).first()
-
-
 def peek(token: str, locale: str = "en", now: datetime | None = None) -> TaskInfo:
     """What the link is for, for the page it opens. Changes nothing (a mail scanner may open it)."""
     with db.read() as s:
-        link, _user = _check(s, _by_token(s, token), now or utcnow())
+        link, _user = _check(s, row_by_token(s, TaskLink, token), now or utcnow())
         matter = s.get(Matter, link.matter_id)
         if link.kind == "upload":
             title = i18n.content(s.get(DocumentRequest, link.object_id).title, locale)
@@ -157,7 +151,7 @@ def open_session(token: str, *, ip: str = "", user_agent: str = "", now: datetim
     now = now or utcnow()
     try:
         with db.write() as s:
-            link, user = _check(s, _by_token(s, token), now)
+            link, user = _check(s, row_by_token(s, TaskLink, token), now)
             session_token = new_token()
             lifetime = min(now + timedelta(minutes=get_settings().task_session_minutes), link.expires_at)
             s.add(AuthSession(user_id=user.id, token_hash=hash_token(session_token), task_link_id=link.id,
@@ -174,7 +168,7 @@ def open_session(token: str, *, ip: str = "", user_agent: str = "", now: datetim
 
 def _record_refusal(token: str, reason: str, ip: str, now: datetime) -> None:
     with db.write() as s:
-        link = _by_token(s, token)
+        link = row_by_token(s, TaskLink, token)
         if link is not None and reason == "tasklink.done" and link.revoked_at is None:
             link.revoked_at, link.revoked_reason = now, "done"
         audit.record(s, "task_link.refused", object_type="task_link", object_id=link.id if link else "",
