@@ -7,39 +7,18 @@ from __future__ import annotations
 import time
 import uuid
 
-import pytest
 import stripe
 from sqlmodel import select
-from starlette.testclient import TestClient
 
 from models import Invoice, ProviderEvent, Task, utcnow
-from portal_app.api import RequestGuard, build_api
 from portal_app.services.billing.accounting import ledger
 from portal_app.services.billing.payments import checkout as payments
 from portal_app.services.billing.payments import inbox
 from portal_app.services.billing.payments import staff as staff_payments
 from portal_app.services.kernel import db
 from tests.billing_helpers import books_balanced, make_invoice
-from tests.stripe_webhook_helpers import (SECRET, deliver, event, payment_of, post, status_of,
-                                          stripe_stub_configured)
-from tests.world import build_world
+from tests.stripe_webhook_helpers import (SECRET, deliver, event, payment_of, post, status_of)
 
-
-@pytest.fixture
-def stub(portal_db, monkeypatch):
-    with stripe_stub_configured(monkeypatch) as running:
-        yield running
-
-
-@pytest.fixture
-def world(stub):
-    return build_world()
-
-
-@pytest.fixture
-def http():
-    with TestClient(RequestGuard(build_api())) as client:
-        yield client
 
 
 
