@@ -8,7 +8,6 @@ named by the item's convention, and the item is marked uploaded, as if the clien
 there; the message keeps showing it."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -29,16 +28,6 @@ KIND = "attachment"
 
 
 @dataclass(frozen=True)
-class AttachmentTarget:
-    """What IncomingFile needs to know about where a file goes (the same fields as an item's)."""
-
-    matter_id: uuid.UUID
-    title: str
-    accepted_types: tuple[str, ...]
-    max_size_bytes: int
-
-
-@dataclass(frozen=True)
 class StoredAttachment:
     attachment_id: str
     version_id: str
@@ -51,12 +40,12 @@ def max_bytes() -> int:
     return min(MAX_BYTES, get_settings().max_upload_bytes)
 
 
-def target_for(actor: Actor, matter_id: str) -> AttachmentTarget:
+def target_for(actor: Actor, matter_id: str) -> uploads.UploadTarget:
     """Check the actor may attach files on this matter's thread now (reads only: a refused file
     leaves not even a thread behind)."""
     with db.read() as s:
         matter = policy.require_matter(s, actor, "message.attach", matter_id)
-        return AttachmentTarget(matter.id, matter.reference, ACCEPTED, max_bytes())
+        return uploads.UploadTarget(matter.reference, ACCEPTED, max_bytes(), matter_id=matter.id)
 
 
 class IncomingAttachment(uploads.IncomingFile):

@@ -31,11 +31,14 @@ REVIEW_WITHIN_DAYS = 2  # a client's upload is reviewed within two days of the f
 
 @dataclass(frozen=True)
 class UploadTarget:
-    request_id: uuid.UUID
-    matter_id: uuid.UUID
+    """Where a file goes and what it may be: a checklist item (request and matter), a message's
+    attachment (the matter only) or a support request's screenshot (neither)."""
+
     title: str
     accepted_types: tuple[str, ...]
     max_size_bytes: int
+    matter_id: uuid.UUID | None = None
+    request_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,8 @@ def target_for(actor: Actor, request_id: str) -> UploadTarget:
     """Check the actor may upload to this request now, and what it accepts."""
     with db.read() as s:
         request, matter = _load_target(s, actor, request_id)
-        return UploadTarget(request.id, matter.id, request.title, tuple(request.accepted_types),
-                            request.max_size_bytes)
+        return UploadTarget(request.title, tuple(request.accepted_types), request.max_size_bytes,
+                            matter_id=matter.id, request_id=request.id)
 
 
 class IncomingFile:

@@ -27,13 +27,6 @@ LINK_SECONDS = 300
 
 
 @dataclass(frozen=True)
-class SupportFileTarget:
-    title: str
-    accepted_types: tuple[str, ...]
-    max_size_bytes: int
-
-
-@dataclass(frozen=True)
 class HeldFile:
     """A checked, encrypted file waiting for its request: kept in the page's server-side state."""
 
@@ -48,15 +41,15 @@ class HeldFile:
     stored_name: str = ""  # what the upload receiver shows: the name, as it was sent
 
 
-def target_for(actor: Actor, _unused: str = "") -> SupportFileTarget:
+def target_for(actor: Actor, _unused: str = "") -> uploads.UploadTarget:
     policy.require(actor, "support.request")
-    return SupportFileTarget("support request", ACCEPTED, min(MAX_BYTES, get_settings().max_upload_bytes))
+    return uploads.UploadTarget("support request", ACCEPTED, min(MAX_BYTES, get_settings().max_upload_bytes))
 
 
 class IncomingSupportFile(uploads.IncomingFile):
     """Checked exactly like evidence; recorded nowhere yet: `held` receives it for the request."""
 
-    def __init__(self, actor: Actor, target: SupportFileTarget, original_name: str, held: list | None = None) -> None:
+    def __init__(self, actor: Actor, target: uploads.UploadTarget, original_name: str, held: list | None = None) -> None:
         super().__init__(actor, target, original_name)
         self.held = held if held is not None else []
 
