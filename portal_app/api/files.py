@@ -48,9 +48,22 @@ async def decrypted_body(first: bytes, pieces: Iterator[bytes]) -> AsyncIterator
             yield piece
 
 
-def _forbidden() -> Response:
+def forbidden() -> Response:
     return JSONResponse({"error": "forbidden", "message": "This link is not valid for you, or it has expired."},
                         status_code=403, headers={"Cache-Control": "no-store"})
+
+
+async def stored_file_response(pieces: Iterator[bytes], media_type: str, headers: dict[str, str], *,
+                               what: str, told: str = "") -> Response:
+    """The stored file's decrypted stream as the response, once its first piece has opened; a file
+    that fails its check at once is a 500 (logged as `what`) and sends nothing."""
+    try:
+        first = await asyncio.to_thread(next, pieces, _END)
+    except (filestore.IntegrityError, OSError, filestore.StorageError) as exc:
+        log.error("%s could not be opened: %s", what, exc)
+        return JSONResponse({"error": "integrity", "message": ("This file could not be opened safely. " + told).strip()},
+                            status_code=500, headers={"Cache-Control": "no-store"})
+    return StreamingResponse(decrypted_body(first, pieces), media_type=media_type, headers=headers)
 
 
 async def download(request: Request) -> Response:
@@ -60,15 +73,7 @@ async def download(request: Request) -> Response:
         found = await asyncio.to_thread(file_links.open_download, actor, request.path_params["version_id"],
                                         request.query_params.get("t", ""))
     except PortalError:
-        return _forbidden()
-    pieces = filestore.stream(found.version)
-    try:
-        first = await asyncio.to_thread(next, pieces, _END)
-    except (filestore.IntegrityError, OSError, filestore.StorageError) as exc:
-        log.error("version %s could not be opened: %s", found.version.id, exc)
-        return JSONResponse({"error": "integrity", "message": "This file could not be opened safely. "
-                             "Your legal team has been told."}, status_code=500, headers={"Cache-Control": "no-store"})
-
+        return forbidden()
     headers = {
         "Content-Disposition": file_links.content_disposition(found),
         "Cache-Control": "no-store",
@@ -77,7 +82,8 @@ async def download(request: Request) -> Response:
     }
     if found.content_type != "application/pdf":
         headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return StreamingResponse(decrypted_body(first, pieces), media_type=found.content_type, headers=headers)
+    return await stored_file_response(filestore.stream(found.version), found.content_type, headers,
+                                      what=f"version {found.version.id}", told="Your legal team has been told.")
 
 
 def routes() -> list[Route]:
