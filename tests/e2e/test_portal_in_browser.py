@@ -15,13 +15,13 @@ NOT_ALLOWED = "#not-allowed"
                                   "/matters/6f1c1f8e-3f43-4a8e-9d59-4c1c3c0c2a11"])
 def test_signed_out_visitor_is_redirected_to_login(page, path):
     page.goto(path)
-    page.wait_for_url(re.compile(r"/login/?\?next="))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?next="))
     expect(page.locator("#sign-in")).to_be_visible()
 
 
 def test_demo_client_sees_their_matter_and_nothing_else(page):
     sign_in(page, "maria@demo.example", start="/login?next=/client")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     cards = page.locator(".matter-card")
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("MTR-2026-0001")
@@ -38,7 +38,7 @@ def test_demo_client_sees_their_matter_and_nothing_else(page):
 def test_client_typing_another_matters_url_gets_not_allowed(page):
     other = matter_id("MTR-2026-0002")
     sign_in(page, "maria@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     page.goto(f"/matters/{other}")
     expect(page.locator(NOT_ALLOWED)).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("Acme Robotics")
@@ -48,7 +48,7 @@ def test_client_typing_another_matters_url_gets_not_allowed(page):
 
 def test_paralegal_sees_assigned_matters_only(page):
     sign_in(page, "paralegal@demo.example")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     rows = page.locator(".matter-row")
     expect(rows).to_have_count(2)
     expect(page.locator("table")).to_contain_text("MTR-2026-0001")
@@ -63,7 +63,7 @@ def test_paralegal_sees_assigned_matters_only(page):
 
 def test_hr_contact_sees_only_the_shared_matter(page):
     sign_in(page, "hr@acme.example")
-    page.wait_for_url(re.compile(r"/employer/?$"))  # an HR contact lands on the employer's portal (issue 12)
+    page.wait_for_url(re.compile(r"^[^?]*/employer/?$"))  # an HR contact lands on the employer's portal (issue 12)
     expect(page.locator(".employer-matter")).to_have_count(1)
     expect(page.locator(".employer-matter")).to_contain_text("Wei Zhang")
     expect(page.locator(".employer-matter")).to_contain_text("MTR-2026-0002")
@@ -79,35 +79,35 @@ def test_wrong_password_and_unknown_account_get_the_same_message(page):
 
 def test_sign_out_ends_the_session(page):
     sign_in(page, "amara@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     sign_out(page)
-    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?notice=signed_out"))
     expect(page.locator("#form-notice")).to_contain_text("You have signed out.")
     page.goto("/client")
-    page.wait_for_url(re.compile(r"/login/?\?next="))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?next="))
 
 
 def test_the_front_door_sends_each_person_home_and_the_logout_page_signs_out(page):
     sign_in(page, "attorney@demo.example")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.goto("/")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.goto("/logout")
     page.click("#confirm-sign-out")
-    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?notice=signed_out"))
     expect(page.locator("#form-notice")).to_contain_text("You have signed out.")
     page.goto("/")
-    page.wait_for_url(re.compile(r"/login/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?$"))
     sign_in(page, "amara@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     page.goto("/")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     expect(page.locator(".matter-card").first).to_be_visible()
 
 
 def test_staff_invite_a_client_who_sets_a_password_and_lands_home(page, browser, server):
     sign_in(page, "attorney@demo.example")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.goto("/staff/invite")
     page.fill("#full_name", "Nadia Haddad")
     page.fill("#email", "nadia@example.org")
@@ -125,7 +125,7 @@ def test_staff_invite_a_client_who_sets_a_password_and_lands_home(page, browser,
     invitee.fill("#password", "my own long passphrase")
     invitee.fill("#confirm", "my own long passphrase")
     invitee.click("#set-password")
-    invitee.wait_for_url(re.compile(r"/client/?$"))
+    invitee.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     expect(invitee.locator("body")).to_contain_text("Hello, Nadia")
     invitee.goto(link)
     expect(invitee.locator("#link-error")).to_contain_text("already been used")
@@ -149,7 +149,7 @@ def test_login_fits_a_phone_screen(browser, server):
 
 def test_attorney_opens_a_matter_for_a_new_client(page):
     sign_in(page, "attorney@demo.example")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.goto("/staff/matters/new")
     page.fill("#client_name", "Tomás Ruiz")
     page.fill("#client_email", "tomas@example.org")
@@ -162,13 +162,13 @@ def test_attorney_opens_a_matter_for_a_new_client(page):
 
 def test_admin_sees_people_and_a_paralegal_does_not(page):
     sign_in(page, "admin@demo.example")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.goto("/admin/users")
     expect(page.locator(".user-row", has_text="hr@acme.example")).to_have_count(1)
     expect(page.locator(".user-row", has_text="billing@demo.example")).to_have_count(1)
     sign_out(page)
-    page.wait_for_url(re.compile(r"/login"))
+    page.wait_for_url(re.compile(r"^[^?]*/login"))
     sign_in(page, "paralegal@demo.example")
-    page.wait_for_url(re.compile(r"/staff/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.goto("/admin/users")
     expect(page.locator(NOT_ALLOWED)).to_be_visible()

@@ -59,7 +59,7 @@ def test_two_people_through_one_tab_receive_nothing_of_each_other(page):
     h1b = matter_id("MTR-2026-0002")
     phase, frames = _watch_frames(page)
     sign_in(page, "wei@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     expect(page.locator(".matter-card")).to_contain_text("MTR-2026-0002")
     page.goto(f"/matters/{h1b}/documents")
     upload(page, "experience_letters", [("letter from acme.pdf", "application/pdf", sample_files.pdf(1))])
@@ -74,12 +74,12 @@ def test_two_people_through_one_tab_receive_nothing_of_each_other(page):
 
     phase["now"] = "signed_out"
     sign_out(page)
-    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?notice=signed_out"))
     expect(page.locator("#form-notice")).to_contain_text("You have signed out.")
     page.wait_for_timeout(1000)
     phase["now"] = "maria"
     sign_in(page, "maria@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     expect(page.locator(".matter-card")).to_contain_text("MTR-2026-0001")
     expect(page.locator("body")).not_to_contain_text("Wei")
     page.goto(f"/matters/{matter_id('MTR-2026-0001')}/documents")
@@ -98,7 +98,7 @@ def test_a_tab_whose_session_was_revoked_elsewhere_reloads_with_nothing_of_his(p
     carry nothing of his, and the tab ends on the login page with a new client token."""
     phase, frames = _watch_frames(page)
     sign_in(page, "wei@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     expect(page.locator(".matter-card")).to_contain_text("MTR-2026-0002")
     token_before = page.evaluate("sessionStorage.getItem('token')")
     with db.write() as s:
@@ -107,7 +107,7 @@ def test_a_tab_whose_session_was_revoked_elsewhere_reloads_with_nothing_of_his(p
                 row.revoked_at, row.revoked_reason = utcnow(), "revoked_by_user"
     phase["now"] = "after_revocation"
     page.reload()
-    page.wait_for_url(re.compile(r"/login/?\?next="))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?next="))
     expect(page.locator("#sign-in")).to_be_visible()
     page.wait_for_timeout(1000)
     assert page.evaluate("sessionStorage.getItem('token')") != token_before
@@ -117,21 +117,21 @@ def test_a_tab_whose_session_was_revoked_elsewhere_reloads_with_nothing_of_his(p
 
 def test_signing_out_revokes_the_session_on_the_server(page, server):
     sign_in(page, "amara@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     copied = next(c for c in page.context.cookies() if c["name"].endswith("portal_session"))
     sign_out(page)
-    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?notice=signed_out"))
     thief = page.context.browser.new_context(base_url=server.url)
     thief.add_cookies([{k: copied[k] for k in ("name", "value", "domain", "path")}])
     stolen = thief.new_page()
     stolen.goto("/client")
-    stolen.wait_for_url(re.compile(r"/login/?\?next="))
+    stolen.wait_for_url(re.compile(r"^[^?]*/login/?\?next="))
     thief.close()
 
 
 def test_a_link_on_another_site_cannot_sign_anybody_out(page, server):
     sign_in(page, "amara@demo.example")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     page.goto("/api/session/clear")  # what <a href> or <img src> on another site would do
     page.goto("/logout")  # the sign-out page asks; opening it signs nobody out
     expect(page.locator("#confirm-sign-out")).to_be_visible()
@@ -157,7 +157,7 @@ def test_a_link_on_another_site_cannot_sign_anybody_out(page, server):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"logout-{label}.png"), full_page=True)
     page.click("#confirm-sign-out")
-    page.wait_for_url(re.compile(r"/login/?\?notice=signed_out"))
+    page.wait_for_url(re.compile(r"^[^?]*/login/?\?notice=signed_out"))
 
 
 def test_a_tap_before_the_scripts_arrive_never_puts_the_password_in_a_url(page):
@@ -186,5 +186,5 @@ def test_a_tap_before_the_scripts_arrive_never_puts_the_password_in_a_url(page):
         page.fill("#email", "maria@demo.example")
         page.fill("#password", SECRET)
     page.click("#sign-in")
-    page.wait_for_url(re.compile(r"/client/?$"))
+    page.wait_for_url(re.compile(r"^[^?]*/client/?$"))
     assert not [u for u in urls if SECRET in u or "password=" in u], urls

@@ -88,7 +88,7 @@ def eventually(check, timeout: float = 30, every: float = 0.25):
 
 
 def home(page, path: str = r"/client/?$") -> None:
-    page.wait_for_url(re.compile(path))
+    page.wait_for_url(re.compile("^[^?]*" + path))  # the path, never a ?next= that ends the same way
 
 
 def served_by(topology, pattern: str, since: int = 0) -> list[str]:

@@ -133,7 +133,7 @@ def _choose_and_send(page, key: str, name: str, data: bytes) -> None:
 def _open_documents(client, h1b: str) -> None:
     pin(client, "a")
     sign_in(client, "wei@demo.example", start=f"/login?next=/matters/{h1b}/documents")
-    client.wait_for_url(re.compile(rf"/matters/{h1b}/documents/?$"))
+    client.wait_for_url(re.compile(rf"^[^?]*/matters/{h1b}/documents/?$"))
     expect(client.locator(".request-item").first).to_be_visible()  # loaded before anything is locked
 
 
