@@ -87,3 +87,19 @@ def ping() -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return False
+
+
+def id_text(column) -> sa.ColumnElement[str]:
+    """An id column read as the database's text (32 hex digits on SQLite, the canonical form on
+    PostgreSQL): for lists of thousands of rows, where building a uuid.UUID per id cost more than
+    the query (the checklist dashboard, the reminders pass)."""
+    return sa.cast(column, sa.String)
+
+
+def canonical_id(text: str | None) -> str:
+    """An id read by id_text as it is written in URLs and everywhere else: 8-4-4-4-12, lower case."""
+    if not text:
+        return ""
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}".lower()
+    return text.lower()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models import CaseType, Client, Matter, Organization, User
+from portal_app.services.kernel import db
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,14 @@ def summary_query():
     return _joined(select(Matter, CaseType.name, Client.full_name, _ATTORNEY.full_name, Organization.name))
 
 
-def header_columns_query():
+def header_columns_query(ids_as_text: bool = False):
     """The same header as plain columns, for lists of many matters (loading each Matter object
     cost most of a 5,000-matter list): (id, reference, responsible attorney id, case type code,
-    case type name, client name, attorney name)."""
-    return _joined(select(Matter.id, Matter.reference, Matter.responsible_attorney_id, CaseType.code, CaseType.name,
-                          Client.full_name, _ATTORNEY.full_name).select_from(Matter))
+    case type name, client name, attorney name); the two ids as the database's text if asked
+    (db.id_text, for a Core read of thousands of rows)."""
+    as_read = db.id_text if ids_as_text else (lambda column: column)
+    return _joined(select(as_read(Matter.id), Matter.reference, as_read(Matter.responsible_attorney_id), CaseType.code,
+                          CaseType.name, Client.full_name, _ATTORNEY.full_name).select_from(Matter))
 
 
 def to_summary(row) -> MatterSummary:

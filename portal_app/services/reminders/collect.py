@@ -37,9 +37,7 @@ REOPENED_NOTES = ("checklist.expired", "checklist.expiring")  # set when an expi
 LIVE_MATTER = Matter.status != "closed"
 
 
-def _raw(column):
-    """An id column as the database's text (hex on SQLite, the canonical form on PostgreSQL)."""
-    return sa.cast(column, sa.String)
+_raw = db.id_text  # an id column as the database's text (hex on SQLite, the canonical form on PostgreSQL)
 
 
 def _all(s: Session, statement) -> list:
