@@ -192,3 +192,17 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+HUNG_AFTER_SECONDS = 600  # the slowest browser test takes about two minutes
+
+
+def pytest_collection_modifyitems(config, items):
+    """A browser test stuck on a call that has no timeout of its own fails after ten minutes, with
+    every thread's stack printed, and the run goes on; without this one hang held the whole run
+    until CI's limit."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.timeout(HUNG_AFTER_SECONDS))
+
