@@ -139,6 +139,9 @@ def test_a_signed_out_request_passes_its_sla_and_the_task_appears(browser, serve
     _shot(visitor, "login-phone")
     visitor.locator("#need-help").click()
     visitor.wait_for_url(re.compile(r"^[^?]*/help/?$"))
+    # The address changes at once, the page a moment later: until then #email is the sign-in form's
+    # (what was typed there vanished with it). A person starts on the help form they see.
+    expect(visitor.locator("#support-send")).to_be_visible()
     visitor.fill("#email", "someone-new@example.com")
     visitor.select_option("#topic", "sign_in")
     visitor.fill("#body", "My invitation link says it expired.")

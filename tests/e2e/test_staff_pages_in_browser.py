@@ -157,7 +157,7 @@ def test_a_review_task_has_a_due_date_and_opens_the_file(browser, server):
     row = page.locator(".task-row", has_text=task.title).first
     expect(row).not_to_contain_text("No date")
     row.locator(".open-task").click()
-    page.wait_for_url(re.compile(rf"^[^?]*/matters/{task.matter_id}/checklist\?version={task.subject_id}$"))
+    page.wait_for_url(re.compile(rf"^[^?]*/matters/{task.matter_id}/checklist/?\?version={task.subject_id}$"))
     version = page.locator(f"#version-{task.subject_id}")
     links = version.locator(".file-links")
     expect(links).to_be_visible()
