@@ -101,7 +101,8 @@ def rows(actor: Actor, *, case_type: str = "", attorney: str = "", status: str =
         total, received, complete, missing, overdue = counts.get(matter_id, (0, 0, 0, 0, 0))
         p = Progress(total, received, complete, missing, pending.get(matter_id, 0), overdue)
         row = DashboardRow(db.canonical_id(matter_id), reference, client_name, case_type_name, code,
-                           attorney_name or "", db.canonical_id(attorney_id), p.total, p.percent_complete, p.missing, p.awaiting_review, p.overdue)
+                           attorney_name or "", db.canonical_id(attorney_id), p.total, p.percent_complete,
+                           p.missing, p.awaiting_review, p.overdue)
         if _matches(row, case_type, attorney, status):
             result.append(row)
     result.sort(key=lambda r: (-r.awaiting_review, -r.overdue, -r.missing, r.reference))
