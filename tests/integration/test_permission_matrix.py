@@ -17,6 +17,7 @@ from sqlmodel import select
 from models import Document, DocumentRequest, Matter, User
 from portal_app.services.kernel import db, policy
 from portal_app.services.kernel.errors import NotAllowed, NotFound
+from tests.integration.test_role_landing import LANDING
 from tests.matrix_world import build_matrix_world
 
 MATTER_ACTIONS = {
@@ -295,13 +296,3 @@ def test_unknown_action_is_a_programming_error():
         policy.role_allows("admin", "matter.teleport")
     with pytest.raises(KeyError):
         policy.users_allowed("matter.teleport")
-
-
-# --- issue 9: where each role lands after signing in (written out by hand) ---
-LANDING = {"admin": "/staff", "attorney": "/staff", "paralegal": "/staff", "billing": "/billing", "client": "/client",
-           "hr": "/employer"}
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_lands_on_its_own_home(world, role):
-    assert world.actor(role).home_path == LANDING[role]
