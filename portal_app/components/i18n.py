@@ -86,12 +86,15 @@ def shown_language() -> Var:
 
 def language_switch() -> rx.Component:
     """The language menu on every page: each language in its own name; the choice is saved on the
-    account (or, signed out, in a cookie) and the page re-renders in place."""
+    account (or, signed out, in a cookie) and the page re-renders in place. Until the page is live
+    (hydrated, its load done) the switch is disabled: a choice made earlier reached nobody and was
+    put back by the page a moment later, which on a slow phone looked like a switch that ignores you."""
     offered = offered_languages()
     return rx.el.select(
         *[rx.el.option(lang.name, value=lang.code, lang=lang.code, style={"color": "black"}) for lang in offered],
         value=shown_language(),
         on_change=SessionState.choose_language,
+        disabled=~rx.State.is_hydrated,
         aria_label="Language / Idioma / 语言 / Ngôn ngữ / Idioma / اللغة",
         id="language-switch",
         style={"background": "transparent", "color": "white", "border": "1px solid white",

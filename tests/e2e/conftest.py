@@ -19,6 +19,7 @@ from portal_app.services.kernel.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+CPU_SLOWDOWN = float(os.environ.get("PORTAL_E2E_CPU_SLOWDOWN", "1"))
 BUILD_TIMEOUT = float(os.environ.get("PORTAL_E2E_BUILD_TIMEOUT", "900"))
 
 
@@ -179,6 +180,8 @@ def page(browser, server, request):
     context = chromium.new_context(base_url=server.url)
     context.set_default_timeout(20_000)
     page = context.new_page()
+    if CPU_SLOWDOWN > 1:  # PORTAL_E2E_CPU_SLOWDOWN=6: a slow phone, to find what a test or a page races
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         out = ROOT / "test-artifacts"

@@ -61,3 +61,9 @@ def last_mail_link(address: str, kind: str) -> str:
 def sign_out(page) -> None:
     page.click("#account-menu")
     page.click("#sign-out")
+
+
+def slow_phone_cpu(page, slowdown: float = 6) -> None:
+    """The page runs as on a slow phone (Chromium's CPU throttling): the gap between a page that
+    shows and a page that answers grows to seconds, as it does for a client on a cheap handset."""
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
