@@ -3,6 +3,7 @@ Only ciphertext is stored, objects appear only when complete, and tampering with
 is caught when it is read back."""
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 
@@ -63,6 +64,25 @@ def test_a_discarded_upload_leaves_nothing(request, backend_kind):
         assert backend.client.list_multipart_uploads(Bucket=backend.bucket).get("Uploads", []) == []
     else:
         assert [p for p in backend.root.rglob("*") if p.is_file()] == []
+
+
+def test_a_full_disk_mid_upload_is_an_error_and_leaves_nothing():
+    """The local backend writes from a thread of its own: a write that fails there (the disk is
+    full: Linux's /dev/full answers every write with ENOSPC) is raised to the upload, and the
+    upload leaves nothing behind."""
+    backend = storage.get_storage()
+    upload = filestore.Upload()
+    writer = upload._writer
+    writer._fh.close()
+    writer._fh = open("/dev/full", "wb", buffering=0)  # noqa: SIM115 - closed by the abort
+    with pytest.raises(OSError) as failure:
+        for _ in range(40):
+            upload.write(os.urandom(256 * 1024))
+        upload.finish()
+    assert failure.value.errno == errno.ENOSPC
+    upload.discard()
+    assert not backend.exists(upload.key)
+    assert [p for p in backend.root.rglob("*") if p.is_file()] == []
 
 
 def test_s3_tampered_object_fails_loudly(s3_settings):
