@@ -78,3 +78,12 @@ def test_breakpoint_utilities_go_unless_a_page_script_holds_a_responsive_value(t
                                ('x({p:{["initial"]:"1",["lg"]:"3"}})', True), ("t={xs:'520px'}", True)):
         (tmp_path / "page.js").write_text(source)
         assert theme_css.uses_responsive_values([tmp_path / "page.js"]) is responsive, source
+
+
+def test_a_selector_list_is_split_at_its_own_commas_not_inside_where():
+    """Split inside `:where(.a,.b)`, a breakpoint rule left a live-looking `.rt-Button)` and stayed
+    (30 such rules in the build of 12-02)."""
+    css = (".rt-Menu:where(.xs\\:rt-r-size-1) :where(.rt-Button,.rt-Icon){width:8px}"
+           ".rt-Menu:where(.rt-r-size-1) :where(.rt-Button,.rt-Icon){width:9px}")
+    assert theme_css.prune_css(css, {"rt-Menu", "rt-Button", "rt-Icon"}, responsive=False) == (
+        ".rt-Menu:where(.rt-r-size-1) :where(.rt-Button,.rt-Icon){width:9px}")
