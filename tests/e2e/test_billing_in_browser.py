@@ -79,3 +79,8 @@ def test_client_pays_the_retainer_from_a_phone_then_staff_see_it(page, browser, 
     expect(page.locator(".journal-row").first).to_contain_text("Payment received")  # words, not identifiers
     expect(page.locator("body")).not_to_contain_text("payment_received")
     expect(page.locator("body")).not_to_contain_text("trust_due_from_operating")
+    page.locator("#client-search").press_sequentially("GARC", delay=60)  # a firm of thousands finds one by name
+    expect(page.locator(".client-balance")).to_have_count(1)
+    expect(page.locator(".client-balance")).to_contain_text("María García")
+    page.locator("#client-search").fill("")
+    expect(page.locator(".client-balance", has_text="Wei Zhang")).to_be_visible()

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from models import Invoice, InvoiceTemplate, Task, utcnow
+from models import Client, Invoice, InvoiceTemplate, Task, utcnow
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.accounting import ledger, reconciliation, trust
 from portal_app.services.billing.accounting import report as ledger_report
@@ -183,3 +183,32 @@ def test_the_ledger_overview_names_each_client_and_who_made_each_journal(world):
     assert row.client == client.full_name and row.trust_cents == 100_000 and row.trust == "$1,000.00"
     assert client.full_name in {j.client for j in view.journal}
     assert {j.by for j in view.journal} == {"portal", world.users["billing"].full_name}  # the card's, the settling
+
+
+def _deposit(name: str, cents: int) -> None:
+    """A client of the firm with `cents` in trust (a deposit journal in the trust book)."""
+    with db.write() as s:
+        client = Client(full_name=name, email=f"{uuid.uuid4().hex[:8]}@client.example")
+        s.add(client)
+        s.flush()
+        ledger.post(s, posting_key=f"test:{client.id}", book="trust", kind="trust_deposit",
+                    legs=[ledger.Leg("trust_bank", cents), ledger.Leg("client_trust", -cents, client.id)],
+                    refs=ledger.Refs(client_id=client.id))
+
+
+def test_the_overview_shows_a_page_of_client_balances_by_name_and_finds_any_client(world):
+    """A firm of thousands of clients: the overview writes out the first balances by name and says
+    how many there are; a search by part of a name finds any of them, its % and _ taken literally."""
+    for n, name in enumerate(["Zoë Quinn", "ana 50% Pérez", "Ana_Lima", "Bruno Díaz", "Anabel Ruiz"]):
+        _deposit(name, 10_000 * (n + 1))
+    billing = world.actor("billing")
+    view = ledger_report.overview(billing, clients_shown=3)
+    assert view.clients_total == 5 and [c.client for c in view.clients] == ["ana 50% Pérez", "Ana_Lima", "Anabel Ruiz"]
+    found = ledger_report.overview(billing, client_search="  ANA ", clients_shown=3)
+    assert found.clients_total == 3 and {c.client for c in found.clients} == {"ana 50% Pérez", "Ana_Lima", "Anabel Ruiz"}
+    assert [(c.client, c.trust) for c in ledger_report.overview(billing, client_search="50%").clients] == [
+        ("ana 50% Pérez", "$200.00")]
+    assert [c.client for c in ledger_report.overview(billing, client_search="a_l").clients] == ["Ana_Lima"]
+    assert ledger_report.overview(billing, client_search="nobody").clients == []
+    with pytest.raises(NotAllowed):
+        ledger_report.overview(world.actor("client"), client_search="ana")

@@ -13,7 +13,7 @@ from portal_app.components.ui import card, data_table, error_callout, gated, not
 from portal_app.pages.billing.common import money_row
 from portal_app.services.billing.accounting import reconciliation, trust
 from portal_app.services.billing.accounting import report as ledger_report
-from portal_app.services.kernel import localtime
+from portal_app.services.kernel import formats, localtime
 from portal_app.state import PageState, run
 
 
@@ -24,6 +24,8 @@ def _strings(obj) -> dict[str, str]:
 class TrustPageState(PageState, rx.State):
     totals: dict[str, str] = {}
     clients: list[dict[str, str]] = []
+    clients_note: str = ""  # "Clients shown: 100 of 2,500 ..." when not all are shown
+    client_search: str = ""
     journal: list[dict[str, str]] = []
     report: dict[str, str] = {}
     differences: list[str] = []
@@ -35,17 +37,25 @@ class TrustPageState(PageState, rx.State):
         if not self.form:
             today = localtime.today_for(actor)
             self.form = {"start": today.replace(day=1).isoformat(), "end": today.isoformat(), "bank": ""}
-        view = await run(ledger_report.overview, actor)
+        view = await run(ledger_report.overview, actor, client_search=self.client_search)
         self.totals = {"trust_bank": view.trust_bank, "operating_bank": view.operating_bank,
                        "owed": view.owed_to_trust, "owed_cents": str(view.owed_to_trust_cents), "fees": view.fees}
         self.clients = [_strings(c) for c in view.clients]
+        self.clients_note = "" if view.clients_total <= len(view.clients) else t(
+            "billing.clients_shown", shown=formats.number(len(view.clients), actor.locale),
+            total=formats.number(view.clients_total, actor.locale))
         self.journal = [_strings(j) for j in view.journal]
         self.saved = [_strings(r) for r in await run(reconciliation.saved, actor)]
 
     @rx.event
     async def load(self):
         self.access, self.error, self.notice, self.report = "checking", "", "", {}
-        self.form = {}
+        self.form, self.client_search = {}, ""
+        return await self._load_page(self._fill)
+
+    @rx.event
+    async def find_client(self, value: str):
+        self.client_search = str(value)[:100]
         return await self._load_page(self._fill)
 
     @rx.event
@@ -111,6 +121,15 @@ def _reconcile_form() -> rx.Component:
             width="100%")))
 
 
+def _client_search() -> rx.Component:
+    s = TrustPageState
+    return rx.vstack(
+        rx.input(placeholder=t("billing.find_client"), aria_label=t("billing.find_client"), value=s.client_search,
+                 on_change=s.find_client.debounce(300), type="search", id="client-search", width="100%", max_width="24em"),
+        rx.cond(s.clients_note != "", rx.text(s.clients_note, size="2", color_scheme="gray", id="clients-shown")),
+        spacing="1", width="100%")
+
+
 def _content() -> rx.Component:
     s = TrustPageState
     return rx.vstack(
@@ -125,6 +144,7 @@ def _content() -> rx.Component:
                  rx.button(t("billing.settle_fees"), type="submit", variant="soft"), wrap="wrap"),
                  on_submit=s.settle, reset_on_submit=True))),
         rx.heading(t("billing.client_balances"), size="4"),
+        _client_search(),
         _table(s.clients, ["billing.col_client", "billing.col_trust", "billing.col_receivable"],
                ["client", "trust", "receivable"], "client-balance"),
         _reconcile_form(),

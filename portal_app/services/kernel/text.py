@@ -57,6 +57,16 @@ def line(raw: object, max_length: int | None = None) -> str:
     return text[:max_length].rstrip() if max_length else text
 
 
+LIKE_ESCAPE = "\\"
+
+
+def like_contains(search: str) -> str:
+    """A SQL LIKE pattern for "holds `search`, lower-cased", its wildcards taken literally (used
+    with `escape=LIKE_ESCAPE`): a search for "50%" finds "50%", not everything after "50"."""
+    escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def paragraph(raw: object, max_length: int | None = None) -> str:
     """Text a person wrote, line breaks kept (at most one empty line in a row), spaces at the ends
     of lines dropped, nothing invisible kept."""

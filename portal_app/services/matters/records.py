@@ -35,10 +35,9 @@ def list_visible(actor: Actor, search: str = "", limit: int = 200) -> list[Matte
     search = text.line(search, MAX_SEARCH)
     query = summary_query().where(policy.matter_scope(actor, "matter.view"))
     if search:
-        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
+        like = text.like_contains(search)
         query = query.where(sa.or_(*[
-            sa.func.lower(column).like(like, escape="\\")
+            sa.func.lower(column).like(like, escape=text.LIKE_ESCAPE)
             for column in (Matter.reference, Matter.title, Client.full_name, CaseType.name)
         ]))
     with db.read() as s:
