@@ -44,8 +44,7 @@ async def decrypted_body(first: bytes, pieces: Iterator[bytes]) -> AsyncIterator
     if first:
         yield first
     while batch := await asyncio.to_thread(_next_pieces, pieces):
-        for piece in batch:
-            yield piece
+        yield b"".join(batch)  # one send per trip: per 256 KiB piece, the sends were a third of a 200 MB download
 
 
 def forbidden() -> Response:
