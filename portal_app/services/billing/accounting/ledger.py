@@ -117,6 +117,13 @@ def account_balance(s: Session, account: str, client_id: uuid.UUID | None = None
     return int(s.exec(query).one())
 
 
+def account_balances(s: Session, accounts: tuple[str, ...]) -> dict[str, int]:
+    """Debit-positive balances of several whole accounts, in one statement (0 for one with no entry)."""
+    rows = s.exec(select(LedgerEntry.account, sa.func.sum(LedgerEntry.amount_cents))
+                  .where(LedgerEntry.account.in_(accounts)).group_by(LedgerEntry.account)).all()
+    return {account: 0 for account in accounts} | {account: int(total) for account, total in rows}
+
+
 def trust_balance(s: Session, client_id: uuid.UUID, until: datetime | None = None) -> int:
     """Money held in trust for a client (a credit on their trust ledger, shown positive)."""
     return -account_balance(s, "client_trust", client_id, until)

@@ -61,11 +61,11 @@ def overview(actor: Actor, limit: int = 100, client_search: str = "", clients_sh
         clients = [ClientBalance(db.canonical_id(cid), name, money.format_money(-int(held)),
                                  money.format_money(int(owed)), -int(held)) for cid, name, held, owed, _n in found]
         journal = _journal(s, limit, actor)
-        owed = trust.fees_owed_to_trust(s)
-        return Overview(clients, found[0][-1] if found else 0, journal,
-                        money.format_money(ledger.account_balance(s, "trust_bank")),
-                        money.format_money(ledger.account_balance(s, "operating_bank")), money.format_money(owed),
-                        owed, money.format_money(ledger.account_balance(s, "processing_fees")))
+        books = ledger.account_balances(s, ("trust_bank", "operating_bank", "processing_fees", trust.DUE_TO_TRUST))
+        owed = -books[trust.DUE_TO_TRUST]  # card fees operating owes the trust account
+        return Overview(clients, found[0][-1] if found else 0, journal, money.format_money(books["trust_bank"]),
+                        money.format_money(books["operating_bank"]), money.format_money(owed), owed,
+                        money.format_money(books["processing_fees"]))
 
 
 def _sum_of(account: str) -> sa.ColumnElement[int]:
@@ -95,7 +95,9 @@ def _journal(s, limit: int, reader: Actor) -> list[JournalRow]:
                    .order_by(Journal.created_at.desc()).limit(limit)).all()
     legs: dict = {}
     if found:
-        for entry in s.exec(select(LedgerEntry).where(LedgerEntry.journal_id.in_([j.id for j, _c, _u in found]))).all():
+        for entry in s.exec(select(LedgerEntry.journal_id, LedgerEntry.account, LedgerEntry.amount_cents,
+                                   LedgerEntry.currency)
+                            .where(LedgerEntry.journal_id.in_([j.id for j, _c, _u in found]))).all():
             legs.setdefault(entry.journal_id, []).append(entry)
     return [JournalRow(localtime.shown_datetime(j.created_at, reader.timezone, reader.locale),
                        words(f"ledger.book.{j.book}", reader.locale), words(f"ledger.kind.{j.kind}", reader.locale),

@@ -16,6 +16,8 @@ from portal_app.services.kernel import audit, db, money, policy, text
 from portal_app.services.kernel.actor import Actor
 from portal_app.services.kernel.errors import Conflict, InvalidInput, NotAllowed
 
+DUE_TO_TRUST = "due_to_trust"  # what operating owes the trust account (card fees paid from trust)
+
 
 def transfer_earned(actor: Actor, invoice_id: str, amount: str) -> str:
     """Pay an invoice from the client's trust funds (the fee is earned). Returns the payment id."""
@@ -72,7 +74,7 @@ def refund_unearned(actor: Actor, matter_id: str, amount: str, reference: str) -
 
 
 def fees_owed_to_trust(s) -> int:
-    return -ledger.account_balance(s, "due_to_trust")
+    return -ledger.account_balance(s, DUE_TO_TRUST)
 
 
 def settle_fees_owed(actor: Actor, reference: str) -> int:
