@@ -68,7 +68,7 @@ def _item_counts(s: Session, actor: Actor, today: date) -> dict[uuid.UUID, tuple
              .where(DocumentRequest.matter_id.in_(_scoped_open(actor)), DocumentRequest.removed_at.is_(None),
                     policy.item_scope(actor))
              .group_by(DocumentRequest.matter_id))
-    return {matter_id: tuple(int(n or 0) for n in counts) for matter_id, *counts in s.connection().execute(query)}
+    return {row[0]: row[1:] for row in s.connection().execute(query).all()}  # every count is a whole number
 
 
 def _awaiting_review(s: Session, actor: Actor) -> dict[uuid.UUID, int]:
@@ -96,9 +96,11 @@ def rows(actor: Actor, *, case_type: str = "", attorney: str = "", status: str =
         found = s.connection().execute(header_columns_query(ids_as_text=True)
                                        .where(policy.matter_scope(actor, "document.view"), Matter.status != "closed")).all()
         counts, pending = _item_counts(s, actor, localtime.today_for(actor, now)), _awaiting_review(s, actor)
-    result = []
+    result, nothing = [], (0, 0, 0, 0, 0)
     for matter_id, reference, attorney_id, code, case_type_name, client_name, attorney_name in found:
-        total, received, complete, missing, overdue = counts.get(matter_id, (0, 0, 0, 0, 0))
+        if case_type and code != case_type:  # the cheap filters before the row is built
+            continue
+        total, received, complete, missing, overdue = counts.get(matter_id, nothing)
         p = Progress(total, received, complete, missing, pending.get(matter_id, 0), overdue)
         row = DashboardRow(db.canonical_id(matter_id), reference, client_name, case_type_name, code,
                            attorney_name or "", db.canonical_id(attorney_id), p.total, p.percent_complete,
