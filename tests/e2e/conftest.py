@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from portal_app.services.kernel.settings import reset_settings
+from tests.e2e.helpers import slow_phone_cpu
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -181,7 +182,7 @@ def page(browser, server, request):
     context.set_default_timeout(20_000)
     page = context.new_page()
     if CPU_SLOWDOWN > 1:  # PORTAL_E2E_CPU_SLOWDOWN=6: a slow phone, to find what a test or a page races
-        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+        slow_phone_cpu(page, CPU_SLOWDOWN)
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         out = ROOT / "test-artifacts"

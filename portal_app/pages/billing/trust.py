@@ -40,10 +40,7 @@ class TrustPageState(PageState, rx.State):
         view = await run(ledger_report.overview, actor, client_search=self.client_search)
         self.totals = {"trust_bank": view.trust_bank, "operating_bank": view.operating_bank,
                        "owed": view.owed_to_trust, "owed_cents": str(view.owed_to_trust_cents), "fees": view.fees}
-        self.clients = [_strings(c) for c in view.clients]
-        self.clients_note = "" if view.clients_total <= len(view.clients) else t(
-            "billing.clients_shown", shown=formats.number(len(view.clients), actor.locale),
-            total=formats.number(view.clients_total, actor.locale))
+        self._show_clients(actor, view.clients, view.clients_total)
         self.journal = [_strings(j) for j in view.journal]
         self.saved = [_strings(r) for r in await run(reconciliation.saved, actor)]
 
@@ -53,10 +50,19 @@ class TrustPageState(PageState, rx.State):
         self.form, self.client_search = {}, ""
         return await self._load_page(self._fill)
 
+    def _show_clients(self, actor, clients: list, total: int) -> None:
+        self.clients = [_strings(c) for c in clients]
+        self.clients_note = "" if total <= len(clients) else t(
+            "billing.clients_shown", shown=formats.number(len(clients), actor.locale),
+            total=formats.number(total, actor.locale))
+
+    async def _find_clients(self, actor) -> None:  # the list alone: the books and journal stay as shown
+        self._show_clients(actor, *await run(ledger_report.client_balances, actor, self.client_search))
+
     @rx.event
     async def find_client(self, value: str):
         self.client_search = str(value)[:100]
-        return await self._load_page(self._fill)
+        return await self._load_page(self._find_clients)
 
     @rx.event
     async def reconcile(self, form: dict):

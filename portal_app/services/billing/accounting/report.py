@@ -57,15 +57,29 @@ def overview(actor: Actor, limit: int = 100, client_search: str = "", clients_sh
     reach Python (formatting all 5,204 amounts of a big practice was 70% of this page's load)."""
     policy.require(actor, "ledger.report")
     with db.read() as s:
-        found = s.connection().execute(_client_balances(client_search).limit(clients_shown)).all()
-        clients = [ClientBalance(db.canonical_id(cid), name, money.format_money(-int(held)),
-                                 money.format_money(int(owed)), -int(held)) for cid, name, held, owed, _n in found]
+        clients, total = _shown_balances(s, client_search, clients_shown)
         journal = _journal(s, limit, actor)
         books = ledger.account_balances(s, ("trust_bank", "operating_bank", "processing_fees", trust.DUE_TO_TRUST))
         owed = -books[trust.DUE_TO_TRUST]  # card fees operating owes the trust account
-        return Overview(clients, found[0][-1] if found else 0, journal, money.format_money(books["trust_bank"]),
+        return Overview(clients, total, journal, money.format_money(books["trust_bank"]),
                         money.format_money(books["operating_bank"]), money.format_money(owed), owed,
                         money.format_money(books["processing_fees"]))
+
+
+def client_balances(actor: Actor, client_search: str = "",
+                    clients_shown: int = CLIENTS_SHOWN) -> tuple[list[ClientBalance], int]:
+    """The client list of the overview alone (what a search on the page asks again): the first
+    `clients_shown` by name of those whose name holds `client_search`, and how many those are."""
+    policy.require(actor, "ledger.report")
+    with db.read() as s:
+        return _shown_balances(s, client_search, clients_shown)
+
+
+def _shown_balances(s, client_search: str, clients_shown: int) -> tuple[list[ClientBalance], int]:
+    found = s.connection().execute(_client_balances(client_search).limit(clients_shown)).all()
+    clients = [ClientBalance(db.canonical_id(cid), name, money.format_money(-int(held)),
+                             money.format_money(int(owed)), -int(held)) for cid, name, held, owed, _n in found]
+    return clients, (found[0][-1] if found else 0)
 
 
 def _sum_of(account: str) -> sa.ColumnElement[int]:
