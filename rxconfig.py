@@ -21,6 +21,9 @@ config = rx.Config(
     # Radix Themes: only the components, colours and rules the pages use (issue 15)
     plugins=[PortalRadixThemes(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # Brotli sidecars first, gzip beside them (issue 15): every browser a client has sends `br`, and
+    # the backend serves the best sidecar the request accepts; nginx's gzip_static takes the .gz.
+    frontend_compression_formats=["brotli", "gzip"],
     # Left at 0 on purpose: Reflex would believe X-Forwarded-For from any peer. The client's address
     # comes from portal_app/client_address.py, which believes it only from PORTAL_TRUSTED_PROXIES.
     trusted_proxy_hops=0,

@@ -78,18 +78,27 @@ def policy(cfg: Settings, script_hashes: list[str]) -> str:
     return text + ("; upgrade-insecure-requests" if cfg.public_url.startswith("https://") else "")
 
 
-# A script or a style sheet is never a document: the policy, frame and permission headers mean
-# nothing on it (browsers apply them to documents only), and they were ~2.9 KB on each of the ~30
-# scripts a page loads (issue 15). It keeps nosniff, the referrer policy and HSTS, as nginx serves
-# /assets/ in production. Decided by what the answer is, not by its path: a missing /assets/ file is
-# answered with the HTML 404 page, which keeps every header.
-SCRIPT_AND_STYLE = (b"text/javascript", b"application/javascript", b"text/css")
+# A script, a style sheet, a bitmap icon or a font is never a document: the policy, frame and
+# permission headers mean nothing on it (browsers apply them to documents only), and they were
+# ~2.9 KB on each of the ~30 files a page loads (issue 15). It keeps nosniff, the referrer policy and
+# HSTS, as nginx serves /assets/ in production. An SVG keeps them all, its policy the strictest
+# there is: opened on its own it is a document that could run script. Decided by what the answer is, not by its path: a missing /assets/
+# file is answered with the HTML 404 page, which keeps every header.
+NOT_DOCUMENTS = (b"text/javascript", b"application/javascript", b"text/css", b"image/x-icon",
+                 b"image/vnd.microsoft.icon", b"image/png", b"image/jpeg", b"image/webp", b"font/woff2", b"font/woff")
 DOCUMENT_ONLY = (b"x-frame-options", b"permissions-policy", b"content-security-policy")
 
 
+# An SVG runs nothing of ours and loads nothing: its own policy is this one line, not the pages'.
+SVG_POLICY = b"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+
+
 def headers_for_answer(headers: list[tuple[bytes, bytes]], content_type: bytes) -> list[tuple[bytes, bytes]]:
-    if content_type.split(b";")[0].strip().lower() in SCRIPT_AND_STYLE:
+    kind = content_type.split(b";")[0].strip().lower()
+    if kind in NOT_DOCUMENTS:
         return [h for h in headers if h[0] not in DOCUMENT_ONLY]
+    if kind == b"image/svg+xml":
+        return [(name, SVG_POLICY if name == b"content-security-policy" else value) for name, value in headers]
     return headers
 
 

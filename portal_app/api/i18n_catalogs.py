@@ -10,7 +10,6 @@ loads another catalog, sets <html lang/dir> and the choice cookie, resolves when
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import re
 
@@ -18,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from portal_app.api.encoding import accepts_gzip, gzipped
 from portal_app.services.kernel import i18n
 
 NAME = re.compile(r"^(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)\.(?P<version>[0-9a-f]{6,32})\.js$")
@@ -68,12 +68,7 @@ def catalog_script(locale: str) -> bytes:
 @functools.lru_cache(maxsize=64)
 def _gzipped(locale: str, version: str) -> bytes:
     """`version` is the catalog's hash: a changed catalog is a new entry, never a stale one."""
-    return gzip.compress(catalog_script(locale), compresslevel=9, mtime=0)
-
-
-def _accepts_gzip(request: Request) -> bool:
-    offered = (part.split(";")[0].strip() for part in request.headers.get("accept-encoding", "").split(","))
-    return "gzip" in offered
+    return gzipped(catalog_script(locale), level=9)
 
 
 async def catalog_route(request: Request) -> Response:
@@ -83,7 +78,7 @@ async def catalog_route(request: Request) -> Response:
     current = m["version"] == i18n.catalog_version(m["lang"])
     cache = "public, max-age=31536000, immutable" if current else "no-cache"
     headers = {"Cache-Control": cache, "X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding"}
-    if _accepts_gzip(request):
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
         body = _gzipped(m["lang"], i18n.catalog_version(m["lang"]))
         headers["Content-Encoding"] = "gzip"
     else:

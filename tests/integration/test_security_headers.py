@@ -40,7 +40,8 @@ def _app() -> Starlette:
         return HTMLResponse(f"<script>{request.query_params.get('q', '')}</script>")
 
     async def asset(request):  # a built file, as the static files answer it
-        kind = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}.get(request.path_params["ext"])
+        kind = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "ico": "image/x-icon",
+                "svg": "image/svg+xml"}.get(request.path_params["ext"])
         if kind is None:  # a file that is not there: the HTML 404 page
             return HTMLResponse("<html><body>404</body></html>", status_code=404)
         return Response("x", media_type=kind)
@@ -98,15 +99,19 @@ def test_no_hsts_on_plain_http(built):
         assert "strict-transport-security" not in client.get("/page").headers
 
 
-def test_scripts_and_styles_carry_no_document_headers_and_everything_else_does(built):
+def test_scripts_styles_and_icons_carry_no_document_headers_and_everything_else_does(built):
     """A page's ~30 scripts each carried the 2.9 KB policy (issue 15); a browser applies it to
-    documents only. Whatever the path, an answer that is a document keeps every header."""
+    documents only. Whatever the path, an answer that is a document keeps every header, and so
+    does an SVG, which opened on its own is a document that can run script."""
     with TestClient(RequestGuard(_app(), pages_dir=built)) as client:
-        script, style = client.get("/assets/app.js").headers, client.get("/assets/app.css").headers
-        missing, page, health = (client.get(path).headers for path in ("/assets/app.png", "/page", "/api/health"))
-    for headers in (script, style):
+        script, style, icon = (client.get(f"/assets/app.{ext}").headers for ext in ("js", "css", "ico"))
+        missing, svg, page, health = (client.get(path).headers for path in ("/assets/app.png", "/assets/app.svg",
+                                                                            "/page", "/api/health"))
+    for headers in (script, style, icon):
         assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
         assert not {"content-security-policy", "x-frame-options", "permissions-policy"} & set(headers)
-    for headers in (missing, page, health):
+    for headers in (missing, svg, page, health):
         assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["x-frame-options"] == "DENY"
         assert headers["x-content-type-options"] == "nosniff" and "permissions-policy" in headers
+    assert svg["content-security-policy"].startswith("default-src 'none';") and "sandbox" in svg["content-security-policy"]
+    assert "'self'" not in svg["content-security-policy"] and "'self'" in page["content-security-policy"]

@@ -32,7 +32,7 @@ def test_a_signed_out_visitor_gets_the_best_match_of_accept_language():
 def test_the_switch_cookie_wins_over_accept_language_and_arabic_is_rtl():
     client = _client()
     client.cookies.set(i18n.LANGUAGE_COOKIE, "ar")
-    response = client.get("/login", headers={"Accept-Language": "es"})
+    response = client.get("/login", headers={"Accept-Language": "es", "Accept-Encoding": "identity"})
     assert '<html lang="ar" dir="rtl">' in response.text
     assert response.headers["cache-control"] == "private, no-cache" and "etag" not in response.headers
     assert int(response.headers["content-length"]) == len(response.content)
@@ -55,6 +55,17 @@ def test_the_catalog_script_is_one_language_cached_under_its_version():
     assert client.get("/api/i18n/xx.123456.js").status_code == 404
 
 
+def test_the_page_is_gzipped_for_a_browser_that_accepts_it_and_plain_for_one_that_refuses():
+    client = _client()
+    pages = {offer: client.get("/login", headers={"Accept-Encoding": offer, "Accept-Language": "vi"})
+             for offer in ("gzip, deflate, br, zstd", "br, gzip;q=0", "identity")}
+    zipped, refused, plain = pages.values()
+    assert zipped.headers["content-encoding"] == "gzip" and int(zipped.headers["content-length"]) < len(zipped.content)
+    assert "content-encoding" not in refused.headers and "content-encoding" not in plain.headers
+    assert zipped.text == refused.text == plain.text and '<html lang="vi" dir="ltr">' in zipped.text
+    assert "Accept-Encoding" in zipped.headers["vary"] and "Cookie" in zipped.headers["vary"]
+
+
 def test_the_catalog_is_gzipped_for_a_browser_that_accepts_it():
     client, url = _client(), i18n.catalog_url("es")
     zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
@@ -63,3 +74,14 @@ def test_the_catalog_is_gzipped_for_a_browser_that_accepts_it():
     assert zipped.text == plain.text and i18n.t("login.submit", "es") in zipped.text  # the client decoded it
     assert int(zipped.headers["content-length"]) < len(plain.content) / 3
     assert zipped.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+
+
+def test_the_english_catalog_sends_no_keys_because_every_text_carries_its_english():
+    """An English reader's first visit fetched 74 KB of keys it never read (issue 15)."""
+    from portal_app.components.i18n import t
+
+    client = _client()
+    english, spanish = (client.get(i18n.catalog_url(code)).text for code in ("en", "es"))
+    assert '"messages":{}' in english and len(english) < 3_000
+    assert i18n.t("login.submit", "es") in spanish
+    assert '"Sign in"' in str(t("login.submit")) and i18n.t("login.submit", "en") == "Sign in"

@@ -231,10 +231,14 @@ def _traditional(tag: str) -> bool:
 
 
 def browser_catalog(locale: str) -> dict:
-    """What a page needs in the browser: the keys of one language and its plural order."""
+    """What a page needs in the browser: the keys of one language and its plural order. English
+    sends no keys: every text on a page carries its English words (components/i18n.py), which the
+    browser shows when the reader's catalog has no entry, so the English keys were 74 KB that every
+    English reader's first visit fetched and never read (issue 15)."""
+    messages = {} if locale == DEFAULT_LOCALE else catalog(locale)
     return {"lang": locale, "dir": language(locale).direction, "plural": list(plural_order(locale)),
             "nplurals": get_plural(language(locale).babel).num_plurals,
-            "messages": {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(catalog(locale).items())}}
+            "messages": {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(messages.items())}}
 
 
 @lru_cache(maxsize=16)
