@@ -45,7 +45,7 @@ def test_a_partner_filters_the_figures_and_downloads_them_as_csv(page):
     sign_in(page, "attorney@demo.example")
     page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.click("#account-menu")
-    page.get_by_role("menuitem", name="Figures").click()
+    page.get_by_role("link", name="Figures").click()
     page.wait_for_url(re.compile(r"^[^?]*/staff/insights/?$"))
     for key in ("adoption", "completeness", "payment", "support", "filing", "reminders"):
         expect(page.locator(f"#figure-{key} .figure-definition")).to_be_visible()
@@ -106,7 +106,7 @@ def test_an_admin_approves_a_listed_deletion_and_checks_its_certificate(page):
     sign_in(page, "admin@demo.example")
     page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))
     page.click("#account-menu")
-    page.get_by_role("menuitem", name="Records and retention").click()
+    page.get_by_role("link", name="Records and retention").click()
     page.wait_for_url(re.compile(r"^[^?]*/staff/records/?$"))
     waiting = page.locator(".retention-waiting", has_text=reference)
     expect(waiting).to_contain_text("2 files")
