@@ -73,13 +73,45 @@ def rewrite(body: bytes, locale: str) -> bytes:
     return HEAD_END.sub(lambda m: script + m.group(0), body, count=1)
 
 
+def catalog_preload(locale: str) -> bytes:
+    """The catalog is a script that holds up the page (it must run before the page's modules), and it
+    sits last in <head>: on a phone's slow link it waited behind the ~20 scripts the head names
+    before it, six at a time, and the page showed nothing until it came (issue 15). Named in the
+    answer's headers, it is fetched before the browser has read a line of the page."""
+    return f"<{i18n.catalog_url(i18n.language(locale).code)}>; rel=preload; as=script".encode()
+
+
+def _without_redirect(scope: dict, pages_dir: Path) -> dict:
+    """`/login` is a folder of the build (login/index.html): the static files answered it with a
+    redirect to `/login/`, one more round trip (0.58 s on Slow 4G) before a phone saw anything.
+    The page is served at the address asked for; its links and scripts are absolute."""
+    path = scope["path"]
+    try:
+        folder = not path.endswith("/") and (pages_dir / path.strip("/") / "index.html").is_file()
+    except (OSError, ValueError):  # a name no file can have
+        folder = False
+    if not folder:
+        return scope
+    return {**scope, "path": path + "/", "raw_path": (scope.get("raw_path") or path.encode()) + b"/"}
+
+
 class PageLanguage:
-    def __init__(self, app):
+    def __init__(self, app, pages_dir: Path | None = None):
         self.app = app
+        self._pages_dir = pages_dir
+
+    @property
+    def pages_dir(self) -> Path:
+        if self._pages_dir is None:
+            from portal_app.api.guard import built_pages_dir
+
+            self._pages_dir = built_pages_dir()
+        return self._pages_dir
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD") or not _page_path(scope["path"]):
             return await self.app(scope, receive, send)
+        scope = _without_redirect(scope, self.pages_dir)
         headers = dict(scope.get("headers") or [])
         locale = await asyncio.to_thread(locale_for, headers)
         zipped = accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1"))
@@ -110,7 +142,8 @@ class PageLanguage:
                 body, kept = gzipped(body), [*kept, (b"content-encoding", b"gzip")]
             start["headers"] = kept + [(b"content-length", str(len(body)).encode()),
                                        (b"cache-control", b"private, no-cache"),
-                                       (b"vary", b"Cookie, Accept-Language, Accept-Encoding")]
+                                       (b"vary", b"Cookie, Accept-Language, Accept-Encoding"),
+                                       (b"link", catalog_preload(locale))]
             await send(start)
             await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
 

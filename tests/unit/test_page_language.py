@@ -2,6 +2,8 @@
 serves one language as a cacheable same-origin script."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
@@ -15,11 +17,12 @@ PAGE = ('<!DOCTYPE html><html lang="en"><head><script>theme()</script><title>Sig
         '<body><h1>Sign in</h1></body></html>')
 
 
-def _client() -> TestClient:
+def _client(pages_dir: Path = Path("/nonexistent-build")) -> TestClient:
     app = Starlette(routes=[Route("/login", lambda _r: HTMLResponse(PAGE)),
+                            Route("/help/", lambda _r: HTMLResponse(PAGE)),
                             Route("/data", lambda _r: JSONResponse({"ok": True})),
                             *i18n_catalogs.ROUTES])
-    return TestClient(PageLanguage(app))
+    return TestClient(PageLanguage(app, pages_dir=pages_dir))
 
 
 def test_a_signed_out_visitor_gets_the_best_match_of_accept_language():
@@ -85,3 +88,15 @@ def test_the_english_catalog_sends_no_keys_because_every_text_carries_its_englis
     assert '"messages":{}' in english and len(english) < 3_000
     assert i18n.t("login.submit", "es") in spanish
     assert '"Sign in"' in str(t("login.submit")) and i18n.t("login.submit", "en") == "Sign in"
+
+
+def test_a_page_that_is_a_folder_of_the_build_is_served_where_asked_without_a_redirect(tmp_path):
+    """`/help` is help/index.html: a redirect to `/help/` cost a phone one more round trip."""
+    (tmp_path / "help").mkdir()
+    (tmp_path / "help" / "index.html").write_text(PAGE)
+    client = _client(tmp_path)
+    response = client.get("/help", follow_redirects=False, headers={"Accept-Language": "es"})
+    assert response.status_code == 200 and '<html lang="es" dir="ltr">' in response.text
+    assert response.headers["link"] == f"<{i18n.catalog_url('es')}>; rel=preload; as=script"
+    assert client.get("/login", follow_redirects=False).status_code == 200  # not a folder: as it was
+    assert _client().get("/help", follow_redirects=False).status_code in (307, 308)  # no build: the app's own answer
