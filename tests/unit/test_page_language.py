@@ -2,6 +2,8 @@
 serves one language as a cacheable same-origin script."""
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -100,3 +102,25 @@ def test_a_page_that_is_a_folder_of_the_build_is_served_where_asked_without_a_re
     assert response.headers["link"] == f"<{i18n.catalog_url('es')}>; rel=preload; as=script"
     assert client.get("/login", follow_redirects=False).status_code == 200  # not a folder: as it was
     assert _client().get("/help", follow_redirects=False).status_code in (307, 308)  # no build: the app's own answer
+
+
+def test_a_page_with_an_id_in_its_address_names_its_own_scripts(tmp_path):
+    """/pay/<id> is the app's entry page: it named only the root's scripts, and a phone found the
+    page's own module and its imports one round trip at a time."""
+    (tmp_path / "assets").mkdir()
+    manifest = {"routes": {
+        "root": {"path": "", "module": "/assets/root-1.js", "imports": []},
+        "routes/pay": {"path": "pay/:invoice_id", "module": "/assets/pay-1.js", "imports": ["/assets/card-1.js",
+                                                                                           "/assets/root-1.js"]},
+        "routes/docs": {"path": "matters/:matter_id/documents", "module": "/assets/docs-1.js", "imports": []}}}
+    (tmp_path / "assets" / "manifest-ab12.js").write_text("window.__reactRouterManifest=" + json.dumps(manifest) + ";")
+    entry = ('<html><head><link rel="modulepreload" href="/assets/manifest-ab12.js"/>'
+             '<link rel="modulepreload" href="/assets/root-1.js"/></head><body></body></html>')
+    app = Starlette(routes=[Route("/{path:path}", lambda _r: HTMLResponse(entry))])
+    client = TestClient(PageLanguage(app, pages_dir=tmp_path))
+    pay = client.get("/pay/0f8e2c4a-1111-2222-3333-444455556666").text
+    head = pay[:pay.index("</head>")]
+    assert '<link rel="modulepreload" href="/assets/pay-1.js"/><link rel="modulepreload" href="/assets/card-1.js"/>' in head
+    assert head.count("/assets/root-1.js") == 1  # named once, as the page had it
+    assert "docs-1.js" not in pay and "docs-1.js" in client.get("/matters/x/documents").text
+    assert "pay-1.js" not in client.get("/pay").text and "pay-1.js" not in client.get("/pay/a/b").text
