@@ -120,13 +120,15 @@ def _document_params(row, since: date) -> dict:
     return {**_matter_params(row), "title": row.title, "rejected": row.status == "rejected", "since": since.isoformat()}
 
 
-def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
-    wf = get_settings().workflow
-    cutoff = now - timedelta(days=min(wf.document_days, default=3) - 1)
-    rows = _all(s,
-        select(_raw(DocumentRequest.id).label("id"), DocumentRequest.title, DocumentRequest.status, DocumentRequest.provided_by,
-               DocumentRequest.requested_at, DocumentRequest.updated_at, DocumentRequest.note, *MATTER_COLUMNS,
-               CLIENT_USER)
+# A request asked again (sent back, or a document about to expire) counts from its last change.
+ASKED_AGAIN = sa.or_(DocumentRequest.status == "rejected", DocumentRequest.note.in_(REOPENED_NOTES))
+COUNTED_FROM = sa.case((ASKED_AGAIN, DocumentRequest.updated_at), else_=DocumentRequest.requested_at).label("base")
+
+
+def _open_requests(s: Session, cutoff: datetime) -> list:
+    return _all(s,
+        select(_raw(DocumentRequest.id).label("id"), DocumentRequest.title, DocumentRequest.status,
+               DocumentRequest.provided_by, COUNTED_FROM, *MATTER_COLUMNS, CLIENT_USER)
         .join(Matter, Matter.id == DocumentRequest.matter_id).join(Client, Client.id == Matter.client_id)
         .where(LIVE_MATTER, DocumentRequest.removed_at.is_(None), sa.or_(
             sa.and_(DocumentRequest.status == "requested", DocumentRequest.requested_at <= cutoff,
@@ -134,29 +136,45 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
             sa.and_(DocumentRequest.status == "requested", DocumentRequest.note.in_(REOPENED_NOTES),
                     DocumentRequest.updated_at <= cutoff),
             sa.and_(DocumentRequest.status == "rejected", DocumentRequest.updated_at <= cutoff))))
+
+
+def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
+    """A quiet pass still looks at every open request: the loop does only what each row needs (the
+    start date read once, day labels formatted once per date; bench.reminders)."""
+    wf = get_settings().workflow
+    offsets, repeat, last = wf.document_days, wf.document_repeat_days, max(wf.document_days, default=14)
+    cutoff = now - timedelta(days=min(wf.document_days, default=3) - 1)
+    day_label: dict[date, str] = {}
+
+    def label(day: date) -> str:
+        if day not in day_label:
+            day_label[day] = f"{day:%y%m%d}"
+        return day_label[day]
+
     out = []
-    for request in rows:
-        asked_again = request.status == "rejected" or request.note in REOPENED_NOTES
-        base = request.updated_at if asked_again else request.requested_at
+    for request in _open_requests(s, cutoff):
+        base, request_id, matter_id = request.base, request.id, request.matter_id
         recipients = [request.user_id]
         if policy.is_employer_item(request.provided_by) and request.shared_with_organization and request.organization_id:
             recipients = d.hr.get(request.organization_id, [])
-        matter_id = request.matter_id
         for person in recipients:
             if person not in d.zones:
                 continue
             since = localtime.today(base, d.zones[person])
-            offset = document_occurrence(since, d.today(person, now), wf.document_days, wf.document_repeat_days)
-            occurrence = f"d{offset}@{since:%y%m%d}" if offset is not None else ""
-            if offset is not None and d.is_new(person, "document_request", request.id, occurrence):
-                out.append(Candidate(person, matter_id, "document_missing", "document_request", request.id,
+            offset = document_occurrence(since, d.today(person, now), offsets, repeat)
+            if offset is None:
+                continue
+            occurrence = f"d{offset}@{label(since)}"
+            if d.is_new(person, "document_request", request_id, occurrence):
+                out.append(Candidate(person, matter_id, "document_missing", "document_request", request_id,
                                      occurrence, since + timedelta(days=offset), False, _document_params(request, since)))
         staff = d.first(matter_id, "paralegal", "responsible", "attorney")
-        last = max(wf.document_days, default=14)
-        if (staff is not None and (d.today(staff, now) - base.date()).days >= last
-                and d.is_new(staff, "document_request", request.id, f"s@{base:%y%m%d}")):
-            out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request.id,
-                                 f"s@{base:%y%m%d}", base.date() + timedelta(days=last), False,
+        if staff is None or (d.today(staff, now) - base.date()).days < last:
+            continue
+        occurrence = f"s@{label(base.date())}"
+        if d.is_new(staff, "document_request", request_id, occurrence):
+            out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request_id,
+                                 occurrence, base.date() + timedelta(days=last), False,
                                  _document_params(request, base.date())))
     return out
 
