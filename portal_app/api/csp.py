@@ -82,8 +82,9 @@ def policy(cfg: Settings, script_hashes: list[str]) -> str:
 # permission headers mean nothing on it (browsers apply them to documents only), and they were
 # ~2.9 KB on each of the ~30 files a page loads (issue 15). It keeps nosniff, the referrer policy and
 # HSTS, as nginx serves /assets/ in production. An SVG keeps them all, its policy the strictest
-# there is: opened on its own it is a document that could run script. Decided by what the answer is, not by its path: a missing /assets/
-# file is answered with the HTML 404 page, which keeps every header.
+# there is: opened on its own it is a document that could run script. Decided by what the answer
+# is, not by its path: a missing /assets/ file is answered with the HTML 404 page, which keeps
+# every header.
 NOT_DOCUMENTS = (b"text/javascript", b"application/javascript", b"text/css", b"image/x-icon",
                  b"image/vnd.microsoft.icon", b"image/png", b"image/jpeg", b"image/webp", b"font/woff2", b"font/woff")
 DOCUMENT_ONLY = (b"x-frame-options", b"permissions-policy", b"content-security-policy")

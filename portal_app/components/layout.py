@@ -46,13 +46,13 @@ def _rule() -> rx.Component:
 
 def account_menu() -> rx.Component:
     """Everything that is not daily work sits in one menu, so the header stays one line on a phone.
-    The browser's own popover (a button with popovertarget): it opens before the page's scripts have
-    run, closes on Escape or a tap outside, and needs no script of ours. Radix's dropdown menu cost
-    every page 95 KB of script, 24.5 KB on the wire (issue 15). Its entries are links; a
-    browser without popovers shows them under the button instead."""
+    The browser's own popover (a button with popovertarget): the browser opens it, closes it on Escape
+    or a tap outside and tells assistive technology whether it is open; no script of ours. Radix's
+    dropdown menu cost every page 95 KB of script, 24.5 KB on the wire (issue 15). Its entries are
+    links; a browser without popovers shows them under the button instead."""
     return rx.fragment(
         rx.el.button(t("nav.menu"), rx.icon("chevron_down", size=14), id="account-menu", type="button",
-                     custom_attrs={"popoverTarget": MENU_ID, "aria-haspopup": "true"},
+                     custom_attrs={"popoverTarget": MENU_ID},
                      style={"display": "inline-flex", "align_items": "center", "gap": "4px", "height": "24px",
                             "padding": "0 8px", "font_size": "12px", "font_weight": "500", "color": "white",
                             "background": "transparent", "border": "none", "border_radius": "var(--radius-2)",
