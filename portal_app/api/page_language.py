@@ -16,6 +16,7 @@ from functools import lru_cache
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
+from portal_app.api.built_pages import page_file, workers_serve_pages
 from portal_app.api.encoding import accepts_gzip, gzipped
 from portal_app.api.route_preload import preload_links
 from portal_app.services.identity import auth
@@ -97,9 +98,17 @@ def _without_redirect(scope: dict, pages_dir: Path) -> dict:
 
 
 class PageLanguage:
-    def __init__(self, app, pages_dir: Path | None = None):
+    def __init__(self, app, pages_dir: Path | None = None, serve_from_disk: bool | None = None):
         self.app = app
         self._pages_dir = pages_dir
+        self._serve_from_disk = serve_from_disk
+
+    @property
+    def serve_from_disk(self) -> bool:
+        """Read at the first request: `reflex run` says how it serves the pages before it starts the workers."""
+        if self._serve_from_disk is None:
+            self._serve_from_disk = workers_serve_pages()
+        return self._serve_from_disk
 
     @property
     def pages_dir(self) -> Path:
@@ -124,6 +133,11 @@ class PageLanguage:
         locale = await asyncio.to_thread(locale_for, headers)
         zipped = accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1"))
         scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k not in DROP_REQUEST]}
+        if self.serve_from_disk and (found := page_file(self.pages_dir, address)) is not None:
+            start = {"type": "http.response.start", "status": 200,
+                     "headers": [(b"content-type", b"text/html; charset=utf-8")]}
+            page = await asyncio.to_thread(found.read_bytes)
+            return await self._answer(send, start, page, address, locale, zipped, scope["method"])
         held: dict = {}
         chunks: list[bytes] = []
 
@@ -143,16 +157,19 @@ class PageLanguage:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body"):
                     return None
-            body = await asyncio.to_thread(self._page_for, b"".join(chunks), address, locale, zipped)
-            start = held["start"]
-            kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() not in DROP_RESPONSE]
-            if zipped:
-                kept.append((b"content-encoding", b"gzip"))
-            start["headers"] = kept + [(b"content-length", str(len(body)).encode()),
-                                       (b"cache-control", b"private, no-cache"),
-                                       (b"vary", b"Cookie, Accept-Language, Accept-Encoding"),
-                                       (b"link", catalog_preload(locale))]
-            await send(start)
-            await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
+            await self._answer(send, held["start"], b"".join(chunks), address, locale, zipped, scope["method"])
 
         await self.app(scope, receive, capture)
+
+    async def _answer(self, send, start: dict, page: bytes, address: str, locale: str, zipped: bool,
+                      method: str) -> None:
+        body = await asyncio.to_thread(self._page_for, page, address, locale, zipped)
+        kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() not in DROP_RESPONSE]
+        if zipped:
+            kept.append((b"content-encoding", b"gzip"))
+        start["headers"] = kept + [(b"content-length", str(len(body)).encode()),
+                                   (b"cache-control", b"private, no-cache"),
+                                   (b"vary", b"Cookie, Accept-Language, Accept-Encoding"),
+                                   (b"link", catalog_preload(locale))]
+        await send(start)
+        await send({"type": "http.response.body", "body": body if method == "GET" else b""})

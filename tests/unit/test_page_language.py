@@ -12,6 +12,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from portal_app.api import i18n_catalogs
+from portal_app.api.built_pages import page_file
 from portal_app.api.page_language import PageLanguage
 from portal_app.services.kernel import i18n
 
@@ -124,3 +125,24 @@ def test_a_page_with_an_id_in_its_address_names_its_own_scripts(tmp_path):
     assert head.count("/assets/root-1.js") == 1  # named once, as the page had it
     assert "docs-1.js" not in pay and "docs-1.js" in client.get("/matters/x/documents").text
     assert "pay-1.js" not in client.get("/pay").text and "pay-1.js" not in client.get("/pay/a/b").text
+
+
+def test_a_backend_only_worker_answers_pages_from_the_build_as_nginx_found_them(tmp_path):
+    """Behind nginx the workers run backend-only: the pages are theirs to answer (in the reader's
+    language), found as nginx's try_files found them; anything else is the app's."""
+    (tmp_path / "login").mkdir()
+    (tmp_path / "login.html").write_text(PAGE)
+    (tmp_path / "index.html").write_text(PAGE.replace("Sign in", "Welcome"))
+    (tmp_path / "__spa-fallback.html").write_text(PAGE.replace("Sign in", "Entry"))
+    app = Starlette(routes=[Route("/api/health", lambda _r: JSONResponse({"ok": True}))])
+    worker = TestClient(PageLanguage(app, pages_dir=tmp_path, serve_from_disk=True))
+    spanish = {"Accept-Language": "es"}
+    login = worker.get("/login", headers=spanish)
+    assert login.status_code == 200 and '<html lang="es" dir="ltr">' in login.text and "<h1>Sign in</h1>" in login.text
+    assert login.headers["content-type"].startswith("text/html") and login.headers["content-encoding"] == "gzip"
+    assert "<h1>Welcome</h1>" in worker.get("/", headers=spanish).text
+    assert "<h1>Entry</h1>" in worker.get("/pay/0f8e2c4a-1111-2222-3333-444455556666").text
+    assert worker.get("/api/health").json() == {"ok": True}
+    assert page_file(tmp_path, "/../login") is None and page_file(tmp_path, "/login/../../etc/passwd") is None
+    served_by_reflex = TestClient(PageLanguage(app, pages_dir=tmp_path, serve_from_disk=False))
+    assert served_by_reflex.get("/login").status_code == 404  # `make run`: Reflex's own static files answer
