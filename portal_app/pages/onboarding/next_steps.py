@@ -11,7 +11,7 @@ from portal_app.services.onboarding import next_steps
 from portal_app.state import WidgetState, run
 
 # One static icon per kind of step. An icon named by state (`rx.icon(step["icon"])`) made Reflex ship
-# Lucide's map of all ~1,800 icons in the client home's module: 200 KB of its 294 (issue 15).
+# Lucide's map of all ~1,800 icons in the client home's module (294 KB; 55 KB without it; issue 15).
 ICONS = {"upload": "upload", "intake": "clipboard_list", "pay": "credit_card"}
 
 
