@@ -69,16 +69,16 @@ class Directory:
     team: dict[str, dict[str, list[str]]]
     hr: dict[str, list[str]]
     known: set = field(default_factory=set)  # (recipient, subject type, subject id, occurrence) already recorded
-    _today: dict = field(default_factory=dict)
-
-    def is_new(self, person: str, subject_type: str, subject_id: str, occurrence: str) -> bool:
-        return (person, subject_type, subject_id, occurrence) not in self.known
+    _today: dict = field(default_factory=dict)  # person -> their local date at _now
+    _now: datetime | None = None
 
     def today(self, user_id: str, now: datetime) -> date:
-        key = (user_id, now)
-        if key not in self._today:
-            self._today[key] = localtime.today(now, self.zones.get(user_id))
-        return self._today[key]
+        if now != self._now:
+            self._now, self._today = now, {}
+        day = self._today.get(user_id)
+        if day is None:
+            day = self._today[user_id] = localtime.today(now, self.zones.get(user_id))
+        return day
 
     def first(self, matter_id: str, *roles: str) -> str | None:
         for role in roles:
@@ -151,28 +151,30 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
             day_label[day] = f"{day:%y%m%d}"
         return day_label[day]
 
-    out = []
+    out, known, zones, staff_of = [], d.known, d.zones, {}
     for request in _open_requests(s, cutoff):
         base, request_id, matter_id = request.base, request.id, request.matter_id
         recipients = [request.user_id]
         if policy.is_employer_item(request.provided_by) and request.shared_with_organization and request.organization_id:
             recipients = d.hr.get(request.organization_id, [])
         for person in recipients:
-            if person not in d.zones:
+            if person not in zones:
                 continue
-            since = localtime.today(base, d.zones[person])
+            since = localtime.today(base, zones[person])
             offset = document_occurrence(since, d.today(person, now), offsets, repeat)
             if offset is None:
                 continue
             occurrence = f"d{offset}@{label(since)}"
-            if d.is_new(person, "document_request", request_id, occurrence):
+            if (person, "document_request", request_id, occurrence) not in known:
                 out.append(Candidate(person, matter_id, "document_missing", "document_request", request_id,
                                      occurrence, since + timedelta(days=offset), False, _document_params(request, since)))
-        staff = d.first(matter_id, "paralegal", "responsible", "attorney")
+        if matter_id not in staff_of:  # ~20 requests per matter: its team is looked up once
+            staff_of[matter_id] = d.first(matter_id, "paralegal", "responsible", "attorney")
+        staff = staff_of[matter_id]
         if staff is None or (d.today(staff, now) - base.date()).days < last:
             continue
         occurrence = f"s@{label(base.date())}"
-        if d.is_new(staff, "document_request", request_id, occurrence):
+        if (staff, "document_request", request_id, occurrence) not in known:
             out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request_id,
                                  occurrence, base.date() + timedelta(days=last), False,
                                  _document_params(request, base.date())))
