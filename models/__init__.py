@@ -30,6 +30,7 @@ from models.checklists import (
     DocumentRequest,
     IntakeForm,
     IntakeResponse,
+    MatterProgress,
 )
 from models.documents import Document, DocumentVersion
 from models.engagement import EngagementLetter, EngagementTemplate
@@ -51,7 +52,7 @@ __all__ = [
     "AuthSession", "Invitation", "LoginThrottle", "Role", "TaskLink", "User",
     "KnownDevice", "RecoveryCode", "SecondFactor", "SignInChallenge",
     "Client", "Organization", "CaseType", "Matter", "MatterMember", "MatterNumber",
-    "ChecklistTemplate", "ChecklistTemplateItem", "DocumentRequest", "IntakeForm", "IntakeResponse",
+    "ChecklistTemplate", "ChecklistTemplateItem", "DocumentRequest", "IntakeForm", "IntakeResponse", "MatterProgress",
     "Document", "DocumentVersion", "Deadline", "Task",
     "Invoice", "InvoiceLine", "LedgerEntry", "Payment", "ProviderEvent",
     "OutboxMessage", "WebhookDelivery", "WebhookEndpoint", "AuditEvent", "AuditHead",

@@ -14,10 +14,9 @@ from portal_app.services.documents import checklists, validation
 from portal_app.services.files import names as filenames
 from portal_app.services.kernel import db, i18n, localtime, policy
 from portal_app.services.kernel.actor import Actor
+from portal_app.services.kernel.matter_progress import MISSING, RECEIVED
 from portal_app.services.kernel.matter_summaries import summary_query
 
-RECEIVED = ("uploaded", "accepted", "waived")
-MISSING = ("requested", "rejected")
 MIME_ACCEPT = {"pdf": {"application/pdf": [".pdf"]}, "jpeg": {"image/jpeg": [".jpg", ".jpeg"]},
                "png": {"image/png": [".png"]}, "heic": {"image/heic": [".heic"], "image/heif": [".heif"]}}
 

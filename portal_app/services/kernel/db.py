@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session
 
+from portal_app.services.kernel import matter_progress  # noqa: F401  (its flush listener keeps the counts)
 from portal_app.services.kernel.settings import get_settings
 
 _engines: dict[str, sa.Engine] = {}

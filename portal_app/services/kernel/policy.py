@@ -145,6 +145,12 @@ def item_scope(actor: Actor) -> sa.ColumnElement[bool]:
     return sa.true()
 
 
+def sees_every_item(actor: Actor) -> bool:
+    """Whether item_scope is no limit for this actor: counts over every item of a matter they may
+    see (as models.MatterProgress keeps them) may be shown to them."""
+    return actor.task is None and actor.role not in EMPLOYER_SIDE
+
+
 def invoice_scope(actor: Actor) -> sa.ColumnElement[bool]:
     """A WHERE clause over Invoice: a task link's limited session sees its one invoice."""
     return Invoice.id == actor.task.object_id if actor.task is not None else sa.true()
