@@ -43,7 +43,8 @@ OPEN_TO_OUTSIDERS = {
     "uscis.receipts.for_matter",
     # the checks themselves: they answer (or refuse) for whoever asks
     "kernel.policy.require", "kernel.policy.matter_scope", "kernel.policy.item_scope", "kernel.policy.may_touch_item",
-    "kernel.policy.is_staff", "kernel.policy.sees_every_matter", "kernel.policy.sees_firm_wide_mail",
+    "kernel.policy.is_staff", "kernel.policy.sees_every_matter", "kernel.policy.sees_every_item",
+    "kernel.policy.sees_firm_wide_mail",
     "kernel.policy.home_path",  # issue 9: where a person lands, answered for whoever signs in
 }
 
