@@ -9,7 +9,9 @@ digest per person per day (services/digests.py), which re-checks that each item 
 Ids are read as the database's text (`_raw`), not as uuid.UUID objects, and rows through the Core
 connection, not the ORM: a pass with nothing new reads ~100,000 open requests and ~200,000
 recorded reminders at a firm's size, and the profile showed most of its time went into building
-UUID objects, ORM rows and comparing them; only the new occurrences become UUIDs.
+UUID objects, ORM rows and comparing them; only the new occurrences become UUIDs. For the same
+reason each recorded reminder is read as one string (`KNOWN_KEY`, joined by the database), and
+each request without its matter's columns, which are read once per matter (`Directory.matters`).
 """
 from __future__ import annotations
 
@@ -44,6 +46,21 @@ def _all(s: Session, statement) -> list:
     return s.connection().execute(statement).all()
 
 
+MATTER_COLUMNS = (_raw(Matter.id).label("matter_id"), Matter.reference, Matter.title.label("matter_title"),
+                  _raw(Matter.organization_id).label("organization_id"), Matter.shared_with_organization,
+                  Matter.organization_pays)
+CLIENT_USER = _raw(Client.user_id).label("user_id")
+
+
+def key_of(recipient_id: str, subject_type: str, subject_id: str, occurrence: str) -> str:
+    """A reminder's unique key (recipient, subject, occurrence) as one string, as KNOWN_KEY reads it."""
+    return f"{recipient_id}|{subject_type}|{subject_id}|{occurrence}"
+
+
+KNOWN_KEY = (_raw(ReminderItem.recipient_id) + "|" + ReminderItem.subject_type + "|" + _raw(ReminderItem.subject_id)
+             + "|" + ReminderItem.occurrence)  # || on both databases
+
+
 @dataclass
 class Candidate:
     recipient_id: str  # ids as read (_raw); made UUIDs only when recorded
@@ -57,18 +74,20 @@ class Candidate:
     params: dict = field(default_factory=dict)
 
     @property
-    def key(self) -> tuple:
-        return (self.recipient_id, self.subject_type, self.subject_id, self.occurrence)
+    def key(self) -> str:
+        return key_of(self.recipient_id, self.subject_type, self.subject_id, self.occurrence)
 
 
 @dataclass
 class Directory:
-    """Who is who, loaded once per pass: time zones, matter teams, HR contacts per organization."""
+    """Who is who, loaded once per pass: time zones, matter teams, HR contacts per organization, and
+    each live matter's columns that a reminder names."""
 
     zones: dict[str, str]
     team: dict[str, dict[str, list[str]]]
     hr: dict[str, list[str]]
-    known: set = field(default_factory=set)  # (recipient, subject type, subject id, occurrence) already recorded
+    matters: dict = field(default_factory=dict)  # matter id -> its MATTER_COLUMNS row, live matters only
+    known: set = field(default_factory=set)  # key_of(...) of every reminder already recorded
     _today: dict = field(default_factory=dict)  # person -> their local date at _now
     _now: datetime | None = None
 
@@ -95,29 +114,25 @@ def _directory(s: Session) -> Directory:
                                                    MatterMember.role_on_matter)):
         if user_id in zones:
             team[matter_id][role].append(user_id)
-    for matter_id, attorney_id in _all(s, select(_raw(Matter.id), _raw(Matter.responsible_attorney_id))
-                                       .where(LIVE_MATTER)):
-        if attorney_id in zones:
-            team[matter_id]["responsible"] = [attorney_id]
+    matters = {}
+    for matter in _all(s, select(*MATTER_COLUMNS, CLIENT_USER, _raw(Matter.responsible_attorney_id).label("attorney_id"))
+                       .join(Client, Client.id == Matter.client_id).where(LIVE_MATTER)):
+        matters[matter.matter_id] = matter
+        if matter.attorney_id in zones:
+            team[matter.matter_id]["responsible"] = [matter.attorney_id]
     hr: dict = defaultdict(list)
     for user_id, org_id in _all(s, select(_raw(User.id), _raw(User.organization_id))
                                 .where(policy.employer_contacts(), User.is_active)):
         hr[org_id].append(user_id)
-    return Directory(zones, team, hr)
-
-
-MATTER_COLUMNS = (_raw(Matter.id).label("matter_id"), Matter.reference, Matter.title.label("matter_title"),
-                  _raw(Matter.organization_id).label("organization_id"), Matter.shared_with_organization,
-                  Matter.organization_pays)
-CLIENT_USER = _raw(Client.user_id).label("user_id")
+    return Directory(zones, team, hr, matters)
 
 
 def _matter_params(row) -> dict:
     return {"reference": row.reference, "matter_title": row.matter_title}
 
 
-def _document_params(row, since: date) -> dict:
-    return {**_matter_params(row), "title": row.title, "rejected": row.status == "rejected", "since": since.isoformat()}
+def _document_params(matter, title: str, status: str, since: date) -> dict:
+    return {**_matter_params(matter), "title": title, "rejected": status == "rejected", "since": since.isoformat()}
 
 
 # A request asked again (sent back, or a document about to expire) counts from its last change.
@@ -127,9 +142,9 @@ COUNTED_FROM = sa.case((ASKED_AGAIN, DocumentRequest.updated_at), else_=Document
 
 def _open_requests(s: Session, cutoff: datetime) -> list:
     return _all(s,
-        select(_raw(DocumentRequest.id).label("id"), DocumentRequest.title, DocumentRequest.status,
-               DocumentRequest.provided_by, COUNTED_FROM, *MATTER_COLUMNS, CLIENT_USER)
-        .join(Matter, Matter.id == DocumentRequest.matter_id).join(Client, Client.id == Matter.client_id)
+        select(_raw(DocumentRequest.id), DocumentRequest.title, DocumentRequest.status, DocumentRequest.provided_by,
+               COUNTED_FROM, _raw(DocumentRequest.matter_id))
+        .join(Matter, Matter.id == DocumentRequest.matter_id)
         .where(LIVE_MATTER, DocumentRequest.removed_at.is_(None), sa.or_(
             sa.and_(DocumentRequest.status == "requested", DocumentRequest.requested_at <= cutoff,
                     sa.or_(DocumentRequest.note.is_(None), DocumentRequest.note.not_in(REOPENED_NOTES))),
@@ -152,11 +167,13 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
         return day_label[day]
 
     out, known, zones, staff_of = [], d.known, d.zones, {}
-    for request in _open_requests(s, cutoff):
-        base, request_id, matter_id = request.base, request.id, request.matter_id
-        recipients = [request.user_id]
-        if policy.is_employer_item(request.provided_by) and request.shared_with_organization and request.organization_id:
-            recipients = d.hr.get(request.organization_id, [])
+    for request_id, title, status, provided_by, base, matter_id in _open_requests(s, cutoff):
+        matter = d.matters.get(matter_id)
+        if matter is None:  # opened after the directory was read: the next pass sees it
+            continue
+        recipients = [matter.user_id]
+        if policy.is_employer_item(provided_by) and matter.shared_with_organization and matter.organization_id:
+            recipients = d.hr.get(matter.organization_id, [])
         for person in recipients:
             if person not in zones:
                 continue
@@ -165,19 +182,19 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
             if offset is None:
                 continue
             occurrence = f"d{offset}@{label(since)}"
-            if (person, "document_request", request_id, occurrence) not in known:
-                out.append(Candidate(person, matter_id, "document_missing", "document_request", request_id,
-                                     occurrence, since + timedelta(days=offset), False, _document_params(request, since)))
+            if f"{person}|document_request|{request_id}|{occurrence}" not in known:  # key_of, inline
+                out.append(Candidate(person, matter_id, "document_missing", "document_request", request_id, occurrence,
+                                     since + timedelta(days=offset), False, _document_params(matter, title, status, since)))
         if matter_id not in staff_of:  # ~20 requests per matter: its team is looked up once
             staff_of[matter_id] = d.first(matter_id, "paralegal", "responsible", "attorney")
         staff = staff_of[matter_id]
         if staff is None or (d.today(staff, now) - base.date()).days < last:
             continue
         occurrence = f"s@{label(base.date())}"
-        if (staff, "document_request", request_id, occurrence) not in known:
+        if f"{staff}|document_request|{request_id}|{occurrence}" not in known:
             out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request_id,
                                  occurrence, base.date() + timedelta(days=last), False,
-                                 _document_params(request, base.date())))
+                                 _document_params(matter, title, status, base.date())))
     return out
 
 
@@ -266,9 +283,8 @@ def collect(now: datetime) -> int:
     with db.read() as s:
         directory = _directory(s)
         since = now.date() - timedelta(days=_lookback_days())
-        directory.known = {tuple(row) for row in _all(s, select(
-            _raw(ReminderItem.recipient_id), ReminderItem.subject_type, _raw(ReminderItem.subject_id),
-            ReminderItem.occurrence).where(sa.or_(ReminderItem.occurs_on >= since, _staff_item_still_open())))}
+        directory.known = set(s.connection().execute(select(KNOWN_KEY).where(
+            sa.or_(ReminderItem.occurs_on >= since, _staff_item_still_open()))).scalars())
         candidates = [*_documents(s, now, directory), *_invoices(s, now, directory), *_deadlines(s, now, directory)]
     fresh = {c.key: c for c in candidates if c.key not in directory.known}
     rows = [{**vars(c), "recipient_id": uuid.UUID(c.recipient_id), "matter_id": uuid.UUID(c.matter_id),
