@@ -73,11 +73,18 @@ def empty(text: str) -> rx.Component:
 
 def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.Component:
     """A table of `rows` (a list Var), one `row(item)` each, that scrolls sideways on a phone instead of
-    squeezing; with `none`, that sentence stands in for a table without rows."""
+    squeezing; with `none`, that sentence stands in for a table without rows. Its words wrap only
+    between words: the page's `overflow-wrap: anywhere` (for long addresses in text) let a phone
+    squeeze eight columns into one letter each."""
     table = rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
                                  rx.table.body(rx.foreach(rows, row)), width="100%", **props),
-                   overflow_x="auto", width="100%")
+                   overflow_x="auto", width="100%", overflow_wrap="normal")
     return rx.cond(rows.length() > 0, table, empty(none)) if isinstance(none, rx.Var) or none else table
+
+
+def reference_cell(text, href) -> rx.Component:
+    """A table cell linking a matter or invoice by its reference (MTR-2026-0001), kept on one line."""
+    return rx.table.cell(rx.link(text, href=href), white_space="nowrap")
 
 
 def stacked_form(*children, on_submit, **props) -> rx.Component:

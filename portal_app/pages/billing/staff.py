@@ -8,7 +8,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated, their_text
+from portal_app.components.ui import SELECT_STYLE, data_table, error_callout, gated, reference_cell, their_text
 from portal_app.pages.billing.common import STATUSES, invoice_dict, sandbox_banner, status_badge
 from portal_app.services.billing.invoices import views as invoice_views
 from portal_app.services.billing.payments import export as payment_export
@@ -77,8 +77,8 @@ class BillingHomeState(PageState, rx.State):
 
 def _row(r) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(r["number"], href="/billing/invoices/" + r["id"])),
-        rx.table.cell(rx.link(r["matter"], href="/matters/" + r["matter_id"])), rx.table.cell(their_text(r["client"])),
+        reference_cell(r["number"], "/billing/invoices/" + r["id"]),
+        reference_cell(r["matter"], "/matters/" + r["matter_id"]), rx.table.cell(their_text(r["client"])),
         rx.table.cell(r["kind"]), rx.table.cell(status_badge(r)), rx.table.cell(r["total"]), rx.table.cell(r["owed"]),
         class_name="billing-row")
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import data_table, error_callout, gated, their_text
+from portal_app.components.ui import data_table, error_callout, gated, reference_cell, their_text
 from portal_app.services.conversations import threads
 from portal_app.services.kernel import localtime
 from portal_app.state import PageState, run
@@ -40,7 +40,7 @@ class InboxState(PageState, rx.State):
 
 def _row(r: dict) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(r["reference"], href="/matters/" + r["matter_id"] + "/messages")),
+        reference_cell(r["reference"], "/matters/" + r["matter_id"] + "/messages"),
         rx.table.cell(their_text(r["client"])),
         rx.table.cell(rx.cond(r["needs_reply"] != "", rx.badge(r["needs_reply"], color_scheme="orange", high_contrast=True))),
         rx.table.cell(rx.cond(r["unread"] != "", rx.badge(r["unread"], color_scheme="blue", high_contrast=True))),

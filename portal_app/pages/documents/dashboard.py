@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import SELECT_STYLE, data_table, gated, their_text
+from portal_app.components.ui import SELECT_STYLE, data_table, gated, reference_cell, their_text
 from portal_app.pages.documents.checklist_common import bar
 from portal_app.services.documents import dashboard as checklist_dashboard
 from portal_app.state import PageState, run
@@ -58,7 +58,7 @@ def _count(value, color: str) -> rx.Component:
 
 def _row(r) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(r["reference"], href="/matters/" + r["id"] + "/checklist")),
+        reference_cell(r["reference"], "/matters/" + r["id"] + "/checklist"),
         rx.table.cell(their_text(r["client"])), rx.table.cell(r["case_type"]), rx.table.cell(r["attorney"]),
         rx.table.cell(rx.hstack(rx.box(bar(r["percent"], label=r["reference"] + " · " + t("dashboard.col_complete")), width="80px"),
                                 rx.text(r["percent"], "%", size="1"), align="center")),

@@ -6,7 +6,7 @@ import reflex as rx
 from portal_app.components.deadline_views import staff_deadlines_panel
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import data_table, gated, their_text
+from portal_app.components.ui import data_table, gated, reference_cell, their_text
 from portal_app.pages.conversations.widgets import staff_messages_panel
 from portal_app.services.matters import records as matters
 from portal_app.state import PageState, run
@@ -38,7 +38,7 @@ class StaffHomeState(PageState, rx.State):
 
 def _row(m: dict) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(m["reference"], href="/matters/" + m["id"])),
+        reference_cell(m["reference"], "/matters/" + m["id"]),
         rx.table.cell(their_text(m["client"])),
         rx.table.cell(m["case_type"]),
         rx.table.cell(m["status"]),
