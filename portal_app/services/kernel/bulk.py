@@ -14,7 +14,7 @@ def insert_ignoring_duplicates(s: Session, table: sa.Table, rows: list[dict], un
     return max(result.rowcount or 0, 0)
 
 
-def insert_once(s: Session, table: sa.Table, row: dict, unique: list[str]) -> bool:
+def insert_once(s: Session | sa.Connection, table: sa.Table, row: dict, unique: list[str]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING for one row; True when this call inserted it. Told by
     RETURNING: the row count of such an insert is not reliable on every driver (psycopg said 0)."""
     returned = s.execute(_insert(s, table).values(**row).on_conflict_do_nothing(index_elements=unique)
@@ -22,5 +22,6 @@ def insert_once(s: Session, table: sa.Table, row: dict, unique: list[str]) -> bo
     return returned is not None
 
 
-def _insert(s: Session, table: sa.Table):
-    return (postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+def _insert(s: Session | sa.Connection, table: sa.Table):
+    dialect = s.dialect if isinstance(s, sa.Connection) else s.get_bind().dialect
+    return (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)

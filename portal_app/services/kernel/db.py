@@ -71,6 +71,19 @@ def write() -> Iterator[Session]:
 
 
 @contextmanager
+def one_statement() -> Iterator[sa.Connection]:
+    """For a write that is a single statement (atomic by itself): on PostgreSQL a connection in
+    autocommit, so the statement commits as it runs, without the BEGIN and COMMIT round trips (a
+    verified webhook's one insert: 1.0 -> 0.8 ms); on SQLite an ordinary write transaction."""
+    if is_sqlite():
+        with write() as session:
+            yield session.connection()
+    else:
+        with get_engine().execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+            yield conn
+
+
+@contextmanager
 def read() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         try:

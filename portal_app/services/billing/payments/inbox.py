@@ -53,8 +53,8 @@ def _row(payload: bytes, signature: str | None) -> dict:
 def accept(payload: bytes, signature: str | None) -> Outcome:
     """Verify and store; raises SignatureInvalid (nothing stored) on a bad signature."""
     row = _row(payload, signature)
-    with db.write() as s:
-        new = bulk.insert_once(s, ProviderEvent.__table__, row, ["provider", "event_id"])
+    with db.one_statement() as conn:  # one insert: committed as it runs
+        new = bulk.insert_once(conn, ProviderEvent.__table__, row, ["provider", "event_id"])
     return Outcome(row["event_id"], row["event_type"], "accepted" if new else "duplicate")
 
 
