@@ -101,8 +101,8 @@ def test_a_failed_transaction_leaves_the_counts_as_they_were(world):
     with pytest.raises(RuntimeError), db.write() as s:
         for request in s.exec(select(DocumentRequest).where(DocumentRequest.matter_id == uuid.UUID(matter_id))):
             request.status, request.updated_at = "accepted", utcnow()
-        s.flush()  # the counts are rewritten here, inside the transaction
-        raise RuntimeError("the change fails before it commits")
+        s.flush()
+        raise RuntimeError("the change fails before it commits")  # the counts were never rewritten
     assert _stored(matter_id) == before == _recounted(matter_id)
 
 

@@ -1,9 +1,11 @@
 """Each matter's checklist counted (models.MatterProgress), kept true by the session itself.
 
 Whenever a flush writes an item (DocumentRequest), a stored document or a document version, the
-counts of the matters it touched are counted again from their items, inside the same flush and
-so the same transaction: a rollback takes them back with everything else, and no code path that
-changes an item can forget them. They are counted from the rows, never incremented, so they cannot
+matters it touched are noted on the session, and when the transaction commits their counts are
+counted again from their items, just before the commit and so inside the same transaction: a
+rollback takes them back with everything else, and no code path that changes an item can forget
+them. (Counted at every flush, an upload's three flushes counted its matter three times: 14 of its
+40 ms under the profiler.) They are counted from the rows, never incremented, so they cannot
 drift. The staff checklist dashboard then reads one row per matter instead of counting every item
 of the practice (bench/staff_pages: 100,000 items counted in 117 ms on SQLite, half of the page).
 
@@ -90,8 +92,25 @@ def _touched(session: Session) -> set[uuid.UUID]:
     return {m for m in matters if m is not None}
 
 
+TOUCHED = "matter_progress.touched"  # the session.info key of the matters to count at commit
+
+
 @event.listens_for(Session, "after_flush")
-def _recount(session: Session, _context) -> None:
+def _note(session: Session, _context) -> None:
     matters = _touched(session)
     if matters:
+        session.info.setdefault(TOUCHED, set()).update(matters)
+
+
+@event.listens_for(Session, "before_commit")
+def _recount(session: Session) -> None:
+    session.flush()  # what is still pending is noted too
+    matters = session.info.pop(TOUCHED, None)
+    if matters:
         refresh(session.connection(), matters)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:  # committed (counted above) or rolled back (nothing to count)
+        session.info.pop(TOUCHED, None)
