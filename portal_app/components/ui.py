@@ -71,14 +71,18 @@ def empty(text: str) -> rx.Component:
     return rx.text(text, color_scheme="gray", size="2")
 
 
+def sideways(table: rx.Component) -> rx.Component:
+    """A table that scrolls sideways in its own box on a phone instead of squeezing. Its words wrap
+    only between words: the page's `overflow-wrap: anywhere` (for long addresses in text) let a
+    phone squeeze eight columns into one letter each."""
+    return rx.box(table, overflow_x="auto", width="100%", overflow_wrap="normal")
+
+
 def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.Component:
-    """A table of `rows` (a list Var), one `row(item)` each, that scrolls sideways on a phone instead of
-    squeezing; with `none`, that sentence stands in for a table without rows. Its words wrap only
-    between words: the page's `overflow-wrap: anywhere` (for long addresses in text) let a phone
-    squeeze eight columns into one letter each."""
-    table = rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-                                 rx.table.body(rx.foreach(rows, row)), width="100%", **props),
-                   overflow_x="auto", width="100%", overflow_wrap="normal")
+    """A table of `rows` (a list Var), one `row(item)` each, `sideways` on a phone; with `none`, that
+    sentence stands in for a table without rows."""
+    table = sideways(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                                   rx.table.body(rx.foreach(rows, row)), width="100%", **props))
     return rx.cond(rows.length() > 0, table, empty(none)) if isinstance(none, rx.Var) or none else table
 
 

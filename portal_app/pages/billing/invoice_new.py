@@ -8,7 +8,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout
+from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout, sideways
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices import templates as invoice_templates
@@ -174,7 +174,7 @@ def _content() -> rx.Component:
                   rx.input(type="date", value=s.due, on_change=s.set_due, id="invoice-due",
                            aria_label=t("billing.due_label")), width="100%", wrap="wrap"),
         error_callout(s.error), notice_callout(s.notice),
-        rx.table.root(rx.table.body(rx.foreach(s.lines, _line_row)), width="100%"),
+        sideways(rx.table.root(rx.table.body(rx.foreach(s.lines, _line_row)), width="100%")),
         _add_line(),
         rx.hstack(rx.button(t("billing.save_draft"), type="button", on_click=s.save, size="3", id="save-draft"),
                   rx.cond(s.template_id != "", rx.button(t("billing.bill_monthly"), type="button", variant="outline",

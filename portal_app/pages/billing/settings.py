@@ -8,7 +8,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout
+from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout, sideways
 from portal_app.services.billing import config as billing_config
 from portal_app.services.kernel import money, policy
 from portal_app.services.kernel.errors import PortalError
@@ -112,8 +112,7 @@ def _content() -> rx.Component:
         rx.heading(t("billing.fee_schedule"), size="4"),
         rx.text(t("billing.fee_schedule_note"), size="2", color_scheme="gray"),
         _fee_form(),
-        rx.box(rx.table.root(rx.table.body(rx.foreach(s.fees, _fee_row)), width="100%"), overflow_x="auto",
-               width="100%"),
+        sideways(rx.table.root(rx.table.body(rx.foreach(s.fees, _fee_row)), width="100%")),
         spacing="4", width="100%")
 
 

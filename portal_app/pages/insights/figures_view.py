@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal_app.components.i18n import t
+from portal_app.components.ui import sideways
 from portal_app.services.insights.report import CHARTED, COLUMNS
 
 PILOT_COLOR, REST_COLOR = "#2563eb", "#9ca3af"
@@ -25,11 +26,11 @@ def chart(data) -> rx.Component:
 
 def table(key: str, rows) -> rx.Component:
     columns = COLUMNS[key]
-    return rx.box(rx.table.root(
+    return sideways(rx.table.root(
         rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"insights.col.{c}")) for c in columns])),
         rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[c]) for c in columns],
                                                               class_name=f"figure-row-{key}"))),
-        size="1", width="100%"), overflow_x="auto", width="100%")
+        size="1", width="100%"))
 
 
 def figure_section(key: str, rows, data, available=True) -> rx.Component:
