@@ -5,16 +5,17 @@ the clock pinned at such a moment, for readers in New York (the firm's zone) and
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
 
-from models import DocumentRequest, Matter, Task, User
+from models import DocumentRequest, Matter, ReminderItem, Task, User
 from portal_app.services.documents import checklist_views, checklists
 from portal_app.services.documents import dashboard as checklist_dashboard
 from portal_app.services.kernel import db, localtime
 from portal_app.services.matters import deadlines
+from portal_app.services.reminders import collect as reminders
 from portal_app.services.tasks import lists as task_list
 from tests.world import build_world
 
@@ -94,6 +95,36 @@ def test_due_today_means_the_readers_today(world, moment, zone, local_day):
     client_overdue, expected, dashboard_overdue = _overdue_items(world, client, paralegal, now, due)
     assert client_overdue == expected and dashboard_overdue == 1
     assert _task_days_left(world, paralegal, now, due) == [0]
+
+
+def _staff_reminders(request_id, now: datetime) -> list[ReminderItem]:
+    reminders.collect(now)
+    with db.read() as s:
+        return s.exec(select(ReminderItem).where(ReminderItem.kind == "document_overdue_staff",
+                                                 ReminderItem.subject_id == request_id)).all()
+
+
+@pytest.mark.parametrize("zone, asked, eve, first_day", [
+    ("America/New_York", "2026-12-02T03:00:00", "2026-12-16T04:59:00", "2026-12-01"),  # 22:00 on 1 Dec in New York
+    ("America/Los_Angeles", "2027-01-01T02:00:00", "2027-01-15T07:59:00", "2026-12-31"),  # New Year's Eve, 18:00 there
+    ("Asia/Tokyo", "2028-02-28T16:00:00", "2028-03-14T14:59:00", "2028-02-29"),  # the leap day's first hour in Tokyo
+])
+def test_the_team_is_told_of_a_missing_document_on_its_own_fourteenth_day(world, zone, asked, eve, first_day):
+    """The staff reminder of a request still missing comes on the 14th day after it was asked, by
+    the staff member's calendar (it counted from the UTC date: a day late in the Americas, a day
+    early in Asia), and names the day it was asked as they know it."""
+    for key in ("attorney", "paralegal", "billing"):
+        _reader(world, key, zone)
+    with db.write() as s:
+        request = DocumentRequest(matter_id=world.matters["own"].id, title="Birth certificate", status="requested",
+                                  accepted_types=["pdf"], requested_at=utc(asked), updated_at=utc(asked))
+        s.add(request)
+        s.flush()
+        request_id = request.id
+    assert _staff_reminders(request_id, utc(eve) - timedelta(days=1)) == []  # the 13th day's last minute
+    (item,) = _staff_reminders(request_id, utc(eve))  # the 14th day's last minute, wherever UTC is
+    assert item.occurs_on == date.fromisoformat(first_day) + timedelta(days=14)
+    assert item.params["since"] == first_day
 
 
 def test_times_are_shown_in_the_readers_zone_with_the_zone_named():

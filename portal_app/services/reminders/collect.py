@@ -188,13 +188,16 @@ def _documents(s: Session, now: datetime, d: Directory) -> list[Candidate]:
         if matter_id not in staff_of:  # ~20 requests per matter: its team is looked up once
             staff_of[matter_id] = d.first(matter_id, "paralegal", "responsible", "attorney")
         staff = staff_of[matter_id]
-        if staff is None or (d.today(staff, now) - base.date()).days < last:
+        if staff is None or (d.today(staff, now) - base.date()).days < last - 1:  # a zone moves a date by one day at most
             continue
-        occurrence = f"s@{label(base.date())}"
-        if f"{staff}|document_request|{request_id}|{occurrence}" not in known:
+        occurrence = f"s@{label(base.date())}"  # the key keeps the UTC date: reminders already recorded carry it
+        if f"{staff}|document_request|{request_id}|{occurrence}" in known:
+            continue
+        asked = localtime.today(base, zones[staff])  # the day it was asked, on the staff member's calendar
+        if (d.today(staff, now) - asked).days >= last:
             out.append(Candidate(staff, matter_id, "document_overdue_staff", "document_request", request_id,
-                                 occurrence, base.date() + timedelta(days=last), False,
-                                 _document_params(matter, title, status, base.date())))
+                                 occurrence, asked + timedelta(days=last), False,
+                                 _document_params(matter, title, status, asked)))
     return out
 
 
