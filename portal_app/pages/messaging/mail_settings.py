@@ -43,13 +43,15 @@ class MailSettingsState(PageState, rx.State):
         self.locale = str(value)[:16]
 
     @rx.event
-    async def save(self, form: dict):
-        return await self._act(self._save, str(form.get("timezone", "")), str(form.get("locale", "")),
-                               notice=t("prefs.saved"))
+    async def save(self, _form: dict):
+        """Saves what the controls' own change events put in the state, each sent before this one on
+        the same socket. The form's copy of a select can still hold the old value, which React puts
+        back while the change is on its way: a language chosen and Save tapped at once saved English."""
+        return await self._act(self._save, notice=t("prefs.saved"))
 
-    async def _save(self, actor, zone: str, locale: str) -> None:
-        await run(preferences.update, actor, reminders_off=not self.reminders_on, timezone=zone, locale=locale)
-        self.timezone, self.locale = zone, locale
+    async def _save(self, actor) -> None:
+        await run(preferences.update, actor, reminders_off=not self.reminders_on, timezone=self.timezone,
+                  locale=self.locale)
 
 
 def _content() -> rx.Component:
