@@ -99,7 +99,8 @@ def staff_deadlines_panel() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.heading(t("staff_deadlines.title"), size="5"), rx.spacer(),
-            rx.link(StaffDeadlinesState.tasks_label, href="/tasks", id="open-tasks-link"),
+            rx.cond(StaffDeadlinesState.tasks_label != "",  # no unnamed link while the count is on its way
+                    rx.link(StaffDeadlinesState.tasks_label, href="/tasks", id="open-tasks-link")),
             align="center", width="100%", wrap="wrap",
         ),
         rx.cond(StaffDeadlinesState.failed_mail_label != "",
