@@ -65,7 +65,7 @@ def _style() -> dict:
 HTML_LANG, HTML_ATTRS = served_document_attrs()
 app = rx.App(
     style=_style(),
-    stylesheets=["/rtl.css", "/menu.css"],  # icons that point a way turn round right to left; the account menu
+    stylesheets=["/rtl.css", "/menu.css", "/views.css"],  # right-to-left icons; the account menu; views on a phone
     html_lang=HTML_LANG,  # type: ignore[arg-type] - a Var: the reader's language, set per response
     html_custom_attrs=HTML_ATTRS,  # type: ignore[arg-type]
     api_transformer=[build_api(), UploadItemLimit, OriginCheck, PageLanguage, RequestGuard],

@@ -78,6 +78,15 @@ def sideways(table: rx.Component) -> rx.Component:
     return rx.box(table, overflow_x="auto", width="100%", overflow_wrap="normal")
 
 
+def views(labels: dict[str, str], *, value, on_change, id: str, **props) -> rx.Component:
+    """A choice of views (value -> label) as one segmented control. On a phone it keeps to the
+    page's width, its labels wrapping inside their segments (assets/views.css): Radix sizes it to
+    its widest label times the count, so "Recently done" was cut off at the screen's edge."""
+    items = [rx.segmented_control.item(label, value=key) for key, label in labels.items()]
+    return rx.segmented_control.root(*items, value=value, on_change=on_change, id=id, size="1",
+                                     class_name="views-control", **props)
+
+
 def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.Component:
     """A table of `rows` (a list Var), one `row(item)` each, `sideways` on a phone; with `none`, that
     sentence stands in for a table without rows."""

@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import data_table, error_callout, gated, reference_cell, their_text
+from portal_app.components.ui import data_table, error_callout, gated, reference_cell, their_text, views
 from portal_app.services.conversations import threads
 from portal_app.services.kernel import localtime
 from portal_app.state import PageState, run
@@ -54,9 +54,8 @@ def _content() -> rx.Component:
     header = [t(f"conversations.col_{k}") for k in ("matter", "client", "status", "unread", "assignee", "last")]
     return rx.vstack(
         rx.heading(t("conversations.inbox_title"), size="7"),
-        rx.segmented_control.root(*[rx.segmented_control.item(t(f"conversations.view_{v}"), value=v) for v in VIEWS],
-                                  value=InboxState.view, on_change=InboxState.show, id="inbox-views",
-                                  max_width="100%"),
+        views({v: t(f"conversations.view_{v}") for v in VIEWS}, value=InboxState.view, on_change=InboxState.show,
+              id="inbox-views"),
         error_callout(InboxState.error),
         data_table(header, InboxState.rows, _row, none=t("conversations.inbox_none")),
         spacing="4", width="100%",

@@ -5,7 +5,7 @@ import reflex as rx
 
 from portal_app.components.i18n import offered_languages, t
 from portal_app.components.layout import shell
-from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated, notice_callout
+from portal_app.components.ui import FORM_SELECT_STYLE, error_callout, field, gated, notice_callout, views
 from portal_app.services.identity import invitations
 from portal_app.state import PageState, run
 
@@ -67,11 +67,8 @@ def _content() -> rx.Component:
         rx.text(t("invite.subtitle"), color_scheme="gray"),
         notice_callout(InviteState.notice),
         error_callout(InviteState.error),
-        rx.segmented_control.root(
-            rx.segmented_control.item(t("role.client"), value="client"),
-            rx.segmented_control.item(t("role.hr_liaison"), value="hr_liaison"),
-            value=InviteState.kind, on_change=InviteState.set_kind, id="invite-kind",
-        ),
+        views({"client": t("role.client"), "hr_liaison": t("role.hr_liaison")}, value=InviteState.kind,
+              on_change=InviteState.set_kind, id="invite-kind"),
         rx.text(rx.cond(InviteState.kind == "client", t("invite.kind_client"), t("invite.kind_hr")), size="2"),
         rx.form(
             rx.vstack(

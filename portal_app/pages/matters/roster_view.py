@@ -7,7 +7,7 @@ import reflex as rx
 
 from portal_app.components.deadline_views import when
 from portal_app.components.i18n import t
-from portal_app.components.ui import empty, their_text
+from portal_app.components.ui import empty, their_text, views
 from portal_app.services.kernel import localtime
 from portal_app.services.matters import roster
 from portal_app.state import WidgetState, run
@@ -99,9 +99,8 @@ def roster_section() -> rx.Component:
         rx.hstack(
             rx.heading(t("employer.roster_heading"), size="5", id="roster-heading"), rx.spacer(),
             rx.text(t("employer.sort_label"), size="2", id="roster-sort-label"),
-            rx.segmented_control.root(*[rx.segmented_control.item(t(f"employer.sort_{v}"), value=v) for v in SORTS],
-                                      value=s.sort_by, on_change=s.sort, id="roster-sort", size="1",
-                                      aria_labelledby="roster-sort-label"),
+            views({v: t(f"employer.sort_{v}") for v in SORTS}, value=s.sort_by, on_change=s.sort, id="roster-sort",
+                  aria_labelledby="roster-sort-label"),
             align="center", width="100%", wrap="wrap"),
         rx.cond(s.rows.length() > 0,
                 rx.vstack(rx.foreach(s.rows, _row), width="100%", spacing="2", role="list", id="roster",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, empty, error_callout, file_link, gated, notice_callout, their_text
+from portal_app.components.ui import card, empty, error_callout, file_link, gated, notice_callout, their_text, views
 from portal_app.pages.support.common import row_of
 from portal_app.services.support import files as support_files
 from portal_app.services.support import requests as support
@@ -82,9 +82,7 @@ def _content() -> rx.Component:
     s = StaffSupportState
     return rx.vstack(
         rx.heading(t("support.staff_title"), size="7"),
-        rx.segmented_control.root(*[rx.segmented_control.item(t(f"support.view_{v}"), value=v) for v in VIEWS],
-                                  value=s.view, on_change=s.show, id="support-views",
-                                  max_width="100%"),
+        views({v: t(f"support.view_{v}") for v in VIEWS}, value=s.view, on_change=s.show, id="support-views"),
         notice_callout(s.notice), error_callout(s.error),
         rx.cond(s.link.contains("url"), rx.callout(rx.hstack(
             rx.text(s.link["reference"], ": ", t("review.links_valid")),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import data_table, error_callout, gated, notice_callout
+from portal_app.components.ui import data_table, error_callout, gated, notice_callout, views
 from portal_app.services.kernel.localtime import format_date
 from portal_app.services.tasks import lists as task_list
 from portal_app.state import PageState, run
@@ -72,10 +72,7 @@ def _content() -> rx.Component:
     header = [t(k) for k in ("tasks.col_due", "tasks.col_task", "tasks.col_matter", "tasks.col_assignee")] + [""]
     return rx.vstack(
         rx.heading(t("tasks.title"), size="7"),
-        rx.box(rx.segmented_control.root(*[rx.segmented_control.item(t(f"tasks.{v}"), value=v) for v in VIEWS],
-                                         value=TasksState.view, on_change=TasksState.show, id="task-views",
-                                         size="1"),  # small: on a phone the three views fit its width
-               overflow_x="auto", max_width="100%"),
+        views({v: t(f"tasks.{v}") for v in VIEWS}, value=TasksState.view, on_change=TasksState.show, id="task-views"),
         notice_callout(TasksState.notice), error_callout(TasksState.error),
         data_table(header, TasksState.rows, _row, none=t("tasks.none")),
         spacing="4", width="100%",
