@@ -7,24 +7,13 @@ import reflex as rx
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
 from portal_app.components.ui import error_callout, gated, notice_callout
+from portal_app.pages.insights.cells import cell, chart_label
 from portal_app.pages.insights.figures_view import figure_section
 from portal_app.services.insights import cohort, filters, report
 from portal_app.services.kernel.clock import utcnow
 from portal_app.state import PageState, run
 
 KEYS = ("adoption", "completeness", "payment", "support", "filing", "reminders")
-
-
-def _cell(column: str, value) -> str:
-    if value is None:
-        return "—"
-    if column == "cohort":
-        return t(f"insights.cohort.{value}")
-    if column == "topic":
-        return t(f"support.topic.{value}")
-    if column in ("share", "signed_in_rate", "active_rate"):
-        return f"{value:.1f}%"
-    return str(value)
 
 
 class InsightsState(PageState, rx.State):
@@ -39,9 +28,11 @@ class InsightsState(PageState, rx.State):
 
     async def _compute(self, actor, f: filters.Filters) -> None:
         r = await run(report.compute, actor, f)
-        self.rows = {k: [{c: _cell(c, row.get(c)) for c in r.figure(k).columns} for row in r.figure(k).rows]
+        locale = actor.locale
+        self.rows = {k: [{c: cell(c, row.get(c), locale) for c in r.figure(k).columns} for row in r.figure(k).rows]
                      for k in KEYS}
-        self.charts = {k: r.figure(k).chart for k in KEYS}
+        self.charts = {k: [{**point, "label": chart_label(k, point["label"], locale)} for point in r.figure(k).chart]
+                       for k in KEYS}
         self.case_types = [[code, name] for code, name in r.case_types]
         self.attorneys = [[uid, name] for uid, name in r.attorneys]
         self.pilot = await run(cohort.pilot_references, actor)

@@ -25,6 +25,9 @@ COLUMNS = {
     "filing": ["case_type", "cohort", "opened", "filed", "median_days", "p90_days"],
     "reminders": ["case_type", "cohort", "matters", "reminders", "per_matter"],
 }
+# What each chart's points are labelled by: a column's raw value, or for payment (kind, method)
+LABELLED = {"adoption": "month", "completeness": "case_type", "payment": ("kind", "method"), "support": "week",
+            "filing": "case_type", "reminders": "case_type"}
 CHARTED = {"adoption": "signed_in_rate", "completeness": "share", "payment": "median_days", "support": "requests",
            "filing": "median_days", "reminders": "per_matter"}
 
@@ -33,7 +36,7 @@ CHARTED = {"adoption": "signed_in_rate", "completeness": "share", "payment": "me
 class Figure:
     key: str
     rows: list[dict] = field(default_factory=list)  # raw values keyed by COLUMNS[key]
-    chart: list[dict] = field(default_factory=list)  # {"label", "pilot", "rest"}
+    chart: list[dict] = field(default_factory=list)  # {"label", "pilot", "rest"}; the label's column in LABELLED
     available: bool = True
 
     @property
@@ -59,7 +62,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _chart(rows: list[dict], label_of, measure: str) -> list[dict]:
-    points: dict[str, dict] = {}
+    points: dict[object, dict] = {}
     for row in rows:
         point = points.setdefault(label_of(row), {"label": label_of(row), "pilot": 0, "rest": 0})
         point[row["cohort"]] = row[measure] if row[measure] is not None else 0
@@ -131,7 +134,7 @@ def compute(actor: Actor, f: Filters, now: datetime | None = None) -> Report:
         built = [
             _adoption(figures.adoption(s, f, now)),
             _completeness(figures.completeness(s, f)),
-            _durations("payment", figures.time_to_payment(s, f), lambda r: f"{r['kind']} · {r['method']}"),
+            _durations("payment", figures.time_to_payment(s, f), lambda r: (r["kind"], r["method"])),
             _support(support),
             _filing(*figures.time_to_file(s, f)),
             _reminders(figures.reminders_per_matter(s, f)),
