@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import card, confirm_button, error_callout, gated, notice_callout, sideways, their_text
+from portal_app.components.ui import card, confirm_button, empty, error_callout, gated, notice_callout, sideways, their_text
 from portal_app.pages.billing.common import PdfPage, invoice_dict, line_dicts, money_row, payment_dicts, status_badge
 from portal_app.services.billing.accounting import trust
 from portal_app.services.billing.invoices import lifecycle as invoice_lifecycle
@@ -157,7 +157,9 @@ def _content() -> rx.Component:
             money_row(t("billing.owed"), inv["owed"], strong=True)),
         _actions(),
         rx.heading(t("billing.payments"), size="4"),
-        sideways(rx.table.root(rx.table.body(rx.foreach(s.payments, _payment)), width="100%")),
+        rx.cond(s.payments.length() > 0,
+                sideways(rx.table.root(rx.table.body(rx.foreach(s.payments, _payment)), width="100%")),
+                empty(t("billing.payments_none"))),
         _feedback("payments"),
         spacing="4", width="100%")
 
