@@ -108,3 +108,30 @@ def test_keys_are_random_and_checked():
     for bad in ("../etc/passwd", "ab/../../x", "AB/CD", "ab", "ab/cd/ef"):
         with pytest.raises(storage.StorageError):
             storage.get_storage().exists(bad)
+
+
+def test_a_stored_object_survives_a_power_cut_after_its_rename(monkeypatch):
+    """fsync of the file keeps its bytes; its new name is durable only once its folder is synced,
+    after the rename, and the root too when the object's folder is new (the database row that
+    names the object is committed right after)."""
+    backend, synced = storage.get_storage(), []  # (path synced, the object under its final name yet)
+    key = next(k for k in iter(storage.new_key, None) if not (backend.root / k).parent.exists())
+    real_fsync = os.fsync
+
+    def recording_fsync(fd):
+        synced.append((os.readlink(f"/proc/self/fd/{fd}"), (backend.root / key).exists()))
+        real_fsync(fd)
+
+    def store(name: str) -> list[tuple[str, bool]]:
+        synced.clear()
+        writer = backend.writer(name)
+        writer.write(b"sealed bytes")
+        writer.commit()
+        return list(synced)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    (part, renamed), *folders = store(key)
+    assert part.endswith(".part") and not renamed
+    assert folders == [(str(backend.root / key.split("/")[0]), True), (str(backend.root), True)]
+    neighbour = f"{key.split('/')[0]}/{storage.new_key().split('/')[1]}"  # the same folder, not new now
+    assert [path for path, _ in store(neighbour)][1:] == [str(backend.root / key.split("/")[0])]

@@ -68,6 +68,15 @@ def check_key(key: str) -> str:
     return key
 
 
+def _fsync_folder(folder: Path) -> None:
+    """A rename is durable only once its folder is synced (fsync of the file keeps the bytes only)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class _LocalWriter:
     """Writes the object under a temporary name from a thread of its own, in order: the kernel's
     copy releases the GIL, so sealing the next chunk overlaps writing the last one (alone, the
@@ -77,6 +86,7 @@ class _LocalWriter:
     PENDING = 8
 
     def __init__(self, final: Path) -> None:
+        self._new_folder = not final.parent.exists()  # its name in the root must be made durable too
         final.parent.mkdir(parents=True, exist_ok=True)
         self._final = final
         self._tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.part")
@@ -99,6 +109,9 @@ class _LocalWriter:
         os.fsync(self._fh.fileno())
         self._fh.close()
         os.replace(self._tmp, self._final)
+        _fsync_folder(self._final.parent)  # the new name survives a power cut, as the database row will
+        if self._new_folder:
+            _fsync_folder(self._final.parent.parent)
 
     def abort(self) -> None:
         for pending in self._pending:
