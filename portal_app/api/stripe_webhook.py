@@ -8,7 +8,8 @@ pause for QUIET seconds (at most MAX_WAIT after the first waiting one) and posts
 time, pausing the same way between slices, so a burst is taken in at full speed (on SQLite the
 posting holds the one write lock, and a waiting delivery's busy back-off is slow), and a single
 payment is on the client's receipt a moment later. The job loop drains
-the inbox too (payments.inbox), so nothing waits on this process staying up. An event that cannot
+the inbox too (payments.inbox, a one-minute lease), so nothing waits on this process staying up; a
+duplicate delivery starts the drain as well, for an event whose first worker died before posting it. An event that cannot
 be placed yet (a refund before its success) waits in the inbox and is tried again there; it is
 no longer Stripe's retry that brings it back."""
 from __future__ import annotations
@@ -73,8 +74,7 @@ async def stripe_webhook(request: Request) -> Response:
     except Exception:  # noqa: BLE001 - nothing was stored; the sender retries
         log.exception("storing a webhook failed")
         return JSONResponse({"error": "server_error", "message": "Storing failed; retry later."}, status_code=500)
-    if outcome.result == "accepted":
-        DRAIN.kick()
+    DRAIN.kick()  # a duplicate too: its event may still wait, stored by a worker that died before posting it
     return JSONResponse({"received": True, "result": outcome.result})
 
 

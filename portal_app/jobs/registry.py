@@ -55,5 +55,5 @@ JOBS: list[Job] = [
     # A deleted tail of the audit chain is caught back to the last checkpoint: keep this short.
     Job("audit.checkpoint", audit_checkpointing.write_checkpoint, timedelta(minutes=10)),
     Job("support.overdue", support_requests.open_overdue, timedelta(minutes=5)),  # SLAs are in hours
-    *(Job(job.name, job.run, job.every) for job in billing_jobs.JOBS),
+    *(Job(job.name, job.run, job.every, job.lease) for job in billing_jobs.JOBS),
 ]

@@ -82,7 +82,8 @@ def in_background(fn, *args, **kwargs) -> dict:
 
 def test_kill_mid_webhook_posting_then_the_other_worker_posts_it(both_workers_up):
     """The route stores the event and answers; worker a is killed while its drain waits to post it
-    (the audit head held). The stored event is still open, and worker b's job loop posts it once."""
+    (the audit head held). The stored event is still open, and worker b posts it once: its drain,
+    started by the duplicate delivery, or its job loop (whose lease a may have held when it died)."""
     topology = both_workers_up
     invoice_id, events = paid_in_sandbox_but_not_delivered(cents=72_500)
     with row_locked(topology, "SELECT * FROM audit_head WHERE id = 1 FOR UPDATE"):

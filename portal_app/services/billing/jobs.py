@@ -18,10 +18,16 @@ class BillingJob(NamedTuple):
     name: str
     run: Callable[[datetime], dict]
     every: timedelta
+    lease: timedelta = timedelta(minutes=10)  # how long a crashed holder keeps others off the job
+
+
+# A payment waits for this job when the worker that stored it died before posting it: a short lease
+# (the default is ten minutes) and a bounded run (~10 s at a few ms an event) that stays well under it.
+INBOX_LEASE, INBOX_EVENTS_PER_RUN = timedelta(minutes=1), 2_000
 
 
 def post_payment_events(now: datetime) -> dict:
-    return payment_inbox.process_due(now)
+    return payment_inbox.process_due(now, INBOX_EVENTS_PER_RUN)
 
 
 def deliver_webhooks(now: datetime) -> dict:
@@ -41,7 +47,7 @@ def periodic_invoices(now: datetime) -> dict:
 
 
 JOBS = [
-    BillingJob("payments.inbox", post_payment_events, timedelta(seconds=5)),
+    BillingJob("payments.inbox", post_payment_events, timedelta(seconds=5), INBOX_LEASE),
     BillingJob("webhooks.deliver", deliver_webhooks, timedelta(seconds=5)),
     BillingJob("sandbox.settle", settle_sandbox, timedelta(seconds=5)),
     BillingJob("billing.documents", make_pdfs, timedelta(seconds=5)),
