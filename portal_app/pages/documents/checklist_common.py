@@ -3,33 +3,36 @@ pages show, and the pieces of UI the checklist pages share."""
 from __future__ import annotations
 
 import reflex as rx
+from babel.units import format_unit
 from reflex_base.vars.base import Var
 
 from portal_app.components.i18n import t
 from portal_app.services.documents.checklist_views import ChecklistView, ItemView, VersionView
-from portal_app.services.kernel import localtime
+from portal_app.services.kernel import i18n, localtime
 
 STATUS_COLORS = {"requested": "gray", "uploaded": "blue", "accepted": "green", "rejected": "red", "waived": "gray",
                  "pending": "blue"}
 
 
-def size_label(size: int) -> str:
+def size_label(size: int, locale: str | None = None) -> str:
+    """A file's size in the reader's digits and units (CLDR, through Babel): 10.0 MB, 12 kB, 10,0 MB."""
+    where = localtime.babel_locale(locale or i18n.READER_LOCALE.get() or i18n.DEFAULT_LOCALE)
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
+        return format_unit(size / (1024 * 1024), "digital-megabyte", "short", format="#,##0.0", locale=where)
+    return format_unit(max(1, round(size / 1024)), "digital-kilobyte", "short", locale=where)
 
 
 def item_row(item: ItemView, locale: str, staff: bool = False) -> dict[str, str]:
     return {
         "id": item.id, "title": item.title, "why": item.why, "example": item.example,
-        "accepted": item.accepted_label, "max_size": size_label(item.max_size_bytes),
+        "accepted": item.accepted_label, "max_size": size_label(item.max_size_bytes, locale),
         "max_bytes": str(item.max_size_bytes), "naming": item.naming_example,
         "provided_by": t(f"checklist.{'provider' if staff else 'provided_by'}.{item.provided_by}", locale),
         "status": item.status, "status_label": t(f"checklist.status.{item.status}", locale),
         "color": STATUS_COLORS.get(item.status, "gray"), "reason": item.rejection_reason,
         "note": t(item.note_key, locale) if item.note_key.startswith("checklist.") else item.note_key,
         "expires": "yes" if item.expires else "", "expiry_date": item.expiry_date.isoformat() if item.expiry_date else "",
-        "due": item.due_date.isoformat() if item.due_date else "", "overdue": "yes" if item.overdue else "",
+        "due": localtime.format_date(item.due_date, locale) if item.due_date else "", "overdue": "yes" if item.overdue else "",
         "open": "yes" if item.status in ("requested", "uploaded", "rejected") else "",
         "files": str(len(item.versions)),
         "count_note": _count_note(item, locale),
@@ -59,7 +62,7 @@ def _count_note(item: ItemView, locale: str) -> str:
 def version_row(item: ItemView, version: VersionView, locale: str, tz: str = "") -> dict[str, str]:
     return {
         "id": version.id, "request_id": item.id, "item": item.title, "number": str(version.number),
-        "name": version.stored_name, "original": version.original_name, "size": size_label(version.size_bytes),
+        "name": version.stored_name, "original": version.original_name, "size": size_label(version.size_bytes, locale),
         "status": version.status, "status_label": t(f"review.status.{version.status}", locale),
         "color": STATUS_COLORS.get(version.status, "gray"), "note": version.note,
         "uploaded_at": localtime.shown_datetime(version.uploaded_at, tz, locale), "rendition": version.rendition_id,
