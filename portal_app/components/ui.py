@@ -87,6 +87,13 @@ def views(labels: dict[str, str], *, value, on_change, id: str, **props) -> rx.C
                                      class_name="views-control", **props)
 
 
+def client_reads_note(language) -> rx.Component:
+    """"The client reads the portal in Spanish": over what staff type for a client. A badge that
+    wraps: Radix's keeps to one line, and on a phone this one made the whole page scroll sideways."""
+    return rx.badge(t("staff.client_reads", language=language), color_scheme="blue", id="client-reads",
+                    white_space="normal", height="auto", text_align="start")
+
+
 def data_table(headers: list[str], rows, row, *, none: str = "", **props) -> rx.Component:
     """A table of `rows` (a list Var), one `row(item)` each, `sideways` on a phone; with `none`, that
     sentence stands in for a table without rows."""

@@ -67,3 +67,10 @@ def slow_phone_cpu(page, slowdown: float = 6) -> None:
     """The page runs as on a slow phone (Chromium's CPU throttling): the gap between a page that
     shows and a page that answers grows to seconds, as it does for a client on a cheap handset."""
     page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+
+
+def sideways_by(page) -> int:
+    """How far the page is wider than the phone's screen, in CSS pixels. Measured against the width
+    the context was given: a phone browser zooms out to fit a page that is too wide, and then
+    window.innerWidth grows with it (a 513 px page on a 390 px phone passed `scrollWidth <= innerWidth`)."""
+    return page.evaluate("() => document.documentElement.scrollWidth") - page.viewport_size["width"]

@@ -14,7 +14,7 @@ from models import DocumentRequest, Invoice, Matter, Payment
 from portal_app.services.kernel import db
 from tests import sample_files
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.helpers import last_mail_link, matter_id, sign_in
+from tests.e2e.helpers import last_mail_link, matter_id, sideways_by, sign_in
 from tests.e2e.test_client_pages_in_browser import _send_invoice
 
 I130, H1B, N400 = "MTR-2026-0001", "MTR-2026-0002", "MTR-2026-0003"
@@ -153,7 +153,7 @@ def test_client_pages_at_200_percent_zoom_on_a_phone(browser, server):
             _settled(page, path)
             if "/documents" in path and page.locator(".open-item").count():
                 page.locator(".open-item").first.click()
-            wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            wide = sideways_by(page)
             assert wide <= 1, f"{path} scrolls sideways by {wide}px at 200 % zoom"
             controls = "main button:visible, main a:visible, main textarea:visible, main select:visible, " \
                        "main input[type=text]:visible, main input:not([type]):visible"

@@ -16,7 +16,7 @@ from models import Invoice, OutboxMessage, Task
 from portal_app.services.kernel import db
 from portal_app.services.messaging import mail, outbox
 from tests.e2e.accessibility import violations
-from tests.e2e.helpers import matter_id, sign_in, sign_out
+from tests.e2e.helpers import matter_id, sideways_by, sign_in, sign_out
 from tests.e2e.test_staff_review_in_browser import in_viewport, settles_in_viewport, staff_page
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "staff"  # copies kept in docs/screenshots/staff/
@@ -85,9 +85,9 @@ _WORDS_BROKEN = """() => [...document.querySelectorAll('main th, main td')].flat
   return broken; })"""
 
 # Each control (a button, a link, one of a choice of views) that runs past the screen's right edge
-# outside a table's own scroll box: cut off, as "Recently done" was on My tasks
-_CUT_OFF = """() => [...document.querySelectorAll('main button, main a, main [role=radio]')]
-  .filter(el => !el.closest('table') && el.getBoundingClientRect().right > window.innerWidth + 1)
+# (the phone's width, given) outside a table's own scroll box: cut off, as "Recently done" was on My tasks
+_CUT_OFF = """(width) => [...document.querySelectorAll('main button, main a, main [role=radio]')]
+  .filter(el => !el.closest('table') && el.getBoundingClientRect().right > width + 1)
   .map(el => el.textContent.trim().slice(0, 40))"""
 
 
@@ -104,9 +104,9 @@ def test_every_staff_page_on_a_phone(browser, server):
         page.goto(path)
         settled(page)
         page.screenshot(path=str(SHOTS / f"{name.replace(' ', '-')}-phone.png"), full_page=True)
-        if not page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"):
+        if sideways_by(page) > 1:
             found.append(f"{path} scrolls sideways on a phone")
-        if cut := page.evaluate(_CUT_OFF):
+        if cut := page.evaluate(_CUT_OFF, page.viewport_size["width"]):
             found.append(f"{path}: cut off at the screen's edge on a phone: {cut[:8]}")
         if broken := page.evaluate(_WORDS_BROKEN):
             found.append(f"{path}: table words broken across lines on a phone: {broken[:8]}")

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from models import OutboxMessage, User
 from portal_app.services.kernel import db, i18n
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import sideways_by, sign_in
 from tests.e2e.test_languages_in_browser import PLACEHOLDER, english_strings
 from tests.e2e.test_staff_pages_in_browser import _TEXT_WITHOUT_CODE, settled
 from tests.e2e.test_staff_review_in_browser import staff_page
@@ -66,7 +66,7 @@ def test_an_administrator_reads_the_staff_pages_in_their_language(browser, serve
                     body = page.evaluate(_TEXT_WITHOUT_CODE)
                     found += [f"{where}: English month {m}" for m in ENGLISH_MONTHS if m in body]
                     found += [f"{where}: English 'in N days'" for _ in re.findall(r"\bin \d+ days\b", body)]
-                if phone and not page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"):
+                if phone and sideways_by(page) > 1:
                     found.append(f"{where}: scrolls sideways")
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 name = f"{locale}-{path.strip('/').replace('/', '-')}-{'phone' if phone else 'desktop'}.png"

@@ -78,7 +78,10 @@ def sandbox_banner() -> rx.Component:
                            color_scheme="orange", width="100%", id="sandbox-banner")
 
 
-def trust_card(amount) -> rx.Component:
-    return card(rx.hstack(rx.icon("landmark", size=20), rx.text(t("billing.trust_held"), weight="bold"), rx.spacer(),
+def trust_card(amount, staff=False) -> rx.Component:
+    """The money held in trust: "for you" to the client, "for the client" to staff on the matter's page."""
+    held = rx.cond(staff, t("billing.trust_held_staff"), t("billing.trust_held"))
+    explained = rx.cond(staff, t("billing.trust_explained_staff"), t("billing.trust_explained"))
+    return card(rx.hstack(rx.icon("landmark", size=20), rx.text(held, weight="bold"), rx.spacer(),
                           rx.text(amount, size="5", weight="bold", id="trust-balance"), width="100%", align="center"),
-                rx.text(t("billing.trust_explained"), size="1", color_scheme="gray"), id="trust-card")
+                rx.text(explained, size="1", color_scheme="gray"), id="trust-card")

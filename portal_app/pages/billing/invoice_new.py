@@ -8,7 +8,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import SELECT_STYLE, card, error_callout, gated, notice_callout, sideways
+from portal_app.components.ui import SELECT_STYLE, card, client_reads_note, error_callout, gated, notice_callout, sideways
 from portal_app.services.billing import config as billing_config
 from portal_app.services.billing.invoices import drafts as invoice_drafts
 from portal_app.services.billing.invoices import templates as invoice_templates
@@ -161,7 +161,7 @@ def _content() -> rx.Component:
     s = InvoiceNewState
     return rx.vstack(
         rx.heading(t("billing.new_invoice"), size="7"),
-        rx.badge(t("staff.client_reads", language=s.client_reads), color_scheme="blue", id="client-reads"),
+        client_reads_note(s.client_reads),
         rx.el.select(rx.el.option(t("billing.start_from_template"), value=""),
                      rx.foreach(s.templates, lambda x: rx.el.option(x["name"], value=x["id"])),
                      on_change=s.use_template, style=SELECT_STYLE, id="template",

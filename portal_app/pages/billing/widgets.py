@@ -104,7 +104,7 @@ def invoices_section() -> rx.Component:
     s = InvoicesState
     return rx.cond(s.access == "denied", rx.fragment(), rx.vstack(
         error_callout(s.error),
-        rx.cond(s.has_trust | (s.matter_id != ""), trust_card(s.trust)),
+        rx.cond(s.has_trust | (s.matter_id != ""), trust_card(s.trust, staff=s.staff)),
         rx.cond(s.invoices.length() > 0, rx.vstack(rx.foreach(s.invoices, invoice_card), width="100%", spacing="3"),
                 empty(t("client_home.no_invoices"))),
         rx.cond(s.staff & (s.matter_id != ""), rx.hstack(

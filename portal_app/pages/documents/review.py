@@ -7,7 +7,7 @@ import reflex as rx
 
 from portal_app.components.i18n import t
 from portal_app.components.layout import shell
-from portal_app.components.ui import confirm_button, error_callout, file_link, gated, notice_callout, their_text
+from portal_app.components.ui import client_reads_note, confirm_button, error_callout, file_link, gated, notice_callout, their_text
 from portal_app.pages.documents import checklist_common as common
 from portal_app.pages.documents.item_form import item_fields, item_inputs
 from portal_app.services.documents import checklist_views, originals, review
@@ -204,7 +204,7 @@ def _content() -> rx.Component:
         rx.text(s.matter["percent"], "% ", t("documents.complete"), " · ", s.counts["missing"].to_string(), " ",
                 t("documents.missing"), " · ", s.counts["awaiting_review"].to_string(), " ",
                 t("documents.awaiting_review"), " · ", s.counts["overdue"].to_string(), " ", t("review.overdue"), size="2"),
-        rx.badge(t("staff.client_reads", language=s.client_reads), color_scheme="blue", id="client-reads"),
+        client_reads_note(s.client_reads),
         _feedback(""),
         rx.foreach(s.items, _item),
         _add_form(),
