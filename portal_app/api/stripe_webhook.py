@@ -7,11 +7,11 @@ are posted right after answering, by the inbox's drain in a thread: it starts on
 pause for QUIET seconds (at most MAX_WAIT after the first waiting one) and posts SLICE events at a
 time, pausing the same way between slices, so a burst is taken in at full speed (on SQLite the
 posting holds the one write lock, and a waiting delivery's busy back-off is slow), and a single
-payment is on the client's receipt a moment later. The job loop drains
-the inbox too (payments.inbox, a one-minute lease), so nothing waits on this process staying up; a
-duplicate delivery starts the drain as well, for an event whose first worker died before posting it. An event that cannot
-be placed yet (a refund before its success) waits in the inbox and is tried again there; it is
-no longer Stripe's retry that brings it back."""
+payment is on the client's receipt a moment later. A duplicate delivery starts the drain as well,
+for an event whose first worker died before posting it. The job loop drains the inbox too
+(payments.inbox, a one-minute lease), so nothing waits on this process staying up. An event that
+cannot be placed yet (a refund before its success) waits in the inbox and is tried again there; it
+is no longer Stripe's retry that brings it back."""
 from __future__ import annotations
 
 import asyncio
