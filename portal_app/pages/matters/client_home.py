@@ -58,7 +58,7 @@ def _section(title: str, body: rx.Component) -> rx.Component:
 
 def _content() -> rx.Component:
     return rx.vstack(
-        rx.heading(t("client_home.hello"), " ", ClientHomeState.greeting_name, size="7"),
+        rx.heading(t("client_home.hello_name", name=ClientHomeState.greeting_name), size="7"),  # 您好，María: no space
         rx.text(t("client_home.intro"), color_scheme="gray"),
         next_steps_section(),  # the first visits: three steps from where the case stands, until put away
         # in the order a client should act: the questionnaire (it decides which documents are needed),
