@@ -91,7 +91,6 @@ _CUT_OFF = """(width) => [...document.querySelectorAll('main button, main a, mai
   .map(el => el.textContent.trim().slice(0, 40))"""
 
 
-
 def test_every_staff_page_on_a_phone(browser, server):
     """Every staff page fits a phone's width (a wide table scrolls inside its own box) and no
     table squeezes a word across lines; each is photographed whole."""

@@ -40,7 +40,6 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 CLAIM = "portal-prodcheck:claimed-by"
 
 
-
 def _until_refused(port: int, timeout: float = 30) -> None:
     """Wait until nothing listens on the port: the killed processes' sockets are closed."""
     deadline = time.monotonic() + timeout
@@ -51,6 +50,7 @@ def _until_refused(port: int, timeout: float = 30) -> None:
             return
         time.sleep(0.02)
     raise AssertionError(f"port {port} still takes connections {timeout} s after its worker was killed")
+
 
 @dataclass
 class Topology:
