@@ -115,6 +115,7 @@ def test_a_language_chosen_and_saved_in_one_tap_is_the_one_saved(page):
         with db.write() as s:
             s.exec(select(User).where(User.email == "amara@demo.example")).one().locale = "en"
 
+
 def test_admin_sees_the_background_jobs_and_others_do_not(page):
     sign_in(page, "admin@demo.example")
     page.wait_for_url(re.compile(r"^[^?]*/staff/?$"))

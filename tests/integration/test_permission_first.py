@@ -93,8 +93,6 @@ def test_every_service_is_classified():
     assert len(STAFF_SERVICES) > 40
 
 
-
-
 def _garbage_call(fn, actor, garbage: str):
     signature = inspect.signature(fn)
     args, kwargs = [actor], {}

@@ -144,6 +144,7 @@ ROLES = list(EXPECTED_OWN)
 def world(portal_db):
     return build_matrix_world()
 
+
 def _expected(role: str, action: str, which: str) -> bool:
     if which == "other":
         return role == "admin" and action in EXPECTED_OWN["admin"]

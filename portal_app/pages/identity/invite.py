@@ -55,8 +55,6 @@ class InviteState(PageState, rx.State):
         self.notice = t("invite.sent", email=sent.email)
 
 
-
-
 def _options(options) -> rx.Component:
     return rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"]))
 

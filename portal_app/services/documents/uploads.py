@@ -127,7 +127,6 @@ class IncomingFile:
                 filestore.get_storage().delete(rendition.storage_key)
             raise
 
-
     def record(self, stored, content_type: str, rendition):
         """Record the checked, stored file (a version of the item). A subclass records it elsewhere
         (a message attachment) and so reuses every check above; raising discards what was stored."""

@@ -35,6 +35,7 @@ from portal_app.services.kernel.permissions import (  # noqa: F401 - the table, 
     MAY_LEAD_MATTERS, ORGANIZATION_PAYS_ONLY, PERMISSIONS, ROLES, STAFF, TASK_ACTIONS,
 )
 
+
 def role_allows(role: str, action: str) -> bool:
     if action not in PERMISSIONS:
         raise KeyError(f"unknown action {action!r}")

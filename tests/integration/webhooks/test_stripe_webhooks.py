@@ -20,8 +20,6 @@ from tests.billing_helpers import books_balanced, make_invoice
 from tests.stripe_webhook_helpers import (SECRET, deliver, event, payment_of, post, status_of)
 
 
-
-
 def test_server_creates_the_intent_with_amount_metadata_and_idempotency_key(world, stub):
     invoice_id = make_invoice(world, "milestone", 123_456)
     checkout = payments.start(world.actor("client"), invoice_id)

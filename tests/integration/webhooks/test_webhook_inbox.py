@@ -20,7 +20,6 @@ from tests.billing_helpers import books_balanced, make_invoice
 from tests.stripe_webhook_helpers import (deliver, event, payment_of, post, status_of)
 
 
-
 def test_refund_before_the_success_waits_while_stripe_still_says_processing(world, stub, http):
     """The attack from the penetration test: the refund is delivered first and a re-fetch of the
     intent still shows it unpaid. The refund is not consumed: it waits in the inbox ("deferred",
