@@ -2,7 +2,10 @@
 environment, waiting for a server to answer, and one portal worker's process group."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -78,3 +81,19 @@ class Worker:
             return set()
         out = subprocess.run(["pgrep", "-g", str(self.proc.pid)], capture_output=True, text=True).stdout
         return {int(p) for p in out.split()}
+
+    def kill(self) -> set[int]:
+        """kill -9 the whole process group; returns the pids it had. Done when the port refuses
+        connections: granian's forked worker can end after reflex, and its socket with it."""
+        pids = self.pids()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                return pids
+            time.sleep(0.02)
+        raise AssertionError(f"port {self.port} still takes connections 30 s after worker {self.name} was killed")

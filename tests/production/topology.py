@@ -40,18 +40,6 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 CLAIM = "portal-prodcheck:claimed-by"
 
 
-def _until_refused(port: int, timeout: float = 30) -> None:
-    """Wait until nothing listens on the port: the killed processes' sockets are closed."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"port {port} still takes connections {timeout} s after its worker was killed")
-
-
 @dataclass
 class Topology:
     folder: Path
@@ -237,13 +225,7 @@ class Topology:
 
     def kill_worker(self, name: str) -> set[int]:
         """kill -9 every process of one worker, at once, as a power cut or the OOM killer would."""
-        worker = self.workers[name]
-        pids = worker.pids()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.proc.pid, signal.SIGKILL)
-        worker.proc.wait(timeout=30)
-        _until_refused(worker.port)  # granian's forked worker can end after reflex: its socket with it
-        return pids
+        return self.workers[name].kill()
 
     def _start_nginx(self) -> None:
         conf = nginx_site.render(self, ROOT / "deploy" / "nginx" / "portal.conf")
